@@ -30,12 +30,18 @@ export class BackendRegistry<T extends Initialisable> {
 
   register(name: string, backend: T, priority = 0): void {
     if (typeof backend !== 'object' || backend === null) {
-      throw new AekitError('BACKEND_CONFLICT', `${this.kind} backend "${name}" must be an object, got ${typeof backend}`);
+      throw new AekitError(
+        'BACKEND_CONFLICT',
+        `${this.kind} backend "${name}" must be an object, got ${typeof backend}`,
+      );
     }
     const existing = this.entries.get(name);
     if (existing && existing.backend !== backend) {
       if (existing.priority === priority) {
-        throw new AekitError('BACKEND_CONFLICT', `${this.kind} backend "${name}" is already registered with priority ${priority}`);
+        throw new AekitError(
+          'BACKEND_CONFLICT',
+          `${this.kind} backend "${name}" is already registered with priority ${priority}`,
+        );
       }
       if (existing.priority > priority) return;
     }

@@ -1,6 +1,6 @@
 import type { ModelSpec } from './spec/model-spec.js';
-import type { TrainingState } from './training.js';
 import type { NamedTensor } from './tensor.js';
+import type { TrainingState } from './training.js';
 import type { WeightEntry } from './weights.js';
 
 export const CHECKPOINT_FORMAT = 'aekit-checkpoint';
@@ -17,7 +17,12 @@ export interface CheckpointManifest {
   backend?: string;
   spec: ModelSpec;
   weights: WeightEntry[];
-  training: { step: number; epoch: number; optimizer?: WeightEntry[]; optimizerConfig?: Record<string, number | string> };
+  training: {
+    step: number;
+    epoch: number;
+    optimizer?: WeightEntry[];
+    optimizerConfig?: Record<string, number | string>;
+  };
   /** Free-form facts about the run (dataset, options, final metrics). */
   meta?: Record<string, unknown>;
 }

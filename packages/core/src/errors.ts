@@ -46,7 +46,11 @@ export class AekitError extends Error {
 /** A model spec (or one of its fields) is not valid. `issues` lists each field path with its problem. */
 export class SpecValidationError extends AekitError {
   readonly issues: readonly { path: string; message: string }[];
-  constructor(message: string, issues: readonly { path: string; message: string }[], options: AekitErrorOptions = {}) {
+  constructor(
+    message: string,
+    issues: readonly { path: string; message: string }[],
+    options: AekitErrorOptions = {},
+  ) {
     super('SPEC_INVALID', message, { ...options, details: { issues, ...options.details } });
     this.issues = issues;
   }

@@ -47,7 +47,15 @@ export { type ParamInfo, paramInfos } from './spec/params.js';
 export { type Regularizer, regularizerSchema } from './spec/regularizers.js';
 export { inferShapes, layerOutputShape, type Part, type SpecShapes, traceShapes } from './spec/shapes.js';
 export { validateSpec } from './spec/validate.js';
-export { batchCount, formatShape, type NamedTensor, shapeSize, shapesEqual, type TensorData, tensor } from './tensor.js';
+export {
+  batchCount,
+  formatShape,
+  type NamedTensor,
+  shapeSize,
+  shapesEqual,
+  type TensorData,
+  tensor,
+} from './tensor.js';
 export type {
   BatchInfo,
   EpochMetrics,

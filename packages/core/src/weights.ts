@@ -13,7 +13,10 @@ export interface WeightEntry {
 }
 
 /** Packs named tensors into one little-endian float32 blob and a manifest (tfjs-style). */
-export function packWeights(tensors: readonly NamedTensor[]): { manifest: WeightEntry[]; data: Float32Array } {
+export function packWeights(tensors: readonly NamedTensor[]): {
+  manifest: WeightEntry[];
+  data: Float32Array;
+} {
   const total = tensors.reduce((n, t) => n + t.data.length, 0);
   const data = new Float32Array(total);
   const manifest: WeightEntry[] = [];
@@ -51,13 +54,21 @@ export function checkWeights(spec: ModelSpec, weights: readonly NamedTensor[]): 
   const expected = new Set(infos.map((i) => i.name));
   const extra = weights.filter((w) => !expected.has(w.name)).map((w) => w.name);
   if (extra.length) {
-    throw new AekitError('WEIGHTS_INVALID', `unexpected weights for spec "${spec.name}": ${extra.join(', ')}`, {
-      details: { extra },
-    });
+    throw new AekitError(
+      'WEIGHTS_INVALID',
+      `unexpected weights for spec "${spec.name}": ${extra.join(', ')}`,
+      {
+        details: { extra },
+      },
+    );
   }
   return infos.map((info) => {
     const w = byName.get(info.name);
-    if (!w) throw new AekitError('WEIGHTS_INVALID', `missing weight "${info.name}" ${formatShape(info.shape)} for spec "${spec.name}"`);
+    if (!w)
+      throw new AekitError(
+        'WEIGHTS_INVALID',
+        `missing weight "${info.name}" ${formatShape(info.shape)} for spec "${spec.name}"`,
+      );
     if (!shapesEqual(w.shape, info.shape) || w.data.length !== shapeSize(info.shape)) {
       throw new AekitError(
         'WEIGHTS_INVALID',

@@ -19,8 +19,11 @@ export function convAutoencoder(options: ConvAutoencoderOptions = {}): ModelSpec
   const inputShape = options.inputShape ?? [28, 28, 1];
   const [f1, f2, f3] = options.filters ?? [16, 8, 8];
   const channels = inputShape[2];
-  const conv = (filters: number, padding: 'same' | 'valid' = 'same', activation: 'relu' | 'sigmoid' = 'relu') =>
-    ({ type: 'conv2d', filters, kernelSize: 3, padding, activation }) as const;
+  const conv = (
+    filters: number,
+    padding: 'same' | 'valid' = 'same',
+    activation: 'relu' | 'sigmoid' = 'relu',
+  ) => ({ type: 'conv2d', filters, kernelSize: 3, padding, activation }) as const;
   const pool = { type: 'maxPool2d', poolSize: 2, padding: 'same' } as const;
   const up = { type: 'upSampling2d', size: 2 } as const;
   const encoder: LayerInput[] = [conv(f1), pool, conv(f2), pool, conv(f3), pool];
@@ -29,13 +32,23 @@ export function convAutoencoder(options: ConvAutoencoderOptions = {}): ModelSpec
   const needsValid = Math.ceil(Math.ceil(h / 2) / 2) % 2 === 1;
   let decoder: LayerInput[];
   if ((options.decoder ?? 'upsampling') === 'upsampling') {
-    decoder = [conv(f3), up, conv(f2), up, conv(f1, needsValid ? 'valid' : 'same'), up, conv(channels, 'same', 'sigmoid')];
+    decoder = [
+      conv(f3),
+      up,
+      conv(f2),
+      up,
+      conv(f1, needsValid ? 'valid' : 'same'),
+      up,
+      conv(channels, 'same', 'sigmoid'),
+    ];
   } else {
     const tconv = (filters: number, padding: 'same' | 'valid' = 'same') =>
       ({ type: 'conv2dTranspose', filters, kernelSize: 3, strides: 2, padding, activation: 'relu' }) as const;
     decoder = [
       tconv(f3),
-      ...(needsValid ? [{ type: 'conv2d', filters: f2, kernelSize: 2, padding: 'valid', activation: 'relu' } as const] : []),
+      ...(needsValid
+        ? [{ type: 'conv2d', filters: f2, kernelSize: 2, padding: 'valid', activation: 'relu' } as const]
+        : []),
       tconv(f2),
       tconv(f1),
       conv(channels, 'same', 'sigmoid'),

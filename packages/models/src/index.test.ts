@@ -7,7 +7,9 @@ describe('seed models', () => {
     const s = inferShapes(denseAutoencoder());
     expect(s.latent).toEqual([32]);
     expect(s.output).toEqual([28, 28, 1]);
-    expect(paramInfos(denseAutoencoder()).reduce((n, p) => n + shapeSize(p.shape), 0)).toBe(784 * 32 + 32 + 32 * 784 + 784);
+    expect(paramInfos(denseAutoencoder()).reduce((n, p) => n + shapeSize(p.shape), 0)).toBe(
+      784 * 32 + 32 + 32 * 784 + 784,
+    );
   });
   it('deep is 784-128-64-32-64-128-784', () => {
     const spec = deepAutoencoder();

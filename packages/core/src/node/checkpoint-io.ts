@@ -21,7 +21,10 @@ function toBytes(data: Float32Array): Uint8Array {
 
 function toFloats(bytes: Buffer, what: string): Float32Array {
   if (bytes.byteLength % 4 !== 0) {
-    throw new AekitError('CHECKPOINT_INVALID', `${what} has ${bytes.byteLength} bytes, not a whole number of float32 values`);
+    throw new AekitError(
+      'CHECKPOINT_INVALID',
+      `${what} has ${bytes.byteLength} bytes, not a whole number of float32 values`,
+    );
   }
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
@@ -47,7 +50,9 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promi
       step: checkpoint.training.step,
       epoch: checkpoint.training.epoch,
       ...(optimizer ? { optimizer: optimizer.manifest } : {}),
-      ...(checkpoint.training.optimizerConfig ? { optimizerConfig: checkpoint.training.optimizerConfig } : {}),
+      ...(checkpoint.training.optimizerConfig
+        ? { optimizerConfig: checkpoint.training.optimizerConfig }
+        : {}),
     },
     ...(checkpoint.meta ? { meta: checkpoint.meta } : {}),
   };
@@ -89,7 +94,9 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   try {
     text = await readFile(manifestPath, 'utf8');
   } catch (cause) {
-    throw new AekitError('CHECKPOINT_INVALID', `no checkpoint at ${dir}: cannot read ${manifestPath}`, { cause });
+    throw new AekitError('CHECKPOINT_INVALID', `no checkpoint at ${dir}: cannot read ${manifestPath}`, {
+      cause,
+    });
   }
   let manifest: CheckpointManifest;
   try {
@@ -108,7 +115,10 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const weights = checkWeights(spec, unpackWeights(manifest.weights, blob));
   let optimizer: Checkpoint['training']['optimizer'];
   if (manifest.training.optimizer) {
-    const optBlob = toFloats(await readFile(join(dir, CHECKPOINT_OPTIMIZER)), join(dir, CHECKPOINT_OPTIMIZER));
+    const optBlob = toFloats(
+      await readFile(join(dir, CHECKPOINT_OPTIMIZER)),
+      join(dir, CHECKPOINT_OPTIMIZER),
+    );
     optimizer = unpackWeights(manifest.training.optimizer, optBlob);
   }
   return {
@@ -128,7 +138,10 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
 export const METRICS_LOG = 'metrics.jsonl';
 
 /** Appends one epoch's metrics as a JSON line to `dir/metrics.jsonl`. */
-export async function appendMetrics(dir: string, metrics: EpochMetrics & Record<string, unknown>): Promise<void> {
+export async function appendMetrics(
+  dir: string,
+  metrics: EpochMetrics & Record<string, unknown>,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   await appendFile(join(dir, METRICS_LOG), `${JSON.stringify(metrics)}\n`);
 }

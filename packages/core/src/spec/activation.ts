@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
 /** Element-wise activations every backend and the ONNX exporter support. */
-export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'selu', 'softplus'] as const;
+export const ACTIVATIONS = [
+  'linear',
+  'relu',
+  'sigmoid',
+  'tanh',
+  'leakyRelu',
+  'elu',
+  'selu',
+  'softplus',
+] as const;
 export const activationSchema = z.enum(ACTIVATIONS);
 export type Activation = z.infer<typeof activationSchema>;
 

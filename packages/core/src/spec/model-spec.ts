@@ -17,7 +17,11 @@ export const latentSchema = z.discriminatedUnion('type', [
    * z = mean + exp(logVar / 2) * eps while training, the mean at inference; KL to N(0, I) weighted by beta.
    */
   z
-    .object({ type: z.literal('gaussian'), dim: z.number().int().positive(), beta: z.number().nonnegative().default(1) })
+    .object({
+      type: z.literal('gaussian'),
+      dim: z.number().int().positive(),
+      beta: z.number().nonnegative().default(1),
+    })
     .strict(),
 ]);
 export type Latent = z.output<typeof latentSchema>;
@@ -70,7 +74,10 @@ function issuePath(path: readonly PropertyKey[]): string {
 export function parseSpecFields(input: unknown): ModelSpec {
   const result = modelSpecSchema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issuePath(issue.path) || '(spec)', message: issue.message }));
+  const issues = result.error.issues.map((issue) => ({
+    path: issuePath(issue.path) || '(spec)',
+    message: issue.message,
+  }));
   const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
   throw new SpecValidationError(`Invalid model spec:\n${lines}`, issues);
 }

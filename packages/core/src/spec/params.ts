@@ -1,4 +1,4 @@
-import { toPair, type Layer } from './layers.js';
+import { type Layer, toPair } from './layers.js';
 import type { ModelSpec } from './model-spec.js';
 import { inferShapes } from './shapes.js';
 
@@ -12,18 +12,31 @@ export interface ParamInfo {
 
 function layerParams(prefix: string, layer: Layer, input: readonly number[]): ParamInfo[] {
   const last = input[input.length - 1]!;
-  const p = (suffix: string, shape: number[], role: ParamInfo['role']): ParamInfo => ({ name: `${prefix}.${suffix}`, shape, role });
+  const p = (suffix: string, shape: number[], role: ParamInfo['role']): ParamInfo => ({
+    name: `${prefix}.${suffix}`,
+    shape,
+    role,
+  });
   switch (layer.type) {
     case 'dense':
-      return [p('kernel', [last, layer.units], 'kernel'), ...(layer.useBias ? [p('bias', [layer.units], 'bias')] : [])];
+      return [
+        p('kernel', [last, layer.units], 'kernel'),
+        ...(layer.useBias ? [p('bias', [layer.units], 'bias')] : []),
+      ];
     case 'conv2d': {
       const [kh, kw] = toPair(layer.kernelSize);
-      return [p('kernel', [kh, kw, last, layer.filters], 'kernel'), ...(layer.useBias ? [p('bias', [layer.filters], 'bias')] : [])];
+      return [
+        p('kernel', [kh, kw, last, layer.filters], 'kernel'),
+        ...(layer.useBias ? [p('bias', [layer.filters], 'bias')] : []),
+      ];
     }
     case 'conv2dTranspose': {
       // Keras/tfjs layout for transposed convolutions: [kh, kw, outChannels, inChannels].
       const [kh, kw] = toPair(layer.kernelSize);
-      return [p('kernel', [kh, kw, layer.filters, last], 'kernel'), ...(layer.useBias ? [p('bias', [layer.filters], 'bias')] : [])];
+      return [
+        p('kernel', [kh, kw, layer.filters, last], 'kernel'),
+        ...(layer.useBias ? [p('bias', [layer.filters], 'bias')] : []),
+      ];
     }
     case 'batchNorm':
       return [

@@ -8,7 +8,9 @@ export type Part = 'encoder' | 'decoder';
 /** Output shape of one layer for one sample, or an error message explaining why the input does not fit. */
 export function layerOutputShape(layer: Layer, input: readonly number[]): number[] | string {
   const spatial = (): [number, number, number] | string =>
-    input.length === 3 ? [input[0]!, input[1]!, input[2]!] : `needs a [height, width, channels] input, got ${formatShape(input)}`;
+    input.length === 3
+      ? [input[0]!, input[1]!, input[2]!]
+      : `needs a [height, width, channels] input, got ${formatShape(input)}`;
   switch (layer.type) {
     case 'dense':
       return [...input.slice(0, -1), layer.units];
@@ -22,7 +24,8 @@ export function layerOutputShape(layer: Layer, input: readonly number[]): number
         layer.padding === 'same' ? Math.ceil(n / st) : Math.floor((n - k) / st) + 1;
       const h = out(s[0], k0, s0);
       const w = out(s[1], k1, s1);
-      if (h < 1 || w < 1) return `window ${k0}x${k1} does not fit the input ${formatShape(input)} with 'valid' padding`;
+      if (h < 1 || w < 1)
+        return `window ${k0}x${k1} does not fit the input ${formatShape(input)} with 'valid' padding`;
       return [h, w, layer.type === 'conv2d' ? layer.filters : s[2]];
     }
     case 'conv2dTranspose': {
@@ -30,7 +33,8 @@ export function layerOutputShape(layer: Layer, input: readonly number[]): number
       if (typeof s === 'string') return s;
       const [k0, k1] = toPair(layer.kernelSize);
       const [s0, s1] = toPair(layer.strides);
-      const out = (n: number, k: number, st: number) => (layer.padding === 'same' ? n * st : (n - 1) * st + k);
+      const out = (n: number, k: number, st: number) =>
+        layer.padding === 'same' ? n * st : (n - 1) * st + k;
       return [out(s[0], k0, s0), out(s[1], k1, s1), layer.filters];
     }
     case 'upSampling2d': {
@@ -65,7 +69,9 @@ export function traceShapes(layers: readonly Layer[], input: readonly number[], 
     const out = layerOutputShape(layer, shapes[i]!);
     if (typeof out === 'string') {
       const path = `${part}[${i}]`;
-      throw new SpecValidationError(`Invalid model spec: ${path} (${layer.type}) ${out}`, [{ path, message: out }]);
+      throw new SpecValidationError(`Invalid model spec: ${path} (${layer.type}) ${out}`, [
+        { path, message: out },
+      ]);
     }
     shapes.push(out);
   });
@@ -102,9 +108,10 @@ export function inferShapes(spec: ModelSpec): SpecShapes {
     const path = `decoder[${spec.decoder.length - 1}]`;
     const trace = decoder.map((s) => formatShape(s)).join(' -> ');
     const message = `outputs ${formatShape(output)} but the model must produce ${formatShape(target)} (${spec.outputShape ? 'outputShape' : 'inputShape'}); decoder shapes: ${trace}`;
-    throw new SpecValidationError(`Invalid model spec: ${path} (${spec.decoder[spec.decoder.length - 1]!.type}) ${message}`, [
-      { path, message },
-    ]);
+    throw new SpecValidationError(
+      `Invalid model spec: ${path} (${spec.decoder[spec.decoder.length - 1]!.type}) ${message}`,
+      [{ path, message }],
+    );
   }
   return { input: [...spec.inputShape], encoderOutput, latent, output, encoder, decoder };
 }

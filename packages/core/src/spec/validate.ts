@@ -1,6 +1,6 @@
+import { SpecValidationError } from '../errors.js';
 import { type ModelSpec, parseSpecFields } from './model-spec.js';
 import { inferShapes } from './shapes.js';
-import { SpecValidationError } from '../errors.js';
 
 /**
  * Validates a spec at the boundary: fields (with defaults filled in), shapes through every layer, and the
@@ -16,17 +16,26 @@ export function validateSpec(input: unknown): ModelSpec {
     if (r.type === 'klSparsity') {
       const last = [...spec.encoder].reverse().find((l) => 'activation' in l);
       if (!last || last.activation !== 'sigmoid') {
-        fail(`regularizers[${i}]`, 'KL sparsity needs code activations in (0, 1): end the encoder with a sigmoid activation');
+        fail(
+          `regularizers[${i}]`,
+          'KL sparsity needs code activations in (0, 1): end the encoder with a sigmoid activation',
+        );
       }
     }
     if (r.type === 'contractive' && spec.latent.type === 'gaussian') {
-      fail(`regularizers[${i}]`, 'a contractive penalty applies to deterministic codes; a VAE is regularised by its KL term');
+      fail(
+        `regularizers[${i}]`,
+        'a contractive penalty applies to deterministic codes; a VAE is regularised by its KL term',
+      );
     }
   });
   if (spec.loss.reconstruction === 'bce') {
     const lastDecoder = [...spec.decoder].reverse().find((l) => 'activation' in l);
     if (lastDecoder && 'activation' in lastDecoder && lastDecoder.activation !== 'sigmoid') {
-      fail('loss.reconstruction', `'bce' needs outputs in (0, 1): end the decoder with a sigmoid activation (it ends with ${lastDecoder.activation})`);
+      fail(
+        'loss.reconstruction',
+        `'bce' needs outputs in (0, 1): end the decoder with a sigmoid activation (it ends with ${lastDecoder.activation})`,
+      );
     }
   }
   if (shapes.latent.length === 0) fail('latent', 'empty code');
