@@ -63,7 +63,9 @@ function layerParams(prefix: string, layer: Layer, input: readonly number[]): Pa
 export function paramInfos(spec: ModelSpec): ParamInfo[] {
   const shapes = inferShapes(spec);
   const out: ParamInfo[] = [];
-  spec.encoder.forEach((layer, i) => out.push(...layerParams(`encoder.${i}`, layer, shapes.encoder[i]!)));
+  spec.encoder.forEach((layer, i) => {
+    out.push(...layerParams(`encoder.${i}`, layer, shapes.encoder[i]!));
+  });
   if (spec.latent.type === 'gaussian') {
     const d = shapes.encoderOutput[0]!;
     for (const head of ['mean', 'logVar']) {
@@ -71,6 +73,8 @@ export function paramInfos(spec: ModelSpec): ParamInfo[] {
       out.push({ name: `latent.${head}.bias`, shape: [spec.latent.dim], role: 'bias' });
     }
   }
-  spec.decoder.forEach((layer, i) => out.push(...layerParams(`decoder.${i}`, layer, shapes.decoder[i]!)));
+  spec.decoder.forEach((layer, i) => {
+    out.push(...layerParams(`decoder.${i}`, layer, shapes.decoder[i]!));
+  });
   return out;
 }

@@ -15,7 +15,7 @@ export function validateSpec(input: unknown): ModelSpec {
   spec.regularizers.forEach((r, i) => {
     if (r.type === 'klSparsity') {
       const last = [...spec.encoder].reverse().find((l) => 'activation' in l);
-      if (!last || last.activation !== 'sigmoid') {
+      if (last?.activation !== 'sigmoid') {
         fail(
           `regularizers[${i}]`,
           'KL sparsity needs code activations in (0, 1): end the encoder with a sigmoid activation',
