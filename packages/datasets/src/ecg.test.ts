@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { AekitError, setLogger } from '@aekit/core';
+import { describe, expect, it } from 'vitest';
+import { loadEcg, slidingWindows } from './ecg.js';
+import { readNpy, readNpz } from './npz.js';
+import { packagedFile } from './packaged-data.js';
+
+setLogger({ info() {}, warn() {} });
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return AekitError.isInstance(e) ? e.code : `untyped: ${String(e)}`;
+  }
+  return undefined;
+}
+
+describe('loadEcg', () => {
+  it('matches scipy.misc.electrocardiogram (108000 samples at 360 Hz, in mV)', () => {
+    for (const options of [{}, { path: packagedFile('ecg/ecg.dat') }]) {
+      const ecg = loadEcg(options);
+      expect(ecg.count).toBe(108000);
+      expect(ecg.samplingRate).toBe(360);
+      expect(Array.from(ecg.signal.subarray(0, 5))).toEqual(
+        [-0.245, -0.215, -0.185, -0.175, -0.17].map(Math.fround),
+      );
+      let sum = 0;
+      let sq = 0;
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      for (const v of ecg.signal) {
+        sum += v;
+        sq += v * v;
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      const mean = sum / ecg.count;
+      // numpy: mean -0.16510875, std 0.5992474, min -3.485, max 3.65
+      expect(mean).toBeCloseTo(-0.16510875, 6);
+      expect(Math.sqrt(sq / ecg.count - mean * mean)).toBeCloseTo(0.5992474, 5);
+      expect([min, max]).toEqual([Math.fround(-3.485), Math.fround(3.65)]);
+    }
+  });
+});
+
+describe('slidingWindows', () => {
+  it('cuts whole windows at the stride', () => {
+    const w = slidingWindows(Float32Array.of(0, 1, 2, 3, 4, 5, 6), 3, 2);
+    expect(w.count).toBe(3);
+    expect(Array.from(w.data)).toEqual([0, 1, 2, 2, 3, 4, 4, 5, 6]);
+    expect(Array.from(w.starts)).toEqual([0, 2, 4]);
+    expect(slidingWindows(new Float32Array(108000), 360).count).toBe(300);
+    expect(codeOf(() => slidingWindows(new Float32Array(3), 4))).toBe('OPTION_INVALID');
+    expect(codeOf(() => slidingWindows(new Float32Array(3), 2, 0))).toBe('OPTION_INVALID');
+  });
+});
+
+describe('readNpz / readNpy', () => {
+  function npy(descr: string, shape: string, data: Uint8Array): Uint8Array {
+    let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
+    header = header.padEnd(118, ' ') + '\n';
+    const out = new Uint8Array(10 + header.length + data.length);
+    out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
+    out.set(new TextEncoder().encode(header), 10);
+    out.set(data, 10 + header.length);
+    return out;
+  }
+
+  it('reads float arrays and rejects truncated data', () => {
+    const values = Float32Array.of(1.5, -2, 3);
+    const a = readNpy(npy('<f4', '(3,)', new Uint8Array(values.buffer)));
+    expect(a.shape).toEqual([3]);
+    expect(Array.from(a.data)).toEqual([1.5, -2, 3]);
+    expect(codeOf(() => readNpy(npy('<f4', '(4,)', new Uint8Array(values.buffer))))).toBe('DATA_INVALID');
+    expect(codeOf(() => readNpy(npy('>f8', '(3,)', new Uint8Array(24))))).toBe('DATA_INVALID');
+  });
+
+  it('rejects a truncated or corrupt archive', () => {
+    expect(codeOf(() => readNpz(new Uint8Array(100)))).toBe('DATA_INVALID');
+    const real = new Uint8Array(readFileSync(packagedFile('ecg/ecg.dat')));
+    expect(readNpz(real).get('ecg')?.shape).toEqual([108000]);
+    const cut = real.slice(0, real.length - 200); // loses the central directory
+    expect(codeOf(() => readNpz(cut))).toBe('DATA_INVALID');
+    const flipped = real.slice();
+    flipped[5000] = flipped[5000]! ^ 0xff; // inside the deflate stream
+    expect(codeOf(() => readNpz(flipped))).toBe('DATA_INVALID');
+  });
+});

@@ -1,0 +1,50 @@
+export {
+  gatherSamples,
+  type SampleSet,
+  selectSamples,
+  shuffledBatches,
+  shuffledIndices,
+  subset,
+  trainValidationSplit,
+} from './batching.js';
+export { GLYPH_HEIGHT, GLYPH_SPACING, GLYPH_WIDTH, renderText, type TextBitmap } from './bitmap-font.js';
+export { BREAST_CANCER_FEATURES, type BreastCancerData, loadBreastCancer } from './breast-cancer.js';
+export {
+  DATASET_NAMES,
+  DATASETS,
+  type DatasetFile,
+  type DatasetInfo,
+  type DatasetName,
+  type Split,
+} from './catalog.js';
+export {
+  type ColorPatches,
+  type ColorPatchOptions,
+  loadColorPatches,
+  type RgbImage,
+  readJpeg,
+  toGrayscale,
+} from './color-patches.js';
+export { type CorruptFn, type CorruptionInput, corrupt, createCorruption } from './corruption.js';
+export {
+  type CsvOptions,
+  fitMinMax,
+  loadCsv,
+  type MinMaxScaler,
+  minMaxScale,
+  parseCsv,
+  type TabularData,
+} from './csv.js';
+export { type DownloadOptions, downloadVerified, type ProgressCallback } from './download.js';
+export { type EcgSeries, loadEcg, slidingWindows, type Windows } from './ecg.js';
+export { type IdxData, isGzip, readIdx, writeIdx } from './idx.js';
+export type { DataSource, DataSourceKind, ImageDataset } from './image-dataset.js';
+export {
+  cacheDirFor,
+  type LoadDatasetOptions,
+  loadDataset,
+  loadDatasetPair,
+  sampleDir,
+} from './load-dataset.js';
+export { type NpyArray, readNpy, readNpz } from './npz.js';
+export type { FileSource } from './packaged-data.js';

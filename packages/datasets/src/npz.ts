@@ -1,0 +1,145 @@
+import { inflateRawSync } from 'node:zlib';
+import { DataError } from '@aekit/core';
+
+/** A NumPy array read from a .npy file: its dtype string, shape and values. */
+export interface NpyArray {
+  readonly dtype: string;
+  readonly shape: number[];
+  readonly data:
+    | Uint8Array
+    | Int8Array
+    | Uint16Array
+    | Int16Array
+    | Uint32Array
+    | Int32Array
+    | Float32Array
+    | Float64Array;
+}
+
+const invalid = (source: string, message: string, details: Record<string, unknown> = {}): DataError =>
+  new DataError('DATA_INVALID', `${source}: ${message}`, { details: { file: source, ...details } });
+
+type Ctor = new (buffer: ArrayBuffer, offset: number, length: number) => NpyArray['data'];
+const DTYPES: Record<string, [Ctor, number]> = {
+  '|u1': [Uint8Array, 1],
+  '|i1': [Int8Array, 1],
+  '<u2': [Uint16Array, 2],
+  '<i2': [Int16Array, 2],
+  '<u4': [Uint32Array, 4],
+  '<i4': [Int32Array, 4],
+  '<f4': [Float32Array, 4],
+  '<f8': [Float64Array, 8],
+};
+
+/** Decodes a .npy file (format 1.x/2.x, C order, little-endian numeric dtypes). */
+export function readNpy(bytes: Uint8Array, source = 'npy'): NpyArray {
+  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+  if (bytes.length < 10 || !magic.every((b, i) => bytes[i] === b)) {
+    throw invalid(source, 'not a .npy file (expected the magic "\\x93NUMPY")');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = bytes[6]!;
+  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const start = (major === 1 ? 10 : 12) + headerLength;
+  const header = new TextDecoder('latin1').decode(bytes.subarray(major === 1 ? 10 : 12, start));
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    throw invalid(source, `unreadable .npy header ${JSON.stringify(header.trim())}`);
+  }
+  const dtype = DTYPES[descr];
+  if (!dtype || fortran === 'True') {
+    throw invalid(
+      source,
+      `unsupported .npy array: dtype ${descr}, fortran_order ${fortran}; expected one of ` +
+        `${Object.keys(DTYPES).join(', ')} in C order`,
+      { actual: descr },
+    );
+  }
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const [Type, size] = dtype;
+  if (bytes.length - start !== count * size) {
+    throw invalid(
+      source,
+      `expected ${count * size} data bytes for shape (${shape.join(', ')}) of ${descr}, ` +
+        `got ${bytes.length - start}`,
+      { expected: count * size, actual: bytes.length - start },
+    );
+  }
+  // Copy to an aligned buffer.
+  const copy = new Uint8Array(bytes.subarray(start)).buffer;
+  return { dtype: descr, shape, data: new Type(copy, 0, count) };
+}
+
+/** Decodes a .npz archive (a zip of .npy files, stored or deflated) into arrays by name (without ".npy"). */
+export function readNpz(bytes: Uint8Array, source = 'npz'): Map<string, NpyArray> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0)
+    throw invalid(source, 'not a zip/.npz archive or truncated (no end-of-central-directory record)');
+  const entries = view.getUint16(eocd + 10, true);
+  let p = view.getUint32(eocd + 16, true);
+  const arrays = new Map<string, NpyArray>();
+  for (let e = 0; e < entries; e++) {
+    if (p + 46 > bytes.length || view.getUint32(p, true) !== 0x02014b50) {
+      throw invalid(source, `corrupt zip central directory at byte ${p}`);
+    }
+    const method = view.getUint16(p + 10, true);
+    const compressed = view.getUint32(p + 20, true);
+    const uncompressed = view.getUint32(p + 24, true);
+    const nameLength = view.getUint16(p + 28, true);
+    const extraLength = view.getUint16(p + 30, true);
+    const commentLength = view.getUint16(p + 32, true);
+    const local = view.getUint32(p + 42, true);
+    const name = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLength));
+    p += 46 + nameLength + extraLength + commentLength;
+    if (local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50) {
+      throw invalid(source, `corrupt zip entry ${name}`);
+    }
+    const dataStart = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    const raw = bytes.subarray(dataStart, dataStart + compressed);
+    if (raw.length !== compressed) {
+      throw invalid(source, `entry ${name} is truncated: expected ${compressed} bytes, got ${raw.length}`, {
+        expected: compressed,
+        actual: raw.length,
+      });
+    }
+    let content: Uint8Array;
+    if (method === 0) content = raw;
+    else if (method === 8) {
+      try {
+        content = inflateRawSync(raw);
+      } catch (cause) {
+        throw new DataError(
+          'DATA_INVALID',
+          `${source}: entry ${name} is corrupt (${(cause as Error).message})`,
+          {
+            cause,
+            details: { file: source },
+          },
+        );
+      }
+    } else
+      throw invalid(source, `entry ${name} uses zip method ${method}; expected 0 (stored) or 8 (deflate)`);
+    if (content.length !== uncompressed) {
+      throw invalid(source, `entry ${name}: expected ${uncompressed} bytes, got ${content.length}`, {
+        expected: uncompressed,
+        actual: content.length,
+      });
+    }
+    arrays.set(name.replace(/\.npy$/, ''), readNpy(content, `${source}:${name}`));
+  }
+  return arrays;
+}
