@@ -1,0 +1,88 @@
+import { AekitError, BackendUnavailableError, OptionError, setLogger, trainingBackends } from '@aekit/core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEVICES, parseDevice, selectDevice } from './devices.js';
+import { createTfjsBackend, TFJS_BACKEND_NAME, tfjsBackend } from './index.js';
+
+const logged: string[] = [];
+beforeAll(() => {
+  setLogger({ info: (m) => void logged.push(m), warn() {} });
+});
+afterEach(() => {
+  delete process.env.AEKIT_DEVICE;
+});
+
+describe('devices', () => {
+  it('lists the devices as a frozen object', () => {
+    expect(Object.keys(DEVICES)).toEqual(['auto', 'gpu', 'cpu', 'wasm', 'js']);
+    expect(Object.isFrozen(DEVICES)).toBe(true);
+  });
+
+  it("'gpu' fails here with BackendUnavailableError listing each device and why", async () => {
+    const error = await createTfjsBackend({ device: 'gpu' })
+      .init()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect(AekitError.isInstance(error) && error.code).toBe('BACKEND_UNAVAILABLE');
+    const message = (error as Error).message;
+    expect(message).toContain(
+      '[gpu] @tensorflow/tfjs-node-gpu is not installed (pnpm add @tensorflow/tfjs-node-gpu)',
+    );
+    expect(message).toContain(
+      '[cpu] @tensorflow/tfjs-node is not installed (pnpm add @tensorflow/tfjs-node)',
+    );
+    expect(message).toContain('[wasm] available');
+    expect(message).toContain('[js] available');
+  });
+
+  it("'wasm' and 'js' train a model; describe() says which and why", async () => {
+    for (const device of ['wasm', 'js'] as const) {
+      const backend = createTfjsBackend({ device });
+      const model = await backend.createModel({
+        specVersion: 1,
+        name: 'tiny',
+        inputShape: [4],
+        encoder: [{ type: 'dense', units: 2, activation: 'linear', useBias: true }],
+        latent: { type: 'deterministic' },
+        decoder: [{ type: 'dense', units: 4, activation: 'linear', useBias: true }],
+        loss: { reconstruction: 'mse', reduction: 'mean' },
+        regularizers: [],
+        preprocessing: '',
+      });
+      expect(backend.describe()).toBe(`${device} (requested)`);
+      expect(model.tf.getBackend()).toBe(device === 'js' ? 'cpu' : 'wasm');
+      const x = new Float32Array([0, 1, 0, 1, 1, 0, 1, 0, 0.5, 0.5, 0.5, 0.5]);
+      const { history } = await model.fit({ x }, { epochs: 30, batchSize: 3, learningRate: 0.05 });
+      expect(history.at(-1)!.loss).toBeLessThan(0.5 * history[0]!.loss);
+      model.dispose();
+    }
+    expect(logged).toContain('tfjs device: js (requested)');
+  });
+
+  it("'auto' skips the native devices here and says why", async () => {
+    const picked = await selectDevice('auto');
+    expect(picked.device).toBe('wasm');
+    expect(picked.reason).toMatch(/^auto; skipped \[gpu\] .*not installed.*; \[cpu\] .*not installed/);
+  });
+
+  it('AEKIT_DEVICE picks the device when the option is absent; an unknown name says what is valid', async () => {
+    process.env.AEKIT_DEVICE = 'js';
+    const backend = createTfjsBackend();
+    await backend.init();
+    expect(backend.describe()).toBe('js (AEKIT_DEVICE=js)');
+    process.env.AEKIT_DEVICE = 'tpu';
+    await expect(createTfjsBackend().init()).rejects.toThrow(
+      'Unknown device in AEKIT_DEVICE "tpu". Should be one of: auto, gpu, cpu, wasm, js',
+    );
+    expect(() => parseDevice('cuda')).toThrow(OptionError);
+    await expect(createTfjsBackend({ device: 'cuda' as never }).init()).rejects.toThrow(
+      /Should be one of: auto, gpu, cpu, wasm, js/,
+    );
+  });
+
+  it("importing the package registers 'tfjs' in core's trainingBackends", async () => {
+    expect(trainingBackends.has(TFJS_BACKEND_NAME)).toBe(true);
+    const resolved = await trainingBackends.resolve([TFJS_BACKEND_NAME]);
+    expect(resolved.backend).toBe(tfjsBackend);
+    expect(tfjsBackend.describe()).toMatch(/^wasm \(auto; skipped/);
+  });
+});

@@ -1,0 +1,175 @@
+import { type Activation, type Layer, layerOutputShape, toPair } from '@aekit/core';
+import type * as TfCore from '@tensorflow/tfjs-core';
+import { applyActivation } from './activations.js';
+import type { Tensor, Tf, Variable } from './tf.js';
+
+/** What a forward pass needs besides the layer and its input. */
+export interface ForwardContext {
+  tf: Tf;
+  /** Training mode: dropout active, batch norm on batch statistics. */
+  training: boolean;
+  /** A fresh integer seed (dropout masks). */
+  nextSeed(): number;
+  /** When set (training only), batch norm writes its moving statistics into their variables. */
+  updateState?: boolean;
+  /** Use activations whose gradients can be differentiated again exactly (Jacobian penalties). */
+  secondOrder?: boolean;
+}
+
+/** Looks up a parameter of the current layer by suffix (`kernel`, `bias`, `gamma`...). */
+export type ParamLookup = (suffix: string) => Variable;
+
+function act(ctx: ForwardContext, x: Tensor, activation: Activation): Tensor {
+  return applyActivation(ctx.tf, x, activation, ctx.secondOrder);
+}
+
+function addBias(tf: Tf, y: Tensor, useBias: boolean, param: ParamLookup): Tensor {
+  return useBias ? tf.add(y, param('bias')) : y;
+}
+
+/** Dense on the last axis of an input of any rank. */
+function dense(tf: Tf, x: Tensor, kernel: Tensor): Tensor {
+  if (x.rank === 2) return tf.matMul(x, kernel);
+  const inner = x.shape[x.rank - 1]!;
+  const flat = tf.reshape(x, [-1, inner]);
+  return tf.reshape(tf.matMul(flat, kernel), [...x.shape.slice(0, -1), kernel.shape[1]!]);
+}
+
+function batchNorm(
+  ctx: ForwardContext,
+  x: Tensor,
+  layer: Extract<Layer, { type: 'batchNorm' }>,
+  param: ParamLookup,
+): Tensor {
+  const { tf } = ctx;
+  const gamma = param('gamma');
+  const beta = param('beta');
+  const movingMean = param('movingMean');
+  const movingVariance = param('movingVariance');
+  if (!ctx.training) {
+    return tf.add(
+      tf.mul(tf.mul(tf.sub(x, movingMean), tf.rsqrt(tf.add(movingVariance, layer.epsilon))), gamma),
+      beta,
+    );
+  }
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const { mean, variance } = tf.moments(x, axes);
+  if (ctx.updateState) {
+    const m = layer.momentum;
+    // Keras: moving = moving * momentum + batch * (1 - momentum), with the batch's (biased) variance.
+    movingMean.assign(tf.add(tf.mul(movingMean, m), tf.mul(mean, 1 - m)));
+    movingVariance.assign(tf.add(tf.mul(movingVariance, m), tf.mul(variance, 1 - m)));
+  }
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, layer.epsilon))), gamma), beta);
+}
+
+function lstm(
+  ctx: ForwardContext,
+  x: Tensor,
+  layer: Extract<Layer, { type: 'lstm' }>,
+  param: ParamLookup,
+): Tensor {
+  const { tf } = ctx;
+  const sigmoid = (v: Tensor) => act(ctx, v, 'sigmoid');
+  const tanh = (v: Tensor) => act(ctx, v, 'tanh');
+  const [n, steps, features] = x.shape as [number, number, number];
+  const u = layer.units;
+  const kernel = param('kernel');
+  const recurrent = param('recurrentKernel');
+  const bias = param('bias');
+  const xw = tf.add(
+    tf.reshape(tf.matMul(tf.reshape(x, [n * steps, features]), kernel), [n, steps, 4 * u]),
+    bias,
+  );
+  const inputs = tf.unstack(xw, 1);
+  let h: Tensor = tf.zeros([n, u]);
+  let c: Tensor = tf.zeros([n, u]);
+  const outputs: Tensor[] = [];
+  for (const xt of inputs) {
+    const z = tf.add(xt, tf.matMul(h, recurrent));
+    // Keras gate order: input, forget, cell candidate, output.
+    const [zi, zf, zc, zo] = tf.split(z, 4, 1) as [Tensor, Tensor, Tensor, Tensor];
+    c = tf.add(tf.mul(sigmoid(zf), c), tf.mul(sigmoid(zi), tanh(zc)));
+    h = tf.mul(sigmoid(zo), tanh(c));
+    outputs.push(h);
+  }
+  return layer.returnSequences ? tf.stack(outputs, 1) : h;
+}
+
+/** Whether a max pool has non-overlapping windows that tile its input exactly (then 'same' equals 'valid'). */
+export function isTilingPool(
+  layer: Extract<Layer, { type: 'maxPool2d' }>,
+  input: readonly number[],
+): boolean {
+  const [ph, pw] = toPair(layer.poolSize);
+  const [sh, sw] = toPair(layer.strides ?? layer.poolSize);
+  return ph === sh && pw === sw && input[0]! % ph === 0 && input[1]! % pw === 0;
+}
+
+function maxPool(ctx: ForwardContext, x: Tensor, layer: Extract<Layer, { type: 'maxPool2d' }>): Tensor {
+  const { tf } = ctx;
+  const pool = toPair(layer.poolSize);
+  const strides = toPair(layer.strides ?? layer.poolSize);
+  const plain = (v: Tensor) => tf.maxPool(v as never, pool, strides, layer.padding);
+  if (!ctx.secondOrder || !isTilingPool(layer, x.shape.slice(1))) return plain(x);
+  // tfjs' MaxPoolGrad has no gradient. For tiling windows the gradient is dy repeated over each window times
+  // a mask of the maxima; the mask is computed opaquely (zero gradient), so it can be differentiated again.
+  const [h, w] = [x.shape[1]!, x.shape[2]!];
+  const repeat = (v: Tensor) => tf.image.resizeNearestNeighbor(v as never, [h, w], false, false);
+  const mask = tf.customGrad((...args: (Tensor | TfCore.GradSaveFunc)[]) => {
+    const v = args[0] as Tensor;
+    return { value: tf.cast(tf.equal(v, repeat(plain(v))), 'float32'), gradFunc: () => tf.zerosLike(v) };
+  }) as (v: Tensor) => Tensor;
+  return tf.customGrad((...args: (Tensor | TfCore.GradSaveFunc)[]) => {
+    const v = args[0] as Tensor;
+    (args[1] as TfCore.GradSaveFunc)([v]);
+    return {
+      value: plain(v),
+      gradFunc: (dy, saved) => tf.mul(repeat(dy as Tensor), mask(saved[0]!)),
+    };
+  })(x) as Tensor;
+}
+
+/** One layer's forward pass on a batch (NHWC, batch axis first). */
+export function layerForward(ctx: ForwardContext, layer: Layer, x: Tensor, param: ParamLookup): Tensor {
+  const { tf } = ctx;
+  switch (layer.type) {
+    case 'dense':
+      return act(ctx, addBias(tf, dense(tf, x, param('kernel')), layer.useBias, param), layer.activation);
+    case 'conv2d': {
+      const y = tf.conv2d(x as never, param('kernel') as never, toPair(layer.strides), layer.padding);
+      return act(ctx, addBias(tf, y, layer.useBias, param), layer.activation);
+    }
+    case 'conv2dTranspose': {
+      const out = layerOutputShape(layer, x.shape.slice(1)) as number[];
+      const y = tf.conv2dTranspose(
+        x as never,
+        param('kernel') as never,
+        [x.shape[0]!, out[0]!, out[1]!, out[2]!],
+        toPair(layer.strides),
+        layer.padding,
+      );
+      return act(ctx, addBias(tf, y, layer.useBias, param), layer.activation);
+    }
+    case 'maxPool2d':
+      return maxPool(ctx, x, layer);
+    case 'upSampling2d': {
+      const [a, b] = toPair(layer.size);
+      return tf.image.resizeNearestNeighbor(x as never, [x.shape[1]! * a, x.shape[2]! * b], false, false);
+    }
+    case 'flatten':
+      return tf.reshape(x, [x.shape[0]!, -1]);
+    case 'reshape':
+      return tf.reshape(x, [x.shape[0]!, ...layer.targetShape]);
+    case 'activation':
+      return act(ctx, x, layer.activation);
+    case 'dropout':
+      return ctx.training && layer.rate > 0 ? tf.dropout(x, layer.rate, undefined, ctx.nextSeed()) : x;
+    case 'batchNorm':
+      return batchNorm(ctx, x, layer, param);
+    case 'lstm':
+      return lstm(ctx, x, layer, param);
+    case 'repeatVector':
+      return tf.tile(tf.expandDims(x, 1), [1, layer.n, 1]);
+  }
+}

@@ -1,0 +1,39 @@
+import type { ReconstructionLoss } from '@aekit/core';
+import type { Tensor, Tf } from './tf.js';
+
+/** Probabilities are clipped to [BCE_EPSILON, 1 - BCE_EPSILON] before the logarithms (as Keras). */
+export const BCE_EPSILON = 1e-7;
+
+/**
+ * Reconstruction loss of a batch: per-value bce/mse/l1, then 'mean' over every value, or 'sum' over each
+ * sample's values averaged over the batch.
+ */
+export function reconstructionLoss(
+  tf: Tf,
+  loss: ReconstructionLoss,
+  prediction: Tensor,
+  target: Tensor,
+): Tensor {
+  let perValue: Tensor;
+  switch (loss.reconstruction) {
+    case 'bce': {
+      const p = tf.clipByValue(prediction, BCE_EPSILON, 1 - BCE_EPSILON);
+      perValue = tf.neg(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p)))));
+      break;
+    }
+    case 'mse':
+      perValue = tf.squaredDifference(prediction, target);
+      break;
+    case 'l1':
+      perValue = tf.abs(tf.sub(prediction, target));
+      break;
+  }
+  if (loss.reduction === 'mean') return tf.mean(perValue);
+  return tf.mean(tf.sum(tf.reshape(perValue, [perValue.shape[0]!, -1]), 1));
+}
+
+/** KL(q(z|x) || N(0, I)) = -0.5 * sum(1 + logVar - mean^2 - exp(logVar)) per sample, averaged over the batch. */
+export function gaussianKl(tf: Tf, mean: Tensor, logVar: Tensor): Tensor {
+  const perSample = tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mean)), tf.exp(logVar)), 1);
+  return tf.mul(-0.5, tf.mean(perSample));
+}

@@ -1,0 +1,194 @@
+import {
+  formatShape,
+  inferShapes,
+  type Layer,
+  type ModelSpec,
+  OptionError,
+  type ParamInfo,
+  paramInfos,
+  type SpecShapes,
+  shapeSize,
+} from '@aekit/core';
+import { initialValues } from './init.js';
+import { type ForwardContext, isTilingPool, layerForward } from './layers.js';
+import { gaussianKl, reconstructionLoss } from './losses.js';
+import { klSparsity, l1Activity, l2Weights, sigmoidDenseJacobianNorm } from './regularizers.js';
+import type { Tensor, Tf, Variable } from './tf.js';
+
+/** Codes up to this size get the exact contractive penalty (one backward pass per code unit). */
+export const CONTRACTIVE_EXACT_MAX = 8;
+/** Random projections per step of the contractive estimate for larger codes. */
+export const CONTRACTIVE_PROJECTIONS = 4;
+
+export interface ForwardResult {
+  /** What `encode` returns: the deterministic code, or the mean for a VAE. */
+  code: Tensor;
+  /** The code the decoder sees: a sample in training for a VAE, else `code`. */
+  z: Tensor;
+  mean?: Tensor;
+  logVar?: Tensor;
+  output: Tensor;
+}
+
+let nextNetworkId = 0;
+
+/** A spec's parameters as tf.Variables (one per paramInfos entry) and its forward passes and loss terms. */
+export class Network {
+  readonly infos: ParamInfo[];
+  readonly shapes: SpecShapes;
+  readonly variables = new Map<string, Variable>();
+  /** Parameters the optimiser updates (everything but batch-norm moving statistics), in paramInfos order. */
+  readonly trainable: Variable[] = [];
+  /** tf variable name -> parameter name. */
+  readonly paramNameOf = new Map<string, string>();
+  private readonly contractiveClosedForm: boolean;
+
+  constructor(
+    readonly tf: Tf,
+    readonly spec: ModelSpec,
+    seed: number,
+  ) {
+    this.infos = paramInfos(spec);
+    this.shapes = inferShapes(spec);
+    const id = nextNetworkId++;
+    const values = initialValues(this.infos, seed);
+    this.infos.forEach((info, i) => {
+      const trainable = info.role !== 'state';
+      const variable = tf.tidy(() =>
+        tf.variable(tf.tensor(values[i]!, info.shape), trainable, `aekit${id}/${info.name}`),
+      );
+      this.variables.set(info.name, variable);
+      this.paramNameOf.set(variable.name, info.name);
+      if (trainable) this.trainable.push(variable);
+    });
+    const dense = spec.encoder.filter((l) => l.type !== 'flatten');
+    this.contractiveClosedForm =
+      spec.latent.type === 'deterministic' &&
+      dense.length === 1 &&
+      dense[0]!.type === 'dense' &&
+      dense[0]!.activation === 'sigmoid' &&
+      this.shapes.encoder[spec.encoder.indexOf(dense[0]!)]!.length === 1;
+    if (!this.contractiveClosedForm && spec.regularizers.some((r) => r.type === 'contractive')) {
+      spec.encoder.forEach((layer, i) => {
+        if (layer.type === 'maxPool2d' && !isTilingPool(layer, this.shapes.encoder[i]!)) {
+          throw new OptionError(
+            `contractive penalty: encoder[${i}] (maxPool2d, pool ${JSON.stringify(layer.poolSize)}, strides ${JSON.stringify(layer.strides ?? layer.poolSize)}, input ${formatShape(this.shapes.encoder[i]!)}) has overlapping or ragged windows, whose gradient tfjs cannot differentiate twice; use strides equal to the pool size on an input they divide, or a strided conv2d`,
+          );
+        }
+      });
+    }
+  }
+
+  param(name: string): Variable {
+    const v = this.variables.get(name);
+    if (!v) throw new Error(`internal: no parameter ${name}`);
+    return v;
+  }
+
+  private runLayers(ctx: ForwardContext, part: 'encoder' | 'decoder', layers: readonly Layer[], x: Tensor) {
+    let h = x;
+    layers.forEach((layer, i) => {
+      h = layerForward(ctx, layer, h, (suffix) => this.param(`${part}.${i}.${suffix}`));
+    });
+    return h;
+  }
+
+  /** Encoder layers then, for a VAE, the mean/logVar heads (and a reparameterised sample in training). */
+  encode(ctx: ForwardContext, x: Tensor): Omit<ForwardResult, 'output'> {
+    const { tf } = ctx;
+    const h = this.runLayers(ctx, 'encoder', this.spec.encoder, x);
+    if (this.spec.latent.type !== 'gaussian') return { code: h, z: h };
+    const head = (name: string) =>
+      tf.add(tf.matMul(h, this.param(`latent.${name}.kernel`)), this.param(`latent.${name}.bias`));
+    const mean = head('mean');
+    const logVar = head('logVar');
+    const z = ctx.training
+      ? tf.add(
+          mean,
+          tf.mul(tf.exp(tf.mul(logVar, 0.5)), tf.randomNormal(mean.shape, 0, 1, 'float32', ctx.nextSeed())),
+        )
+      : mean;
+    return { code: mean, z, mean, logVar };
+  }
+
+  decode(ctx: ForwardContext, z: Tensor): Tensor {
+    return this.runLayers(ctx, 'decoder', this.spec.decoder, z);
+  }
+
+  forward(ctx: ForwardContext, x: Tensor): ForwardResult {
+    const encoded = this.encode(ctx, x);
+    return { ...encoded, output: this.decode(ctx, encoded.z) };
+  }
+
+  /** Kernels (not biases, scales or states), for the L2 penalty. */
+  kernels(): Variable[] {
+    return this.infos.filter((i) => i.role === 'kernel').map((i) => this.param(i.name));
+  }
+
+  /**
+   * ||dcode/dx||_F^2 averaged over the batch, differentiable. Closed form for a single dense sigmoid encoder;
+   * otherwise exact via one backward pass per code unit when the code has at most CONTRACTIVE_EXACT_MAX units,
+   * else an unbiased random-projection estimate E_v ||J^T v||^2 with v ~ N(0, I) (CONTRACTIVE_PROJECTIONS
+   * draws). The encoder runs in inference mode inside this penalty (no dropout, moving batch-norm statistics),
+   * with activations and max pooling whose gradients can be differentiated again exactly.
+   */
+  jacobianNorm(ctx: ForwardContext, x: Tensor, code: Tensor, exact = false): Tensor {
+    const { tf } = ctx;
+    if (this.contractiveClosedForm) {
+      const index = this.spec.encoder.findIndex((l) => l.type === 'dense');
+      return sigmoidDenseJacobianNorm(tf, code, this.param(`encoder.${index}.kernel`));
+    }
+    const inference: ForwardContext = { tf, training: false, nextSeed: ctx.nextSeed, secondOrder: true };
+    const size = shapeSize(this.shapes.latent);
+    const n = x.shape[0]!;
+    const useExact = exact || size <= CONTRACTIVE_EXACT_MAX;
+    const count = useExact ? size : CONTRACTIVE_PROJECTIONS;
+    const parts: Tensor[] = [];
+    for (let k = 0; k < count; k++) {
+      const v = useExact
+        ? tf.reshape(tf.oneHot(tf.tensor1d([k], 'int32'), size), [1, size])
+        : tf.randomNormal([1, size], 0, 1, 'float32', ctx.nextSeed());
+      const g = tf.grad((xi: Tensor) =>
+        tf.sum(tf.mul(tf.reshape(this.encode(inference, xi).code, [n, size]), v)),
+      )(x);
+      parts.push(tf.div(tf.sum(tf.square(g)), n));
+    }
+    const total = tf.addN(parts);
+    return useExact ? total : tf.div(total, count);
+  }
+
+  /** Every loss term of a batch (already weighted); the loss is their sum. */
+  lossTerms(ctx: ForwardContext, x: Tensor, y: Tensor): Record<string, Tensor> {
+    const { tf } = ctx;
+    const out = this.forward(ctx, x);
+    const terms: Record<string, Tensor> = {
+      reconstruction: reconstructionLoss(tf, this.spec.loss, out.output, y),
+    };
+    if (this.spec.latent.type === 'gaussian' && out.mean && out.logVar) {
+      terms.kl = tf.mul(this.spec.latent.beta, gaussianKl(tf, out.mean, out.logVar));
+    }
+    for (const r of this.spec.regularizers) {
+      switch (r.type) {
+        case 'l1Activity':
+          terms.l1Activity = l1Activity(tf, r, out.code);
+          break;
+        case 'klSparsity':
+          terms.klSparsity = klSparsity(tf, r, out.code);
+          break;
+        case 'contractive':
+          terms.contractive = tf.mul(r.weight, this.jacobianNorm(ctx, x, out.code));
+          break;
+        case 'l2Weights':
+          terms.l2Weights = l2Weights(tf, r, this.kernels());
+          break;
+      }
+    }
+    return terms;
+  }
+
+  dispose(): void {
+    for (const v of this.variables.values()) v.dispose();
+    this.variables.clear();
+    this.trainable.length = 0;
+  }
+}
