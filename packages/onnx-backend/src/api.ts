@@ -1,0 +1,29 @@
+// Everything both entries (Node and browser) export.
+export { ExportError, OnnxModelError } from './errors.js';
+export {
+  EXPORTABLE_ACTIVATIONS,
+  EXPORTABLE_LAYERS,
+  type ExportOptions,
+  exportOnnx,
+  type OnnxExport,
+} from './export-onnx.js';
+export {
+  EXPORT_PARTS,
+  type ExportPart,
+  IO_LAYOUT,
+  IO_NAMES,
+  METADATA_KEYS,
+  type OnnxModelInfo,
+} from './metadata.js';
+export { AEKIT_VERSION, ONNX_IR_VERSION, ONNX_OPSET, ONNX_SCHEMA_RELEASE } from './onnx-version.js';
+export { onnx } from './proto.js';
+export { type ModelSource, readOnnxInfo } from './read-model.js';
+export { DEVICES, type Device, type Runtime } from './runtime.js';
+export { OnnxSession, type SessionOptions } from './session.js';
+export {
+  type OutputParity,
+  type ParityOptions,
+  type ParityReport,
+  randomInputs,
+  verifyParity,
+} from './verify-parity.js';

@@ -1,0 +1,232 @@
+import {
+  checkWeights,
+  inferShapes,
+  type Layer,
+  type ModelSpec,
+  type NamedTensor,
+  OptionError,
+  validateSpec,
+} from '@aekit/core';
+import { ExportError } from './errors.js';
+import { GraphBuilder, valueInfo } from './graph-builder.js';
+import { denseOp, type Flow, layerToOnnx, toSpecLayout } from './layers-to-onnx.js';
+import {
+  EXPORT_PARTS,
+  type ExportPart,
+  IO_LAYOUT,
+  IO_NAMES,
+  METADATA_KEYS,
+  type OnnxModelInfo,
+} from './metadata.js';
+import { AEKIT_VERSION, ONNX_IR_VERSION, ONNX_OPSET } from './onnx-version.js';
+import { onnx } from './proto.js';
+
+export interface ExportOptions {
+  /** Which part to export. Default 'full'. */
+  part?: ExportPart;
+}
+
+export interface OnnxExport {
+  /** The serialised ModelProto: write it to a `.onnx` file or hand it to ONNX Runtime. */
+  bytes: Uint8Array;
+  /** The ModelProto as built (typed protobufjs message). */
+  model: onnx.ModelProto;
+  /** What the metadata says: shapes, names, part. */
+  info: OnnxModelInfo;
+}
+
+/** Layer kinds the exporter knows. */
+export const EXPORTABLE_LAYERS: ReadonlySet<string> = new Set([
+  'dense',
+  'conv2d',
+  'conv2dTranspose',
+  'maxPool2d',
+  'upSampling2d',
+  'flatten',
+  'reshape',
+  'activation',
+  'dropout',
+  'batchNorm',
+  'lstm',
+  'repeatVector',
+]);
+/** Activations the exporter knows. */
+export const EXPORTABLE_ACTIVATIONS: ReadonlySet<string> = new Set([
+  'linear',
+  'relu',
+  'sigmoid',
+  'tanh',
+  'leakyRelu',
+  'elu',
+  'selu',
+  'softplus',
+]);
+
+/**
+ * Fails with ExportError (EXPORT_UNSUPPORTED) naming the first layer whose kind or activation this exporter
+ * does not know, before any other check (a spec from a newer core may hold kinds added after this exporter).
+ */
+function checkExportable(spec: ModelSpec): void {
+  for (const part of ['encoder', 'decoder'] as const) {
+    const layers = (spec as { [k in typeof part]?: unknown })[part];
+    if (!Array.isArray(layers)) continue;
+    layers.forEach((layer: { type?: unknown; activation?: unknown }, index) => {
+      const kind = String(layer?.type);
+      if (!EXPORTABLE_LAYERS.has(kind)) {
+        throw new ExportError(
+          `${part}[${index}]: layer kind "${kind}" has no ONNX export; supported kinds: ${[...EXPORTABLE_LAYERS].join(', ')}`,
+          { details: { part, index, kind } },
+        );
+      }
+      if (layer.activation !== undefined && !EXPORTABLE_ACTIVATIONS.has(String(layer.activation))) {
+        throw new ExportError(
+          `${part}[${index}] (${kind}): activation "${String(layer.activation)}" has no ONNX export; supported: ${[...EXPORTABLE_ACTIVATIONS].join(', ')}`,
+          { details: { part, index, kind, activation: layer.activation } },
+        );
+      }
+    });
+  }
+}
+
+function runLayers(
+  g: GraphBuilder,
+  start: Flow,
+  layers: readonly Layer[],
+  shapes: readonly number[][],
+  part: 'encoder' | 'decoder',
+  weights: Map<string, NamedTensor>,
+): Flow {
+  let v = start;
+  layers.forEach((layer, index) => {
+    const prefix = `${part}.${index}`;
+    const get = (suffix: string): NamedTensor => {
+      const w = weights.get(`${prefix}.${suffix}`);
+      if (!w)
+        throw new ExportError(`${part}[${index}] (${layer.type}): missing weight "${prefix}.${suffix}"`);
+      return w;
+    };
+    const has = (suffix: string) => weights.has(`${prefix}.${suffix}`);
+    v = layerToOnnx(g, v, layer, shapes[index + 1]!, { prefix, index, part }, get, has);
+  });
+  return v;
+}
+
+/**
+ * Exports a spec and its weights (Keras layout, names from core's `paramInfos`) to an ONNX ModelProto.
+ * Graph I/O are channels last like the spec with a symbolic `batch` axis; convolutions run channels first
+ * inside the graph between Transposes. Parts: `encoder` (input -> latent, or mean + logVar for a VAE),
+ * `decoder` (latent -> reconstruction), `full` (input -> reconstruction through the mean code, plus the code).
+ */
+export function exportOnnx(
+  specInput: ModelSpec,
+  weights: readonly NamedTensor[],
+  options: ExportOptions = {},
+): OnnxExport {
+  const part = options.part ?? 'full';
+  if (!EXPORT_PARTS.includes(part)) {
+    throw new OptionError(`export part must be one of ${EXPORT_PARTS.join(', ')}, got "${String(part)}"`);
+  }
+  checkExportable(specInput);
+  const spec = validateSpec(specInput);
+  const shapes = inferShapes(spec);
+  const ordered = checkWeights(spec, weights);
+  const byName = new Map(ordered.map((w) => [w.name, w]));
+  const vae = spec.latent.type === 'gaussian';
+  const g = new GraphBuilder();
+  const inputs: onnx.ValueInfoProto.$Properties[] = [];
+  const outputs: onnx.ValueInfoProto.$Properties[] = [];
+  const batch = (shape: readonly number[]) => ['batch', ...shape];
+  const renamed = new Map<string, string>();
+  const output = (v: Flow, name: string) => {
+    const x = toSpecLayout(g, v);
+    const source = renamed.get(x.name) ?? x.name;
+    if (renamed.has(x.name) || inputs.some((i) => i.name === x.name)) {
+      g.rename(g.node('Identity', [source], `${name}_identity`), g.reserve(name));
+    } else {
+      g.rename(x.name, g.reserve(name));
+      renamed.set(x.name, name);
+    }
+    outputs.push(valueInfo(name, batch(x.shape)));
+  };
+
+  // The code: what `encode` returns and `decode` takes (the mean for a VAE), plus the named code outputs.
+  let code: Flow | undefined;
+  const codeOutputs: [Flow, string][] = [];
+  if (part !== 'decoder') {
+    inputs.push(valueInfo(g.reserve(IO_NAMES.input), batch(shapes.input)));
+    const start: Flow = { name: IO_NAMES.input, shape: shapes.input, nchw: false };
+    const h = runLayers(g, start, spec.encoder, shapes.encoder, 'encoder', byName);
+    if (vae) {
+      const head = (which: 'mean' | 'logVar') =>
+        denseOp(
+          g,
+          h,
+          byName.get(`latent.${which}.kernel`)!,
+          byName.get(`latent.${which}.bias`),
+          `latent.${which}`,
+        );
+      const mean = head('mean');
+      codeOutputs.push([mean, IO_NAMES.mean], [head('logVar'), IO_NAMES.logVar]);
+      code = mean;
+    } else {
+      // The decoder takes the code in whatever layout it is in; only the `latent` output is transposed.
+      code = h;
+      codeOutputs.push([code, IO_NAMES.latent]);
+    }
+  }
+  if (part !== 'encoder') {
+    if (!code) {
+      inputs.push(valueInfo(g.reserve(IO_NAMES.latent), batch(shapes.latent)));
+      code = { name: IO_NAMES.latent, shape: shapes.latent, nchw: false };
+    }
+    const y = runLayers(g, code, spec.decoder, shapes.decoder, 'decoder', byName);
+    output(y, IO_NAMES.reconstruction);
+  }
+  // The full model also returns the code (mean and logVar for a VAE), so that one file can encode too.
+  for (const [flow, name] of codeOutputs) output(flow, name);
+
+  const info: OnnxModelInfo = {
+    aekitVersion: AEKIT_VERSION,
+    name: spec.name,
+    kind: vae ? 'vae' : 'autoencoder',
+    part,
+    layout: IO_LAYOUT,
+    inputShape: part === 'decoder' ? shapes.latent : shapes.input,
+    latentShape: shapes.latent,
+    outputShape: part === 'encoder' ? shapes.latent : shapes.output,
+    preprocessing: spec.preprocessing,
+    inputs: inputs.map((i) => i.name!),
+    outputs: outputs.map((o) => o.name!),
+    spec,
+  };
+  const props: Record<string, string> = {
+    [METADATA_KEYS.aekitVersion]: info.aekitVersion,
+    [METADATA_KEYS.name]: info.name,
+    [METADATA_KEYS.kind]: info.kind,
+    [METADATA_KEYS.part]: info.part,
+    [METADATA_KEYS.layout]: info.layout,
+    [METADATA_KEYS.inputShape]: JSON.stringify(info.inputShape),
+    [METADATA_KEYS.latentShape]: JSON.stringify(info.latentShape),
+    [METADATA_KEYS.outputShape]: JSON.stringify(info.outputShape),
+    [METADATA_KEYS.preprocessing]: info.preprocessing,
+    [METADATA_KEYS.inputs]: JSON.stringify(info.inputs),
+    [METADATA_KEYS.outputs]: JSON.stringify(info.outputs),
+    [METADATA_KEYS.spec]: JSON.stringify(spec),
+  };
+  const model = onnx.ModelProto.create({
+    irVersion: ONNX_IR_VERSION,
+    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    producerName: 'aekit',
+    producerVersion: AEKIT_VERSION,
+    docString: `aekit ${info.kind} "${spec.name}", part ${part}`,
+    graph: {
+      name: `${spec.name}_${part}`,
+      node: g.nodes,
+      initializer: g.initializers,
+      input: inputs,
+      output: outputs,
+    },
+    metadataProps: Object.entries(props).map(([key, value]) => ({ key, value })),
+  });
+  return { bytes: onnx.ModelProto.encode(model).finish(), model, info };
+}

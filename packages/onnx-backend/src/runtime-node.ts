@@ -1,0 +1,15 @@
+import { MissingDependencyError } from '@aekit/core';
+import type { Device, OrtModule, Runtime } from './runtime.js';
+import { loadWebRuntime } from './runtime-web.js';
+
+/** Loads onnxruntime-node (or onnxruntime-web for runtime 'web') on demand. */
+export async function loadNodeRuntime(runtime: Runtime, device: Device): Promise<OrtModule> {
+  if (runtime === 'web') return loadWebRuntime(device);
+  try {
+    const mod = (await import('onnxruntime-node')) as unknown;
+    const ort = mod as OrtModule & { default?: OrtModule };
+    return ort.InferenceSession ? ort : (ort.default as OrtModule);
+  } catch (error) {
+    throw new MissingDependencyError('onnxruntime-node', 'Running ONNX models in Node', error);
+  }
+}

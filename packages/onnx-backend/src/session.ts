@@ -1,0 +1,292 @@
+import {
+  type Autoencoder,
+  BackendUnavailableError,
+  batchCount,
+  formatShape,
+  infoOnce,
+  type ModelSpec,
+  OptionError,
+  ShapeMismatchError,
+  shapeSize,
+  shapesEqual,
+  type TensorData,
+} from '@aekit/core';
+import { OnnxModelError } from './errors.js';
+import { IO_NAMES, type OnnxModelInfo } from './metadata.js';
+import { type ModelSource, readOnnxInfo, sourceBytes } from './read-model.js';
+import {
+  checkDevice,
+  type Device,
+  type OrtModule,
+  type OrtSession,
+  type Runtime,
+  type RuntimeLoader,
+} from './runtime.js';
+
+export interface SessionOptions {
+  /** Default 'auto'. */
+  device?: Device;
+  /** Which ONNX Runtime package to use; defaults to 'node' in Node (except device 'wasm') and 'web' in browsers. */
+  runtime?: Runtime;
+  /** The per-sample input shape you will feed: checked against the model when it loads. */
+  inputShape?: readonly number[];
+  /** Samples per ONNX Runtime call in encode/decode/reconstruct. Default 256. */
+  batchSize?: number;
+}
+
+/** What the platform entry (Node or browser) supplies to createSession. */
+export interface Platform {
+  defaultRuntime: (device: Device) => Runtime;
+  runtimes: readonly Runtime[];
+  load: RuntimeLoader;
+  readPath: (path: string) => Promise<Uint8Array>;
+  hasWebGpu: () => boolean;
+  /** Whether onnxruntime-node's CUDA provider binaries are installed (then 'auto' tries CUDA first). */
+  hasCuda: () => boolean;
+}
+
+function providers(runtime: Runtime, device: Device, platform: Platform): string[] {
+  if (runtime === 'web') {
+    if (device === 'cuda')
+      throw new OptionError(`device "cuda" needs runtime "node" (onnxruntime-node), got runtime "web"`);
+    if (device === 'webgpu') return ['webgpu'];
+    if (device === 'auto') return platform.hasWebGpu() ? ['webgpu', 'wasm'] : ['wasm'];
+    return ['wasm'];
+  }
+  if (device === 'wasm')
+    throw new OptionError(`device "wasm" needs runtime "web" (onnxruntime-web), got runtime "node"`);
+  if (device === 'auto') return platform.hasCuda() ? ['cuda'] : ['cpu'];
+  return [device];
+}
+
+/**
+ * An ONNX model loaded in ONNX Runtime. Implements core's `Autoencoder` where the exported part allows:
+ * `encode` (encoder or full export), `decode` (decoder export), `reconstruct` (full export), plus raw `run`.
+ */
+export class OnnxSession implements Autoencoder {
+  /** Graph input and output names. */
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+
+  constructor(
+    private readonly session: OrtSession,
+    private readonly ort: OrtModule,
+    /** aekit metadata, null for an ONNX model exported by another tool (then only `run` works). */
+    readonly info: OnnxModelInfo | null,
+    readonly runtime: Runtime,
+    readonly device: Device,
+    /** The execution providers asked for, in order. */
+    readonly executionProviders: readonly string[],
+    private readonly batchSize: number,
+  ) {
+    this.inputNames = session.inputNames;
+    this.outputNames = session.outputNames;
+  }
+
+  get spec(): ModelSpec {
+    return this.requireInfo('spec').spec;
+  }
+
+  private requireInfo(what: string): OnnxModelInfo {
+    if (!this.info) {
+      throw new OnnxModelError(
+        `${what} needs aekit metadata, which this ONNX model lacks: use run() with its inputs ${formatShape(this.inputNames)}`,
+      );
+    }
+    return this.info;
+  }
+
+  /** Runs the graph on raw feeds (shapes include the batch axis); returns every output, or those in `fetches`. */
+  async run(
+    feeds: Record<string, TensorData>,
+    fetches?: readonly string[],
+  ): Promise<Record<string, TensorData>> {
+    const ortFeeds: Record<string, InstanceType<OrtModule['Tensor']>> = {};
+    for (const name of this.inputNames) {
+      const feed = feeds[name];
+      if (!feed) {
+        throw new ShapeMismatchError(
+          `missing input "${name}": the model takes ${formatShape(this.inputNames)}, got ${formatShape(Object.keys(feeds))}`,
+          this.inputNames,
+          Object.keys(feeds),
+        );
+      }
+      if (feed.data.length !== shapeSize(feed.shape)) {
+        throw new ShapeMismatchError(
+          `input "${name}": shape ${formatShape(feed.shape)} needs ${shapeSize(feed.shape)} values, got ${feed.data.length}`,
+          shapeSize(feed.shape),
+          feed.data.length,
+        );
+      }
+      ortFeeds[name] = new this.ort.Tensor('float32', feed.data, feed.shape);
+    }
+    let result: Record<string, { dims: readonly number[]; data: unknown }>;
+    try {
+      result = await this.session.run(ortFeeds, fetches);
+    } catch (cause) {
+      throw new ShapeMismatchError(
+        `ONNX Runtime rejected the inputs ${Object.entries(feeds)
+          .map(([k, v]) => `${k} ${formatShape(v.shape)}`)
+          .join(', ')}: ${(cause as Error).message}`,
+        this.info ? formatShape(['batch', ...this.info.inputShape]) : 'the graph input shapes',
+        Object.values(feeds).map((f) => formatShape(f.shape)),
+        { cause },
+      );
+    }
+    const out: Record<string, TensorData> = {};
+    for (const [name, t] of Object.entries(result))
+      out[name] = { shape: [...t.dims], data: t.data as Float32Array };
+    return out;
+  }
+
+  /** Runs batched samples through one input/output pair, `batchSize` samples per call. */
+  private async mapBatches(
+    x: Float32Array,
+    inputName: string,
+    sampleIn: readonly number[],
+    outputs: readonly string[],
+    sampleOut: readonly number[],
+    what: string,
+  ): Promise<Float32Array[]> {
+    if (!this.inputNames.includes(inputName) || outputs.some((o) => !this.outputNames.includes(o))) {
+      const info = this.requireInfo(what);
+      throw new OptionError(
+        `${what} is not available from the "${info.part}" export of "${info.name}" (inputs ${formatShape(this.inputNames)}, outputs ${formatShape(this.outputNames)}); export the ${what === 'decode' ? 'decoder' : what === 'reconstruct' ? 'full model' : 'encoder or full model'} with exportOnnx(spec, weights, { part })`,
+      );
+    }
+    const n = batchCount(x, sampleIn, `${what} input (samples of ${formatShape(sampleIn)})`);
+    const per = shapeSize(sampleIn);
+    const perOut = shapeSize(sampleOut);
+    const results = outputs.map(() => new Float32Array(n * perOut));
+    for (let start = 0; start < n; start += this.batchSize) {
+      const count = Math.min(this.batchSize, n - start);
+      const feed = { shape: [count, ...sampleIn], data: x.subarray(start * per, (start + count) * per) };
+      const out = await this.run({ [inputName]: feed }, outputs);
+      outputs.forEach((name, i) => {
+        results[i]!.set(out[name]!.data, start * perOut);
+      });
+    }
+    return results;
+  }
+
+  /** [n, ...inputShape] -> [n, ...latentShape] (the mean for a VAE). */
+  async encode(x: Float32Array): Promise<Float32Array> {
+    const info = this.requireInfo('encode');
+    const code = info.kind === 'vae' ? IO_NAMES.mean : IO_NAMES.latent;
+    const [z] = await this.mapBatches(
+      x,
+      IO_NAMES.input,
+      info.spec.inputShape,
+      [code],
+      info.latentShape,
+      'encode',
+    );
+    return z!;
+  }
+
+  /** VAE only: mean and log-variance of q(z|x). */
+  async encodeDistribution(x: Float32Array): Promise<{ mean: Float32Array; logVar: Float32Array }> {
+    const info = this.requireInfo('encodeDistribution');
+    if (info.kind !== 'vae')
+      throw new OptionError(`encodeDistribution needs a VAE; "${info.name}" has a deterministic code`);
+    const [mean, logVar] = await this.mapBatches(
+      x,
+      IO_NAMES.input,
+      info.spec.inputShape,
+      [IO_NAMES.mean, IO_NAMES.logVar],
+      info.latentShape,
+      'encode',
+    );
+    return { mean: mean!, logVar: logVar! };
+  }
+
+  /** [n, ...latentShape] -> [n, ...outputShape]. */
+  async decode(z: Float32Array): Promise<Float32Array> {
+    const info = this.requireInfo('decode');
+    const [y] = await this.mapBatches(
+      z,
+      IO_NAMES.latent,
+      info.latentShape,
+      [IO_NAMES.reconstruction],
+      info.spec.outputShape ?? info.spec.inputShape,
+      'decode',
+    );
+    return y!;
+  }
+
+  /** [n, ...inputShape] -> [n, ...outputShape]. */
+  async reconstruct(x: Float32Array): Promise<Float32Array> {
+    const info = this.requireInfo('reconstruct');
+    const [y] = await this.mapBatches(
+      x,
+      IO_NAMES.input,
+      info.spec.inputShape,
+      [IO_NAMES.reconstruction],
+      info.outputShape,
+      'reconstruct',
+    );
+    return y!;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** createSession with the platform's loaders (see index.ts and browser.ts). */
+export async function createSessionOn(
+  platform: Platform,
+  source: ModelSource,
+  options: SessionOptions = {},
+): Promise<OnnxSession> {
+  const device = checkDevice(options.device ?? 'auto');
+  const runtime = options.runtime ?? platform.defaultRuntime(device);
+  if (!platform.runtimes.includes(runtime)) {
+    throw new OptionError(
+      `runtime "${runtime}" is not available here; use one of ${platform.runtimes.join(', ')}`,
+    );
+  }
+  const batchSize = options.batchSize ?? 256;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new OptionError(`batchSize must be a positive integer, got ${batchSize}`);
+  const bytes = await sourceBytes(source, platform.readPath);
+  const what = typeof source === 'string' ? `ONNX model "${source}"` : 'ONNX model';
+  const info = readOnnxInfo(bytes, what);
+  if (options.inputShape && info && !shapesEqual(options.inputShape, info.inputShape)) {
+    throw new ShapeMismatchError(
+      `${what} ("${info.name}", ${info.part}) takes samples of shape ${formatShape(info.inputShape)}, but your data has shape ${formatShape(options.inputShape)}; export a model for this input shape or resize the data`,
+      info.inputShape,
+      options.inputShape,
+    );
+  }
+  let executionProviders = providers(runtime, device, platform);
+  const ort = await platform.load(runtime, device);
+  // onnxruntime-web may transfer the buffer to its worker (proxy mode): keep the caller's bytes intact.
+  const model = runtime === 'web' ? bytes.slice() : bytes;
+  let session: OrtSession;
+  try {
+    try {
+      session = await ort.InferenceSession.create(model, { executionProviders, logSeverityLevel: 3 });
+    } catch (cudaError) {
+      if (device !== 'auto' || executionProviders[0] !== 'cuda') throw cudaError;
+      // 'auto' with CUDA binaries installed: fall back to the CPU when CUDA cannot start here.
+      infoOnce('onnx-auto-cuda', `onnx device: cpu (auto: cuda failed: ${(cudaError as Error).message})`);
+      executionProviders = ['cpu'];
+      session = await ort.InferenceSession.create(model, { executionProviders, logSeverityLevel: 3 });
+    }
+  } catch (cause) {
+    const message = (cause as Error).message ?? String(cause);
+    if (device !== 'cpu' && device !== 'wasm' && device !== 'auto') {
+      const hint =
+        device === 'cuda'
+          ? 'install the CUDA binaries with ONNXRUNTIME_NODE_INSTALL=cuda12 pnpm install (needs CUDA 12 and cuDNN 9)'
+          : 'use a browser with WebGPU, or device "wasm"/"cpu"';
+      throw new BackendUnavailableError(
+        `device "${device}" (${executionProviders.join(', ')}) could not load ${what}: ${message}. To fix: ${hint}`,
+        { cause },
+      );
+    }
+    throw new OnnxModelError(`ONNX Runtime (${runtime}) could not load ${what}: ${message}`, { cause });
+  }
+  return new OnnxSession(session, ort, info, runtime, device, executionProviders, batchSize);
+}

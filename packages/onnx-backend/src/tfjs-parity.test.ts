@@ -1,0 +1,56 @@
+// The trained-model path: a model of @aekit/tfjs-backend (tfjs CPU kernels) and its ONNX exports agree.
+import { type ModelSpec, setLogger } from '@aekit/core';
+import * as models from '@aekit/models';
+import { createTfjsBackend } from '@aekit/tfjs-backend';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { layerSpecs } from './test-utils/layer-specs.js';
+import { checkerUnavailable, checkModels } from './test-utils/onnx-checker.js';
+import { partDiffs } from './test-utils/parity.js';
+import { randomWeights } from './test-utils/random.js';
+
+const TOLERANCE = 1e-5;
+const exported: Record<string, Uint8Array> = {};
+const backend = createTfjsBackend({ device: 'js' });
+
+function specs(): [string, ModelSpec][] {
+  const out: [string, ModelSpec][] = [];
+  for (const [name, fn] of Object.entries(models)) {
+    if (typeof fn !== 'function' || name.startsWith('parse')) continue;
+    const spec = (fn as () => unknown)() as ModelSpec;
+    if (spec && typeof spec === 'object' && 'encoder' in spec && 'decoder' in spec) out.push([name, spec]);
+  }
+  out.push(['convAutoencoder(transpose)', models.convAutoencoder({ decoder: 'transpose' })]);
+  return [...out, ...Object.entries(layerSpecs)];
+}
+
+beforeAll(() => setLogger({ info() {}, warn() {} }));
+
+describe('tfjs-backend model vs its ONNX exports (onnxruntime-node and -web)', () => {
+  it.each(specs())('%s: encoder, decoder and full agree to 1e-5 at batch 1 and 7', async (label, spec) => {
+    const model = await backend.createModel(spec, { seed: 1 });
+    // Random weights (incl. batch-norm statistics) rather than the initialiser's, so every tensor matters.
+    const weights = randomWeights(spec, 11);
+    model.setWeights(weights);
+    const forward = async (x: Float32Array, z: Float32Array) => ({
+      latent: await model.encode(x),
+      ...(spec.latent.type === 'gaussian' ? { logVar: (await model.encodeDistribution!(x)).logVar } : {}),
+      reconstruction: await model.reconstruct(x),
+      decoded: await model.decode(z),
+    });
+    for (const runtime of ['node', 'web'] as const) {
+      const diffs = await partDiffs(label, spec, model.getWeights(), forward, runtime, exported);
+      for (const [what, diff] of Object.entries(diffs))
+        expect(diff, `${label} ${runtime} ${what}`).toBeLessThanOrEqual(TOLERANCE);
+    }
+    model.dispose();
+  });
+});
+
+afterAll(() => {
+  const reason = checkerUnavailable();
+  if (reason) {
+    console.warn(`skipping onnx.checker: ${reason}`);
+    return;
+  }
+  expect(checkModels(exported).length).toBe(Object.keys(exported).length);
+});
