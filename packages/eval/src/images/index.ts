@@ -1,0 +1,3 @@
+export { encodePng } from './encode-png.js';
+export { type GridPixels, type ImageGridOptions, imageGrid, imageGridPixels } from './image-grid.js';
+export { writePng } from './write-png.js';

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { msePer } from './image-metrics.js';
+import { Pca } from './pca.js';
+import { table } from './test-utils.js';
+
+const meanOf = (a: Float64Array): number => a.reduce((s, v) => s + v, 0) / a.length;
+
+// Expected values: sklearn 1.2.1 PCA(svd_solver='full') in scripts/reference-values.py.
+describe('Pca', () => {
+  it('matches sklearn on 200 x 10 (full eigen-decomposition)', () => {
+    const x = table(200, 10);
+    const p = Pca.fit(x, 10, { components: 3 });
+    const expected = [0.4238747050777514, 0.2136700184726858, 0.10795244954615274];
+    expected.forEach((r, i) => {
+      expect(Math.abs((p.explainedVarianceRatio[i] as number) - r)).toBeLessThan(1e-6);
+    });
+    expect(Math.abs((p.explainedVariance[0] as number) - 14.584894541507072)).toBeLessThan(1e-5);
+    expect(Math.abs(meanOf(msePer(x, p.reconstruct(x), 10)) - 0.8713276263488486)).toBeLessThan(1e-5);
+  });
+
+  it('matches sklearn on 300 x 200 (subspace iteration)', () => {
+    const x = table(300, 200);
+    const p = Pca.fit(x, 200, { components: 5 });
+    const expected = [
+      0.7454162703607816, 0.011109643495595652, 0.006841251438813862, 0.005589618524428522,
+      0.0049793348261716885,
+    ];
+    expected.forEach((r, i) => {
+      expect(Math.abs((p.explainedVarianceRatio[i] as number) - r)).toBeLessThan(1e-6);
+    });
+    expect(Math.abs(meanOf(msePer(x, p.reconstruct(x), 200)) - 0.5330416855472553)).toBeLessThan(1e-5);
+  });
+
+  it('components are orthonormal', () => {
+    const p = Pca.fit(table(300, 200), 200, { components: 5 });
+    for (let a = 0; a < 5; a++) {
+      for (let b = 0; b < 5; b++) {
+        let dot = 0;
+        for (let j = 0; j < 200; j++)
+          dot += (p.components[a * 200 + j] as number) * (p.components[b * 200 + j] as number);
+        expect(Math.abs(dot - (a === b ? 1 : 0))).toBeLessThan(1e-9);
+      }
+    }
+  });
+
+  it('rejects more components than features', () => {
+    expect(() => Pca.fit(table(20, 4), 4, { components: 5 })).toThrow(
+      /components must be an integer in \[1, 4\]/,
+    );
+  });
+});

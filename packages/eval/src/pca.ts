@@ -1,0 +1,168 @@
+import { createRng, OptionError } from '@aekit/core';
+import { sampleCount } from './check.js';
+import { matMul, orthonormalizeColumns, symmetricEigen } from './linalg.js';
+
+export interface PcaOptions {
+  /** Number of principal components to keep. */
+  components: number;
+  /** Subspace iterations when the feature count is large (> 128). Default 40. */
+  iterations?: number;
+  /** Seeds the random start of the subspace iteration. Default 0. */
+  seed?: number;
+}
+
+/** Feature counts up to this use a full Jacobi eigen-decomposition of the covariance. */
+const FULL_EIGEN_MAX = 128;
+
+/**
+ * Principal component analysis (as sklearn's `PCA`, without whitening): the covariance of the centred
+ * data, then its leading eigenvectors by a full symmetric eigen-decomposition (few features) or by
+ * subspace iteration with Rayleigh-Ritz (many features). Also an anomaly baseline: its reconstruction error.
+ */
+export class Pca {
+  private constructor(
+    readonly featureSize: number,
+    /** Per-feature mean of the training data. */
+    readonly mean: Float64Array,
+    /** [components, featureSize], rows are unit principal axes (sign: largest |value| positive). */
+    readonly components: Float64Array,
+    /** Variance along each component (n - 1 denominator), descending. */
+    readonly explainedVariance: Float64Array,
+    /** `explainedVariance` / total variance. */
+    readonly explainedVarianceRatio: Float64Array,
+  ) {}
+
+  get componentCount(): number {
+    return this.explainedVariance.length;
+  }
+
+  static fit(x: Float32Array, featureSize: number, options: PcaOptions): Pca {
+    const n = sampleCount(x, featureSize, 'Pca.fit');
+    const d = featureSize;
+    const k = options.components;
+    if (!Number.isInteger(k) || k < 1 || k > Math.min(n, d)) {
+      throw new OptionError(
+        `Pca.fit: components must be an integer in [1, ${Math.min(n, d)}] (min of samples and features), got ${k}.`,
+      );
+    }
+    const mean = new Float64Array(d);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (x[i * d + j] as number);
+    for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) / n;
+    // Covariance (upper triangle accumulated row by row, then mirrored).
+    const cov = new Float64Array(d * d);
+    const row = new Float64Array(d);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) row[j] = (x[i * d + j] as number) - (mean[j] as number);
+      for (let a = 0; a < d; a++) {
+        const ra = row[a] as number;
+        if (ra === 0) continue;
+        const o = a * d;
+        for (let b = a; b < d; b++) cov[o + b] = (cov[o + b] as number) + ra * (row[b] as number);
+      }
+    }
+    let trace = 0;
+    for (let a = 0; a < d; a++) {
+      for (let b = a; b < d; b++) {
+        const v = (cov[a * d + b] as number) / (n - 1);
+        cov[a * d + b] = v;
+        cov[b * d + a] = v;
+      }
+      trace += cov[a * d + a] as number;
+    }
+    let values: Float64Array;
+    let vectors: Float64Array; // d x q, columns
+    let q: number;
+    if (d <= FULL_EIGEN_MAX) {
+      ({ values, vectors } = symmetricEigen(cov, d));
+      q = d;
+    } else {
+      q = Math.min(d, k + 10);
+      const rng = createRng(options.seed ?? 0);
+      let basis: Float64Array = new Float64Array(d * q);
+      for (let i = 0; i < basis.length; i++) basis[i] = rng.normal();
+      orthonormalizeColumns(basis, d, q);
+      for (let it = 0; it < (options.iterations ?? 40); it++) {
+        basis = matMul(cov, basis, d, d, q);
+        orthonormalizeColumns(basis, d, q);
+      }
+      // Rayleigh-Ritz: eigen-decompose B = Q^T C Q and rotate Q.
+      const cq = matMul(cov, basis, d, d, q);
+      const small = new Float64Array(q * q);
+      for (let a = 0; a < q; a++) {
+        for (let b = 0; b < q; b++) {
+          let s = 0;
+          for (let r = 0; r < d; r++) s += (basis[r * q + a] as number) * (cq[r * q + b] as number);
+          small[a * q + b] = s;
+        }
+      }
+      for (let a = 0; a < q; a++) {
+        for (let b = a + 1; b < q; b++) {
+          const v = ((small[a * q + b] as number) + (small[b * q + a] as number)) / 2;
+          small[a * q + b] = v;
+          small[b * q + a] = v;
+        }
+      }
+      const eig = symmetricEigen(small, q);
+      values = eig.values;
+      vectors = matMul(basis, eig.vectors, d, q, q);
+    }
+    const components = new Float64Array(k * d);
+    for (let c = 0; c < k; c++) {
+      let maxAbs = 0;
+      let sign = 1;
+      for (let j = 0; j < d; j++) {
+        const v = vectors[j * q + c] as number;
+        if (Math.abs(v) > maxAbs) {
+          maxAbs = Math.abs(v);
+          sign = v < 0 ? -1 : 1;
+        }
+      }
+      for (let j = 0; j < d; j++) components[c * d + j] = sign * (vectors[j * q + c] as number);
+    }
+    const explainedVariance = values.slice(0, k).map((v) => Math.max(0, v));
+    const ratio = explainedVariance.map((v) => (trace > 0 ? v / trace : 0));
+    return new Pca(d, mean, components, explainedVariance, ratio);
+  }
+
+  /** [n, featureSize] -> [n, components]. */
+  transform(x: Float32Array): Float32Array {
+    const d = this.featureSize;
+    const k = this.componentCount;
+    const n = sampleCount(x, d, 'Pca.transform');
+    const out = new Float32Array(n * k);
+    const row = new Float64Array(d);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) row[j] = (x[i * d + j] as number) - (this.mean[j] as number);
+      for (let c = 0; c < k; c++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += (row[j] as number) * (this.components[c * d + j] as number);
+        out[i * k + c] = s;
+      }
+    }
+    return out;
+  }
+
+  /** [n, components] -> [n, featureSize]. */
+  inverseTransform(z: Float32Array): Float32Array {
+    const d = this.featureSize;
+    const k = this.componentCount;
+    const n = sampleCount(z, k, 'Pca.inverseTransform');
+    const out = new Float32Array(n * d);
+    const row = new Float64Array(d);
+    for (let i = 0; i < n; i++) {
+      row.set(this.mean);
+      for (let c = 0; c < k; c++) {
+        const zc = z[i * k + c] as number;
+        for (let j = 0; j < d; j++) row[j] = (row[j] as number) + zc * (this.components[c * d + j] as number);
+      }
+      out.set(row, i * d);
+    }
+    return out;
+  }
+
+  /** Projection onto the kept components and back. */
+  reconstruct(x: Float32Array): Float32Array {
+    return this.inverseTransform(this.transform(x));
+  }
+}

@@ -1,0 +1,118 @@
+import type { EpochMetrics } from '@aekit/core';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** Renders a Vega-Lite spec to a standalone SVG string (headless, no browser). */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Rasterises an SVG to PNG bytes (resvg, system fonts). */
+export function svgToPng(svg: string, width?: number): Uint8Array {
+  const r = new Resvg(svg, {
+    font: { loadSystemFonts: true },
+    background: 'white',
+    ...(width === undefined ? {} : { fitTo: { mode: 'width' as const, value: width } }),
+  });
+  return r.render().asPng();
+}
+
+/** Training (and validation) loss per epoch. */
+export function lossCurveSpec(history: readonly EpochMetrics[]): TopLevelSpec {
+  const values = history.flatMap((m) => [
+    { epoch: m.epoch, loss: m.loss, split: 'train' },
+    ...(m.valLoss === undefined ? [] : [{ epoch: m.epoch, loss: m.valLoss, split: 'validation' }]),
+  ]);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Loss per epoch',
+    width: 420,
+    height: 240,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
+      y: { field: 'loss', type: 'quantitative', scale: { zero: false } },
+      color: { field: 'split', type: 'nominal' },
+    },
+  };
+}
+
+/** 2-D points coloured by label. */
+export function scatterSpec(
+  points: Float32Array,
+  labels: ArrayLike<number | string>,
+  title: string,
+  labelNames?: readonly string[],
+): TopLevelSpec {
+  const values = Array.from({ length: points.length / 2 }, (_, i) => {
+    const l = labels[i] as number | string;
+    return {
+      x: points[2 * i] as number,
+      y: points[2 * i + 1] as number,
+      label: typeof l === 'number' && labelNames ? (labelNames[l] ?? String(l)) : String(l),
+    };
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 420,
+    height: 420,
+    data: { values },
+    mark: { type: 'circle', size: 14, opacity: 0.7 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', scale: { zero: false }, title: 'dim 1' },
+      y: { field: 'y', type: 'quantitative', scale: { zero: false }, title: 'dim 2' },
+      color: { field: 'label', type: 'nominal', scale: { scheme: 'category10' } },
+    },
+  };
+}
+
+/** Overlaid histograms of anomaly scores of normal and anomalous samples, with the threshold as a rule. */
+export function anomalyHistogramSpec(
+  normal: ArrayLike<number>,
+  anomalous: ArrayLike<number>,
+  threshold?: number,
+  bins = 40,
+): TopLevelSpec {
+  const values = [
+    ...Array.from(normal, (score) => ({ score, set: 'normal' })),
+    ...Array.from(anomalous, (score) => ({ score, set: 'anomalous' })),
+  ];
+  const hist = {
+    mark: { type: 'bar' as const, opacity: 0.55 },
+    encoding: {
+      x: { field: 'score', type: 'quantitative' as const, bin: { maxbins: bins }, title: 'anomaly score' },
+      y: { aggregate: 'count' as const, type: 'quantitative' as const, stack: null },
+      color: {
+        field: 'set',
+        type: 'nominal' as const,
+        scale: { domain: ['normal', 'anomalous'], range: ['#1f77b4', '#d62728'] },
+      },
+    },
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Anomaly scores: normal vs anomalous',
+    width: 420,
+    height: 240,
+    data: { values },
+    layer:
+      threshold === undefined
+        ? [hist]
+        : [
+            hist,
+            {
+              data: { values: [{ threshold }] },
+              mark: { type: 'rule', color: 'black', strokeDash: [4, 3] },
+              encoding: { x: { field: 'threshold', type: 'quantitative' } },
+            },
+          ],
+  };
+}
