@@ -1,5 +1,67 @@
+import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig as cpuConv2DBackpropFilter } from './cpu/Conv2DBackpropFilter.js';
+import { maxPoolGradConfig as cpuMaxPoolGrad } from './cpu/MaxPoolGrad.js';
+import { resizeNearestNeighborGradConfig as cpuResizeNearestNeighborGrad } from './cpu/ResizeNearestNeighborGrad.js';
+import { rememberStockKernel } from './stock-kernels.js';
+import {
+  batchMatMulConfig as wasmBatchMatMul,
+  fusedMatMulConfig as wasmFusedMatMul,
+} from './wasm/BatchMatMul.js';
+import { conv2DBackpropFilterConfig as wasmConv2DBackpropFilter } from './wasm/Conv2DBackpropFilter.js';
+import { conv2DBackpropInputConfig as wasmConv2DBackpropInput } from './wasm/Conv2DBackpropInput.js';
+import { maxPoolGradConfig as wasmMaxPoolGrad } from './wasm/MaxPoolGrad.js';
+import { resizeNearestNeighborGradConfig as wasmResizeNearestNeighborGrad } from './wasm/ResizeNearestNeighborGrad.js';
+
+/** Kernels aekit adds to (or replaces in) each tfjs backend for training. */
+const trainingKernels: Record<string, KernelConfig[]> = {
+  wasm: [
+    wasmConv2DBackpropFilter,
+    wasmConv2DBackpropInput,
+    wasmMaxPoolGrad,
+    wasmResizeNearestNeighborGrad,
+    wasmBatchMatMul,
+    wasmFusedMatMul,
+  ],
+  cpu: [cpuConv2DBackpropFilter, cpuMaxPoolGrad, cpuResizeNearestNeighborGrad],
+};
+
+const installed = new Map<string, KernelConfig>();
+
 /**
- * Training kernels aekit registers on tfjs backends whose stock kernel is missing or slow
- * (filled in by the kernels work; see issue "Fast training without native TensorFlow").
+ * Registers aekit's training kernels on a tfjs backend ('wasm' or 'cpu'): kernels the backend lacks
+ * (wasm has no Conv2DBackpropFilter) or whose stock version is too slow to train with. Call it after the
+ * backend package is imported (before or after the backend initialises); calling it again is a no-op. Other backend names are ignored.
+ * Returns the names of the kernels that are now aekit's.
  */
-export function registerTrainingKernels(_backendName: string): void {}
+export function registerTrainingKernels(backendName: string): string[] {
+  const configs = trainingKernels[backendName] ?? [];
+  for (const config of configs) {
+    const key = `${backendName}/${config.kernelName}`;
+    const current = getKernel(config.kernelName, backendName);
+    if (current !== undefined && current === installed.get(key)) continue;
+    let toInstall = config;
+    if (current !== undefined) {
+      rememberStockKernel(current);
+      unregisterKernel(config.kernelName, backendName);
+      // Our kernels may call the stock one: keep its setup (run when the backend initialises later).
+      const stockSetup = current.setupFunc;
+      if (stockSetup !== undefined) {
+        toInstall = {
+          ...config,
+          setupFunc: (backend) => {
+            stockSetup(backend);
+            config.setupFunc?.(backend);
+          },
+        };
+      }
+    }
+    registerKernel(toInstall);
+    installed.set(key, toInstall);
+  }
+  return configs.map((c) => c.kernelName);
+}
+
+/** Names of the kernels `registerTrainingKernels` installs for a backend. */
+export function trainingKernelNames(backendName: string): string[] {
+  return (trainingKernels[backendName] ?? []).map((c) => c.kernelName);
+}

@@ -1,0 +1,58 @@
+/** Shape and options of a nearest-neighbour resize, as tfjs' ResizeNearestNeighbor uses them. */
+export interface ResizeNearestInfo {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  channels: number;
+  outHeight: number;
+  outWidth: number;
+  alignCorners: boolean;
+  halfPixelCenters: boolean;
+}
+
+function sourceIndex(
+  i: number,
+  inSize: number,
+  outSize: number,
+  alignCorners: boolean,
+  halfPixelCenters: boolean,
+): number {
+  const effIn = alignCorners && outSize > 1 ? inSize - 1 : inSize;
+  const effOut = alignCorners && outSize > 1 ? outSize - 1 : outSize;
+  const ratio = effIn / effOut;
+  const frac = halfPixelCenters ? ratio * (i + 0.5) : ratio * i;
+  let src = Math.min(inSize - 1, alignCorners ? Math.round(frac) : Math.floor(frac));
+  if (halfPixelCenters) src = Math.max(0, src);
+  return src;
+}
+
+/**
+ * Gradient of ResizeNearestNeighbor in NHWC: the exact adjoint of the forward kernel's index mapping
+ * (each output pixel adds its gradient to the input pixel it was copied from). `dx` must be zero-filled.
+ */
+export function resizeNearestNeighborGradInto(
+  dy: Float32Array,
+  dx: Float32Array,
+  info: ResizeNearestInfo,
+): void {
+  const { batch, inHeight, inWidth, channels: C, outHeight, outWidth, alignCorners, halfPixelCenters } = info;
+  const rows = Int32Array.from({ length: outHeight }, (_, r) =>
+    sourceIndex(r, inHeight, outHeight, alignCorners, halfPixelCenters),
+  );
+  const cols = Int32Array.from({ length: outWidth }, (_, c) =>
+    sourceIndex(c, inWidth, outWidth, alignCorners, halfPixelCenters),
+  );
+  let o = 0;
+  for (let b = 0; b < batch; b++) {
+    const xBatch = b * inHeight * inWidth * C;
+    for (let r = 0; r < outHeight; r++) {
+      const xRow = xBatch + (rows[r] as number) * inWidth * C;
+      for (let c = 0; c < outWidth; c++) {
+        const base = xRow + (cols[c] as number) * C;
+        for (let d = 0; d < C; d++) {
+          dx[base + d] = (dx[base + d] as number) + (dy[o++] as number);
+        }
+      }
+    }
+  }
+}

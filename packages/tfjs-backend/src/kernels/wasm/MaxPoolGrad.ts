@@ -1,0 +1,46 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  backend_util,
+  type KernelConfig,
+  type KernelFunc,
+  MaxPoolGrad,
+  type MaxPoolGradAttrs,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { maxPoolGradInto } from '../shared/max-pool-grad.js';
+
+/** MaxPoolGrad on the wasm heap with a channel-contiguous inner loop (the stock kernel is slower). */
+export function maxPoolGrad(args: {
+  inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
+  backend: BackendWasm;
+  attrs: MaxPoolGradAttrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { dy, input } = inputs;
+  const { filterSize, strides, pad, dimRoundingMode } = attrs;
+  const info = backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const out = backend.makeOutput(input.shape, 'float32');
+  // Views are taken after the allocation: growing the heap detaches older views.
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  dx.fill(0);
+  maxPoolGradInto(
+    backend.typedArrayFromHeap(input) as Float32Array,
+    backend.typedArrayFromHeap(dy) as Float32Array,
+    dx,
+    info,
+  );
+  return out;
+}
+
+export const maxPoolGradConfig: KernelConfig = {
+  kernelName: MaxPoolGrad,
+  backendName: 'wasm',
+  kernelFunc: maxPoolGrad as unknown as KernelFunc,
+};

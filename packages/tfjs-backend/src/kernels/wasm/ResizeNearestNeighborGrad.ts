@@ -1,0 +1,41 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  type KernelConfig,
+  type KernelFunc,
+  ResizeNearestNeighborGrad,
+  type ResizeNearestNeighborGradAttrs,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { resizeNearestNeighborGradInto } from '../shared/resize-nearest-neighbor-grad.js';
+
+/** Gradient of nearest-neighbour resizing (UpSampling2D) on the wasm heap. */
+export function resizeNearestNeighborGrad(args: {
+  inputs: { images: TensorInfo; dy: TensorInfo };
+  backend: BackendWasm;
+  attrs: ResizeNearestNeighborGradAttrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { images, dy } = inputs;
+  const [batch, inHeight, inWidth, channels] = images.shape as [number, number, number, number];
+  const [, outHeight, outWidth] = dy.shape as [number, number, number, number];
+  const out = backend.makeOutput(images.shape, 'float32');
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  dx.fill(0);
+  resizeNearestNeighborGradInto(backend.typedArrayFromHeap(dy) as Float32Array, dx, {
+    batch,
+    inHeight,
+    inWidth,
+    channels,
+    outHeight,
+    outWidth,
+    alignCorners: attrs.alignCorners,
+    halfPixelCenters: attrs.halfPixelCenters,
+  });
+  return out;
+}
+
+export const resizeNearestNeighborGradConfig: KernelConfig = {
+  kernelName: ResizeNearestNeighborGrad,
+  backendName: 'wasm',
+  kernelFunc: resizeNearestNeighborGrad as unknown as KernelFunc,
+};

@@ -1,0 +1,65 @@
+/**
+ * Per-kernel time of one training step (tf.profile), to see where the time goes:
+ *   tsx --conditions=source profile.ts <dense|deep|conv> <wasm|js> [batch=128] [--no-kernels] [--shapes] [--engine]
+ * Default: the benchmark's minimal training loop; --engine: one `fit` epoch of one batch with aekit's engine.
+ */
+import { convAutoencoder, deepAutoencoder, denseAutoencoder } from '@aekit/models';
+import { createTfjsBackend } from '@aekit/tfjs-backend';
+import { registerTrainingKernels } from '@aekit/tfjs-backend/kernels';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { loadFashionMnistTrain } from './fashion-mnist.js';
+import { createSpecTrainer } from './spec-trainer.js';
+
+const [modelName = 'conv', device = 'wasm', batchArg = '128'] = process.argv.slice(2);
+const batch = Number(batchArg);
+const specs = { dense: denseAutoencoder, deep: deepAutoencoder, conv: convAutoencoder } as const;
+const makeSpec = specs[modelName as keyof typeof specs];
+if (makeSpec === undefined) throw new Error(`unknown model ${modelName}`);
+if (device === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+else await import('@tensorflow/tfjs-backend-cpu');
+const backendName = device === 'js' ? 'cpu' : 'wasm';
+await tf.setBackend(backendName);
+await tf.ready();
+if (!process.argv.includes('--no-kernels')) registerTrainingKernels(backendName);
+const x = loadFashionMnistTrain(batch);
+let step: () => Promise<void>;
+let dispose: () => void;
+if (process.argv.includes('--engine')) {
+  const backend = createTfjsBackend({ device: device === 'js' ? 'js' : 'wasm' });
+  const model = await backend.createModel(makeSpec(), { seed: 0 });
+  step = async () => {
+    await model.fit({ x }, { epochs: 1, batchSize: batch, shuffle: false });
+  };
+  dispose = () => model.dispose();
+} else {
+  const trainer = createSpecTrainer(makeSpec(), 0);
+  step = async () => {
+    trainer.step(x, batch);
+  };
+  dispose = () => dispose();
+}
+for (let i = 0; i < 3; i++) await step();
+const steps = 5;
+const start = performance.now();
+for (let i = 0; i < steps; i++) await step();
+const ms = (performance.now() - start) / steps;
+const profile = await tf.profile(step);
+const byKernel = new Map<string, { ms: number; calls: number }>();
+for (const k of profile.kernels) {
+  const key = process.argv.includes('--shapes') ? `${k.name} ${JSON.stringify(k.inputShapes)}` : k.name;
+  const e = byKernel.get(key) ?? { ms: 0, calls: 0 };
+  e.ms += k.kernelTimeMs as number;
+  e.calls += 1;
+  byKernel.set(key, e);
+}
+const total = [...byKernel.values()].reduce((a, b) => a + b.ms, 0);
+console.log(
+  `${modelName}/${device}: ${ms.toFixed(1)} ms/step = ${((batch * 1000) / ms).toFixed(0)} img/s; kernels sum ${total.toFixed(1)} ms`,
+);
+for (const [name, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
+  console.log(
+    `${name.padEnd(40)} ${e.ms.toFixed(2).padStart(8)} ms ${String(e.calls).padStart(4)} calls ${((100 * e.ms) / total).toFixed(1).padStart(5)}%`,
+  );
+}
+dispose();

@@ -1,0 +1,144 @@
+/**
+ * `pnpm bench`: trains the zoo's dense, deep and conv autoencoders for a few epochs on a fixed subset of
+ * Fashion-MNIST with aekit on each tfjs device here (wasm, js) and with PyTorch CPU (same models, data,
+ * batch, optimiser, loss and thread count) side by side, each configuration in its own child process,
+ * and writes the table to docs/benchmarks.md.
+ *
+ * Options: --images N (default 4096) --js-images N (default 512) --epochs N (default 3) --reps N (default 3)
+ *          --models dense,deep,conv --devices wasm,js --threads N (default 2) --no-torch
+ *          --engine aekit|standalone (default aekit: the real training engine; standalone: the kernels
+ *          under the benchmark's own minimal training loop)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadFashionMnistTrain } from './fashion-mnist.js';
+import { type BenchRow, formatMarkdown, median, type RunResult, trainRate } from './report.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../..');
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? (args[i + 1] as string) : fallback;
+};
+const images = Number(opt('images', '4096'));
+const jsImages = Number(opt('js-images', '512'));
+const epochs = Number(opt('epochs', '3'));
+const reps = Number(opt('reps', '3'));
+const threads = Number(opt('threads', '2'));
+const models = opt('models', 'dense,deep,conv').split(',');
+const devices = opt('devices', 'wasm,js').split(',');
+const engine = opt('engine', 'aekit');
+const python = '/usr/bin/python3';
+const withTorch = !args.includes('--no-torch') && torchVersion() !== undefined;
+
+function torchVersion(): string | undefined {
+  try {
+    return execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], {
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function parseResult(stdout: string, what: string): RunResult {
+  const line = stdout.split('\n').find((l) => l.startsWith('RESULT ') || l.startsWith('{'));
+  if (line === undefined) throw new Error(`${what} printed no result:\n${stdout.slice(-2000)}`);
+  return JSON.parse(line.replace(/^RESULT /, '')) as RunResult;
+}
+
+function runAekit(model: string, device: string, count: number): RunResult {
+  const tsx = join(here, '..', 'node_modules', '.bin', 'tsx');
+  const child = spawnSync(
+    tsx,
+    [
+      '--conditions=source',
+      join(here, 'train-one.ts'),
+      model,
+      device,
+      String(count),
+      String(epochs),
+      '128',
+      engine,
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } },
+  );
+  if (child.status !== 0) throw new Error(`aekit ${model}/${device} failed:\n${child.stderr.slice(-3000)}`);
+  return parseResult(child.stdout, `aekit ${model}/${device}`);
+}
+
+function runTorch(model: string, dataPath: string, count: number, torchThreads: number): RunResult {
+  const child = spawnSync(
+    python,
+    [
+      join(here, 'torch_bench.py'),
+      model,
+      dataPath,
+      String(count),
+      String(epochs),
+      '128',
+      String(torchThreads),
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (child.status !== 0) throw new Error(`torch ${model} failed:\n${child.stderr.slice(-3000)}`);
+  return { ...parseResult(child.stdout, `torch ${model}`), threads: torchThreads };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'aekit-bench-'));
+const dataPath = join(work, 'fashion-mnist-train.f32');
+const data = loadFashionMnistTrain(Math.max(images, jsImages));
+writeFileSync(dataPath, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+
+const loadBefore = loadavg()[0] as number;
+const rows: BenchRow[] = [];
+try {
+  for (const model of models) {
+    // PyTorch at 1 thread and at --threads: on a shared machine its OpenMP threads can collapse when a
+    // core is busy, so the peer is whichever thread count is faster (the table says which).
+    let torchRuns: RunResult[] = [];
+    if (withTorch) {
+      for (const t of [...new Set([1, threads])]) {
+        const runs: RunResult[] = [];
+        for (let r = 0; r < reps; r++) {
+          runs.push(runTorch(model, dataPath, images, t));
+          process.stderr.write(`torch ${model} ${t} thread(s) rep ${r + 1}/${reps}\n`);
+        }
+        if (torchRuns.length === 0 || median(runs.map(trainRate)) > median(torchRuns.map(trainRate))) {
+          torchRuns = runs;
+        }
+      }
+    }
+    for (const device of devices) {
+      const count = device === 'js' ? jsImages : images;
+      const runs: RunResult[] = [];
+      for (let r = 0; r < reps; r++) {
+        runs.push(runAekit(model, device, count));
+        process.stderr.write(`aekit ${model}/${device} rep ${r + 1}/${reps}\n`);
+      }
+      // PyTorch is timed on the larger subset; its images/s does not depend on the subset size.
+      rows.push({ model, device, images: count, runs, torch: torchRuns });
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const markdown = formatMarkdown(rows, {
+  date: new Date().toISOString(),
+  cpu: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}`,
+  node: process.version,
+  torch: withTorch ? torchVersion() : undefined,
+  threads,
+  epochs,
+  reps,
+  engine,
+  load: [loadBefore, loadavg()[0] as number],
+});
+mkdirSync(join(repoRoot, 'docs'), { recursive: true });
+writeFileSync(join(repoRoot, 'docs', 'benchmarks.md'), markdown);
+console.log(markdown);

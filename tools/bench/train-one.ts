@@ -1,0 +1,110 @@
+/**
+ * One benchmark configuration in its own process (so its peak RSS is its own):
+ *   tsx --conditions=source train-one.ts <dense|deep|conv> <wasm|js> <images> <epochs> <batch> [aekit|standalone]
+ * Trains on the first <images> Fashion-MNIST training images with aekit's tfjs backend (or, with
+ * `standalone`, the benchmark's own minimal tfjs-core loop: kernels only, no engine), times inference
+ * with tfjs and with the exported ONNX model in onnxruntime-node, and prints one line `RESULT {json}`.
+ */
+import type { ModelSpec } from '@aekit/core';
+import { loadDataset } from '@aekit/datasets';
+import { convAutoencoder, deepAutoencoder, denseAutoencoder } from '@aekit/models';
+import { createSession, exportOnnx } from '@aekit/onnx-backend';
+import { createTfjsBackend } from '@aekit/tfjs-backend';
+import type { RunResult } from './report.js';
+
+const [
+  modelName = 'conv',
+  device = 'wasm',
+  imagesArg = '1024',
+  epochsArg = '3',
+  batchArg = '128',
+  engine = 'aekit',
+] = process.argv.slice(2);
+const images = Number(imagesArg);
+const epochs = Number(epochsArg);
+const batchSize = Number(batchArg);
+
+const specs = { dense: denseAutoencoder, deep: deepAutoencoder, conv: convAutoencoder } as const;
+const makeSpec = specs[modelName as keyof typeof specs];
+if (makeSpec === undefined) throw new Error(`unknown model ${modelName}; use dense, deep or conv`);
+if (device !== 'wasm' && device !== 'js') throw new Error(`unknown device ${device}; use wasm or js`);
+const spec: ModelSpec = makeSpec();
+
+const dataset = await loadDataset('fashion-mnist', { split: 'train', limit: images, allowDownload: false });
+if (dataset.count !== images) throw new Error(`wanted ${images} images, loaded ${dataset.count}`);
+const x = dataset.images;
+
+const result: RunResult & Record<string, unknown> = {
+  model: modelName,
+  device,
+  engine,
+  images,
+  batchSize,
+  epochs: [],
+  rssAfterEpoch: [],
+  predictImagesPerSecond: 0,
+  peakRss: 0,
+};
+
+const time = async (f: () => Promise<unknown> | unknown) => {
+  const start = performance.now();
+  await f();
+  return images / ((performance.now() - start) / 1000);
+};
+
+if (engine === 'aekit') {
+  const backend = createTfjsBackend({ device });
+  await backend.init();
+  result.backend = backend.describe();
+  const model = await backend.createModel(spec, { seed: 0 });
+  await model.fit(
+    { x },
+    {
+      epochs,
+      batchSize,
+      learningRate: 1e-3,
+      seed: 1,
+      callbacks: {
+        onEpochEnd(m) {
+          result.epochs.push({ imagesPerSecond: m.samplesPerSecond, loss: m.loss });
+          result.rssAfterEpoch.push(process.memoryUsage().rss);
+        },
+      },
+    },
+  );
+  await model.reconstruct(x.subarray(0, 256 * 784)); // warm-up
+  result.predictImagesPerSecond = await time(() => model.reconstruct(x));
+  const weights = model.getWeights();
+  model.dispose();
+  try {
+    const session = await createSession(exportOnnx(spec, weights), { device: 'cpu' });
+    await session.reconstruct(x.subarray(0, 256 * 784));
+    result.onnxImagesPerSecond = await time(() => session.reconstruct(x));
+  } catch (error) {
+    result.onnxError = (error as Error).message.split('\n')[0];
+  }
+} else {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+  const { registerTrainingKernels } = await import('@aekit/tfjs-backend/kernels');
+  const { createSpecTrainer } = await import('./spec-trainer.js');
+  await import(device === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs-backend-cpu');
+  const backendName = device === 'js' ? 'cpu' : 'wasm';
+  await tf.setBackend(backendName);
+  await tf.ready();
+  result.kernels = process.env.AEKIT_BENCH_NO_KERNELS ? [] : registerTrainingKernels(backendName);
+  const trainer = createSpecTrainer(spec, 0);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    let loss = 0;
+    const rate = await time(async () => {
+      loss = await trainer.trainEpoch(x, batchSize, epoch + 1);
+    });
+    result.epochs.push({ imagesPerSecond: rate, loss });
+    result.rssAfterEpoch.push(process.memoryUsage().rss);
+  }
+  trainer.predict(x.subarray(0, 256 * 784), 256);
+  result.predictImagesPerSecond = await time(() => trainer.predict(x, 256));
+  trainer.dispose();
+}
+result.peakRss = process.resourceUsage().maxRSS * 1024;
+console.log(`RESULT ${JSON.stringify(result)}`);

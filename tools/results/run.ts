@@ -1,0 +1,373 @@
+/**
+ * `pnpm results`: trains the zoo on Fashion-MNIST with the quality protocol (60,000 training images, 10,000
+ * test images, up to 20 epochs each, Adam, batch 256) and writes docs/results.md and the README pictures in
+ * docs/images/. Every number of docs/results.md comes from this script.
+ *
+ *   pnpm results                                   # the full protocol (hours on a CPU)
+ *   pnpm results --train 6000 --epochs 3 --conv-train 1000   # a reduced budget, stated in the report
+ *
+ * Flags: --train n, --test n, --epochs n, --conv-train n (training images of conv models), --batch n,
+ * --only name,name, --out file, --images dir, --device auto|wasm|js|cpu|gpu.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRng, type ModelSpec, setLogger, shapeSize } from '@aekit/core';
+import { createCorruption, loadDataset } from '@aekit/datasets';
+import { imageGrid, Pca, vaeNegativeElbo, writePng } from '@aekit/eval';
+import {
+  contractiveAutoencoder,
+  convAutoencoder,
+  convBottleneckAutoencoder,
+  deepAutoencoder,
+  denoisingAutoencoder,
+  denseAutoencoder,
+  sparseAutoencoder,
+  vae,
+} from '@aekit/models';
+import {
+  createTfjsBackend,
+  type Device,
+  jacobianFrobenius,
+  sampleLatent,
+  type TfjsModel,
+} from '@aekit/tfjs-backend';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const PIXELS = 784;
+const SHAPE = [28, 28, 1];
+
+function flags(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) out[a.slice(2)] = argv[i + 1] ?? '';
+  }
+  return out;
+}
+
+const f = flags(process.argv.slice(2).filter((a) => a !== '--'));
+const budget = {
+  train: Number(f.train ?? 60000),
+  test: Number(f.test ?? 10000),
+  epochs: Number(f.epochs ?? 20),
+  convTrain: Number(f['conv-train'] ?? f.train ?? 60000),
+  batch: Number(f.batch ?? 256),
+};
+const only = f.only ? new Set(f.only.split(',')) : undefined;
+const outFile = resolve(ROOT, f.out ?? 'docs/results.md');
+const imagesDir = resolve(ROOT, f.images ?? 'docs/images');
+setLogger({ info() {}, warn: (m) => console.error(m) });
+
+const mse = (a: Float32Array, b: Float32Array) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
+  return s / a.length;
+};
+const psnr = (t: Float32Array, p: Float32Array) => {
+  const n = t.length / PIXELS;
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    let s = 0;
+    for (let i = k * PIXELS; i < (k + 1) * PIXELS; i++) s += (t[i]! - p[i]!) ** 2;
+    total += 10 * Math.log10(1 / Math.max(s / PIXELS, 1e-10));
+  }
+  return total / n;
+};
+
+interface Row {
+  model: string;
+  spec: string;
+  code: number;
+  trainImages: number;
+  epochs: number;
+  mse: number;
+  vsPca: string;
+  extra: string;
+  seconds: number;
+}
+
+async function main() {
+  const t0 = Date.now();
+  const [train, test] = await Promise.all([
+    loadDataset('fashion-mnist', { split: 'train', limit: budget.train, allowSample: false }),
+    loadDataset('fashion-mnist', { split: 'test', limit: budget.test, allowSample: false }),
+  ]);
+  const x = train.images;
+  const xt = test.images;
+  const rows: Row[] = [];
+  const log = (s: string) => console.error(`[${((Date.now() - t0) / 1000).toFixed(0)} s] ${s}`);
+
+  // PCA-32: sklearn on the same images when python3 has it, else @aekit/eval's Pca.
+  let pcaMse: number;
+  let pcaHow: string;
+  try {
+    const script = [
+      'import sys, gzip, numpy as np',
+      'from sklearn.decomposition import PCA',
+      'd, n, m = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])',
+      "r = lambda f, k: np.frombuffer(gzip.open(d + '/' + f).read(), np.uint8, offset=16).reshape(-1, 784)[:k].astype(np.float32) / 255",
+      "tr, te = r('train-images-idx3-ubyte.gz', n), r('t10k-images-idx3-ubyte.gz', m)",
+      'p = PCA(32, random_state=0).fit(tr)',
+      'print(float(((p.inverse_transform(p.transform(te)) - te) ** 2).mean()))',
+    ].join('\n');
+    const args = ['-c', script, train.source.path, String(budget.train), String(budget.test)];
+    const pythons = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
+    let found: number | undefined;
+    for (const python of pythons) {
+      try {
+        found = Number(
+          execFileSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+        );
+        break;
+      } catch {
+        // try the next interpreter
+      }
+    }
+    if (found === undefined) throw new Error('no python3 with sklearn');
+    pcaMse = found;
+    pcaHow = 'sklearn PCA(32)';
+    if (!Number.isFinite(pcaMse)) throw new Error('no number');
+  } catch {
+    const pca = Pca.fit(x.subarray(0, Math.min(budget.train, 20000) * PIXELS), PIXELS, { components: 32 });
+    pcaMse = mse(pca.reconstruct(xt), xt);
+    pcaHow = '@aekit/eval Pca (32 components)';
+  }
+  log(`PCA-32 test MSE ${pcaMse.toFixed(5)} (${pcaHow})`);
+  rows.push({
+    model: 'PCA-32 (baseline)',
+    spec: pcaHow,
+    code: 32,
+    trainImages: budget.train,
+    epochs: 0,
+    mse: pcaMse,
+    vsPca: '0%',
+    extra: '',
+    seconds: 0,
+  });
+
+  const backend = createTfjsBackend(f.device ? { device: f.device as Device } : {});
+  await backend.init();
+  const relVsPca = (m: number) => `${(((m - pcaMse) / pcaMse) * 100).toFixed(1)}%`;
+
+  async function fit(
+    spec: ModelSpec,
+    n: number,
+  ): Promise<{ model: TfjsModel; seconds: number; epochs: number }> {
+    const model = await backend.createModel(spec, { seed: 1 });
+    const t = Date.now();
+    const r = await model.fit(
+      { x: x.subarray(0, n * PIXELS) },
+      {
+        epochs: budget.epochs,
+        batchSize: budget.batch,
+        learningRate: 1e-3,
+        seed: 1,
+        ...(spec.corruption ? { corrupt: createCorruption(spec.corruption, spec.inputShape) } : {}),
+        callbacks: {
+          onEpochEnd: (m) =>
+            log(`${spec.name} epoch ${m.epoch} loss ${m.loss.toFixed(4)} (${m.seconds.toFixed(0)} s)`),
+        },
+      },
+    );
+    return { model, seconds: (Date.now() - t) / 1000, epochs: r.history.length };
+  }
+  const want = (name: string) => !only || only.has(name);
+  const pictures: string[] = [];
+  const picture = async (name: string, rowsOfImages: Float32Array[], columns: number) => {
+    const file = join(imagesDir, `${name}.png`);
+    await writePng(file, imageGrid(rowsOfImages, SHAPE, { columns }));
+    pictures.push(relative(dirname(outFile), file));
+  };
+  const firstTest = (k: number) => xt.subarray(0, k * PIXELS);
+
+  const plain: [string, ModelSpec, number][] = [
+    ['dense', denseAutoencoder(), budget.train],
+    ['deep', deepAutoencoder(), budget.train],
+    ['conv', convAutoencoder(), budget.convTrain],
+    ['conv-bottleneck', convBottleneckAutoencoder({ latentDim: 32 }), budget.convTrain],
+  ];
+  for (const [name, spec, n] of plain) {
+    if (!want(name)) continue;
+    const { model, seconds, epochs } = await fit(spec, n);
+    const rec = await model.reconstruct(xt);
+    const m = mse(rec, xt);
+    rows.push({
+      model: name,
+      spec: spec.name,
+      code: shapeSize(model.latentShape),
+      trainImages: n,
+      epochs,
+      mse: m,
+      vsPca: relVsPca(m),
+      extra: `PSNR ${psnr(xt, rec).toFixed(2)} dB`,
+      seconds,
+    });
+    await picture(`${name}-reconstructions`, [firstTest(10), rec.subarray(0, 10 * PIXELS)], 10);
+    log(`${name}: test MSE ${m.toFixed(5)}`);
+    model.dispose();
+  }
+
+  if (want('denoising')) {
+    const spec = denoisingAutoencoder({
+      base: deepAutoencoder({ hidden: [256], latentDim: 64 }),
+      name: 'denoising-dense',
+    });
+    const { model, seconds, epochs } = await fit(spec, budget.train);
+    const noisy = xt.slice();
+    createCorruption(spec.corruption!, SHAPE)(noisy, createRng(99));
+    const out = await model.reconstruct(noisy);
+    const m = mse(out, xt);
+    rows.push({
+      model: 'denoising (gaussian 0.5)',
+      spec: spec.name,
+      code: 64,
+      trainImages: budget.train,
+      epochs,
+      mse: m,
+      vsPca: '',
+      extra: `PSNR noisy ${psnr(xt, noisy).toFixed(2)} dB -> denoised ${psnr(xt, out).toFixed(2)} dB`,
+      seconds,
+    });
+    await picture(
+      'denoising',
+      [firstTest(10), noisy.subarray(0, 10 * PIXELS), out.subarray(0, 10 * PIXELS)],
+      10,
+    );
+    model.dispose();
+  }
+
+  if (want('sparse')) {
+    for (const weight of [0, 1e-3]) {
+      const spec = sparseAutoencoder({ penalty: { type: 'l1', weight }, latentDim: 64 });
+      const { model, seconds, epochs } = await fit(spec, budget.train);
+      const z = await model.encode(xt);
+      let sum = 0;
+      let zero = 0;
+      for (const v of z) {
+        sum += v;
+        if (Math.abs(v) < 0.01) zero++;
+      }
+      const m = mse(await model.reconstruct(xt), xt);
+      rows.push({
+        model: `sparse (l1 ${weight})`,
+        spec: spec.name,
+        code: 64,
+        trainImages: budget.train,
+        epochs,
+        mse: m,
+        vsPca: relVsPca(m),
+        extra: `mean code ${(sum / z.length).toFixed(3)}, ${((zero / z.length) * 100).toFixed(1)}% of code values < 0.01`,
+        seconds,
+      });
+      model.dispose();
+    }
+  }
+
+  if (want('contractive')) {
+    for (const weight of [0, 0.01]) {
+      const spec = contractiveAutoencoder({ weight, latentDim: 64 });
+      const { model, seconds, epochs } = await fit(spec, budget.train);
+      const j = await jacobianFrobenius(model, xt.subarray(0, 1000 * PIXELS));
+      const m = mse(await model.reconstruct(xt), xt);
+      rows.push({
+        model: `contractive (${weight})`,
+        spec: spec.name,
+        code: 64,
+        trainImages: budget.train,
+        epochs,
+        mse: m,
+        vsPca: relVsPca(m),
+        extra: `test Jacobian norm² ‖dz/dx‖²_F ${j.toFixed(3)}`,
+        seconds,
+      });
+      model.dispose();
+    }
+  }
+
+  if (want('vae')) {
+    const spec = vae({ latentDim: 16 });
+    const { model, seconds, epochs } = await fit(spec, budget.train);
+    const elbo = await vaeNegativeElbo(model, xt, { featureSize: PIXELS, seed: 3 });
+    const avg = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
+    const samples = await model.decode(sampleLatent(model, 64, 5));
+    // Nearest real test image (MSE) of each sample, against the same for uniform noise images.
+    const nn = (imgs: Float32Array, k: number) => {
+      let total = 0;
+      for (let s = 0; s < k; s++) {
+        let best = Number.POSITIVE_INFINITY;
+        for (let t = 0; t < Math.min(budget.test, 2000); t++) {
+          let d = 0;
+          for (let i = 0; i < PIXELS; i++) d += (imgs[s * PIXELS + i]! - xt[t * PIXELS + i]!) ** 2;
+          if (d < best) best = d;
+        }
+        total += best / PIXELS;
+      }
+      return total / k;
+    };
+    const rng = createRng(8);
+    const noise = new Float32Array(64 * PIXELS).map(() => rng.next());
+    const rec = await model.reconstruct(xt);
+    const m = mse(rec, xt);
+    rows.push({
+      model: 'vae (beta 1)',
+      spec: spec.name,
+      code: 16,
+      trainImages: budget.train,
+      epochs,
+      mse: m,
+      vsPca: relVsPca(m),
+      extra: `test -ELBO ${avg(elbo.negativeElbo).toFixed(1)} nats (BCE ${avg(elbo.reconstruction).toFixed(1)} + KL ${avg(elbo.kl).toFixed(1)}); sample NN-MSE ${nn(samples, 64).toFixed(4)} vs noise ${nn(noise, 64).toFixed(4)}`,
+      seconds,
+    });
+    await picture('vae-samples', [samples], 8);
+    const codes = await model.encode(xt.subarray(0, 2 * PIXELS));
+    const steps = 10;
+    const line = new Float32Array(steps * 16);
+    for (let s = 0; s < steps; s++)
+      for (let i = 0; i < 16; i++)
+        line[s * 16 + i] = (1 - s / (steps - 1)) * codes[i]! + (s / (steps - 1)) * codes[16 + i]!;
+    await picture('vae-interpolation', [await model.decode(line)], steps);
+    model.dispose();
+  }
+
+  const fmt = (v: number) => v.toFixed(5);
+  const cores = cpus().length;
+  const lines = [
+    '# Results: the zoo on Fashion-MNIST',
+    '',
+    '<!-- Written by `pnpm results` (tools/results/run.ts). Do not edit by hand: re-run the script. -->',
+    '',
+    `Budget of this run: ${budget.train} training images (conv models: ${budget.convTrain}), ${budget.test} test images, ` +
+      `at most ${budget.epochs} epochs, Adam (lr 1e-3), batch ${budget.batch}, seed 1; tfjs device: ${backend.describe()}; ` +
+      `${cores} CPU cores; ${((Date.now() - t0) / 60000).toFixed(1)} minutes in all. ` +
+      `Generated ${new Date().toISOString().slice(0, 10)} with \`pnpm results ${process.argv
+        .slice(2)
+        .filter((a) => a !== '--')
+        .join(' ')}\`.`,
+    '',
+    `MSE is the mean squared error per pixel on the test images (values in [0, 1]); "vs PCA" is relative to PCA-32 on the same images (negative = better). Target: the best model with a code of at most 32 values at <= 0.7 x PCA-32 (${fmt(pcaMse * 0.7)}).`,
+    '',
+    '| model | spec | code size | train images | epochs | test MSE | vs PCA-32 | other | train s |',
+    '|---|---|---:|---:|---:|---:|---:|---|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.model} | ${r.spec} | ${r.code} | ${r.trainImages} | ${r.epochs} | ${fmt(r.mse)} | ${r.vsPca} | ${r.extra} | ${r.seconds.toFixed(0)} |`,
+    ),
+    '',
+    ...pictures.map((p) => `![${p}](${p})`),
+    '',
+  ];
+  await mkdir(dirname(outFile), { recursive: true });
+  const tmp = `${outFile}.tmp`;
+  await writeFile(tmp, lines.join('\n'));
+  await rename(tmp, outFile);
+  log(`wrote ${relative(ROOT, outFile)}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
