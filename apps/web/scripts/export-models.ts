@@ -1,0 +1,326 @@
+/**
+ * Trains the demo's models with @aekit/tfjs-backend on Fashion-MNIST / MNIST, exports their encoders and
+ * decoders to ONNX with @aekit/onnx-backend, measures them through onnxruntime-web (WASM, as in a browser)
+ * and writes public/models/: the .onnx files, one explorer JSON per model and manifest.json.
+ *
+ *   pnpm --filter @aekit/web models               # train + export (a few minutes on a laptop CPU)
+ *   pnpm --filter @aekit/web models --untrained   # random weights, for UI work without a training backend
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createRng,
+  MissingDependencyError,
+  type ModelSpec,
+  type NamedTensor,
+  OptionError,
+  type Rng,
+  shapeSize,
+  type TrainingBackend,
+  trainingBackends,
+} from '@aekit/core';
+import { convAutoencoder, denoisingAutoencoder, vae } from '@aekit/models';
+import { exportOnnx } from '@aekit/onnx-backend';
+import {
+  DIGIT_CLASSES,
+  type ExplorerData,
+  FASHION_CLASSES,
+  type Manifest,
+  type ModelEntry,
+} from '../src/manifest.js';
+import { type IdxImages, readIdxImages, readIdxLabels } from './lib/idx.js';
+import { initWeights } from './lib/init-weights.js';
+import { loadOnnxPair, mse } from './lib/onnx-eval.js';
+import { pca2 } from './lib/pca.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../../..');
+const outDir = resolve(here, '../public/models');
+const FASHION_DIR = process.env.AEKIT_FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
+const MNIST_DIR = process.env.AEKIT_MNIST_DIR ?? join(repoRoot, '../shared/datasets/mnist');
+
+const untrained = process.argv.includes('--untrained');
+const SEED = 7;
+const EXPLORER_POINTS = 400;
+
+interface Split {
+  train: IdxImages;
+  test: IdxImages;
+  testLabels: Uint8Array;
+}
+
+function slice(images: IdxImages, start: number, end: number): IdxImages {
+  const size = images.height * images.width;
+  return { ...images, data: images.data.slice(start * size, end * size), count: end - start };
+}
+
+function loadFashion(trainCount: number, testCount: number): Split {
+  return {
+    train: readIdxImages(join(FASHION_DIR, 'train-images-idx3-ubyte.gz'), trainCount),
+    test: readIdxImages(join(FASHION_DIR, 't10k-images-idx3-ubyte.gz'), testCount),
+    testLabels: readIdxLabels(join(FASHION_DIR, 't10k-labels-idx1-ubyte.gz'), testCount),
+  };
+}
+
+/** Only MNIST's test set is in the repo: its first 8000 images train, the last 2000 are held out. */
+function loadMnist(trainCount: number, testCount: number): Split {
+  const all = readIdxImages(join(MNIST_DIR, 't10k-images-idx3-ubyte.gz'));
+  const labels = readIdxLabels(join(MNIST_DIR, 't10k-labels-idx1-ubyte.gz'));
+  const start = all.count - testCount;
+  return {
+    train: slice(all, 0, Math.min(trainCount, start)),
+    test: slice(all, start, all.count),
+    testLabels: labels.slice(start),
+  };
+}
+
+function gaussianNoise(std: number) {
+  return (batch: Float32Array, rng: Rng): void => {
+    for (let i = 0; i < batch.length; i++)
+      batch[i] = Math.min(1, Math.max(0, batch[i]! + std * rng.normal()));
+  };
+}
+
+interface Job {
+  id: string;
+  title: string;
+  description: string;
+  kind: ModelEntry['kind'];
+  dataset: ModelEntry['dataset'];
+  spec: ModelSpec;
+  data: () => Split;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  noiseStd?: number;
+}
+
+const NOISE_STD = 0.4;
+const jobs: Job[] = [
+  {
+    id: 'conv-fashion',
+    title: 'Convolutional AE · Fashion-MNIST',
+    description:
+      'Conv 3x3 + max-pool x3 down to a 4x4x8 code, conv + upsampling back (the Keras tutorial model).',
+    kind: 'autoencoder',
+    dataset: 'fashion-mnist',
+    spec: convAutoencoder({ loss: 'bce', name: 'conv-fashion' }),
+    data: () => loadFashion(6000, 1000),
+    epochs: 6,
+    batchSize: 64,
+    learningRate: 2e-3,
+  },
+  {
+    id: 'vae-mnist',
+    title: 'Dense VAE · MNIST',
+    description: 'MLP variational autoencoder, 256 hidden units, 8-dimensional Gaussian code.',
+    kind: 'vae',
+    dataset: 'mnist',
+    spec: vae({ latentDim: 8, hiddenUnits: 256, name: 'vae-mnist' }),
+    data: () => loadMnist(8000, 2000),
+    epochs: 15,
+    batchSize: 64,
+    learningRate: 1e-3,
+  },
+  {
+    id: 'denoiser-mnist',
+    title: 'Denoising conv AE · MNIST',
+    description: `The convolutional AE trained on inputs with Gaussian noise (std ${NOISE_STD}) against clean targets.`,
+    kind: 'denoiser',
+    dataset: 'mnist',
+    spec: denoisingAutoencoder({
+      base: convAutoencoder({ filters: [32, 16, 16], loss: 'bce' }),
+      noise: { type: 'gaussian', std: NOISE_STD },
+      name: 'denoiser-mnist',
+    }),
+    data: () => loadMnist(8000, 2000),
+    epochs: 8,
+    batchSize: 64,
+    learningRate: 2e-3,
+    noiseStd: NOISE_STD,
+  },
+];
+
+async function trainingBackend(): Promise<{ backend: TrainingBackend; name: string }> {
+  // Importing it registers the 'tfjs' training backend in core's registry. The specifier is a variable so
+  // that this app's typecheck does not compile the backend's sources (only the registry contract is used).
+  const pkg = '@aekit/tfjs-backend';
+  try {
+    await import(pkg);
+  } catch (error) {
+    throw new MissingDependencyError(
+      pkg,
+      'Training the demo models (or pass --untrained for placeholders)',
+      error,
+    );
+  }
+  const resolved = await trainingBackends.resolve(['tfjs']);
+  return { backend: resolved.backend, name: resolved.backend.describe() };
+}
+
+async function train(
+  job: Job,
+  split: Split,
+): Promise<{ weights: NamedTensor[]; info: ModelEntry['training'] }> {
+  if (untrained) {
+    return {
+      weights: initWeights(job.spec, SEED),
+      info: { backend: 'none (untrained placeholder)', samples: 0, epochs: 0, finalLoss: Number.NaN },
+    };
+  }
+  const { backend, name } = await trainingBackend();
+  const model = await backend.createModel(job.spec, { seed: SEED });
+  try {
+    const result = await model.fit(
+      { x: split.train.data },
+      {
+        epochs: job.epochs,
+        batchSize: job.batchSize,
+        learningRate: job.learningRate,
+        seed: SEED,
+        shuffle: true,
+        ...(job.noiseStd ? { corrupt: gaussianNoise(job.noiseStd) } : {}),
+        callbacks: {
+          onEpochEnd: (m) =>
+            console.log(
+              `  ${job.id} epoch ${m.epoch}: loss ${m.loss.toFixed(4)} (${m.seconds.toFixed(1)} s)`,
+            ),
+        },
+      },
+    );
+    const last = result.history[result.history.length - 1];
+    return {
+      weights: model.getWeights(),
+      info: {
+        backend: name,
+        samples: split.train.count,
+        epochs: result.history.length,
+        finalLoss: last?.loss ?? Number.NaN,
+      },
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Writes a file atomically (temp file + rename) so an interrupted run never leaves half a model. */
+function writeAtomic(path: string, data: Uint8Array | string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+async function runJob(job: Job): Promise<ModelEntry> {
+  console.log(`${job.id}: loading data`);
+  const split = job.data();
+  console.log(
+    `${job.id}: ${untrained ? 'initialising (untrained)' : `training on ${split.train.count} images`}`,
+  );
+  const { weights, info } = await train(job, split);
+  const encoder = exportOnnx(job.spec, weights, { part: 'encoder' });
+  const decoder = exportOnnx(job.spec, weights, { part: 'decoder' });
+  const inputShape = encoder.info.inputShape as [number, number, number];
+  const latentShape = encoder.info.latentShape;
+  const files = {
+    encoder: `${job.id}.encoder.onnx`,
+    decoder: `${job.id}.decoder.onnx`,
+    explorer: `${job.id}.explorer.json`,
+  };
+  writeAtomic(join(outDir, files.encoder), encoder.bytes);
+  writeAtomic(join(outDir, files.decoder), decoder.bytes);
+
+  const pair = await loadOnnxPair(encoder.bytes, decoder.bytes);
+  const n = split.test.count;
+  const codes = await pair.encode(split.test.data);
+  const recon = await pair.decode(codes);
+  const test: ModelEntry['test'] = { samples: n, mse: mse(recon, split.test.data) };
+  if (job.noiseStd) {
+    const noisy = split.test.data.slice();
+    gaussianNoise(job.noiseStd)(noisy, createRng(SEED + 1));
+    const denoised = await pair.decode(await pair.encode(noisy));
+    test.noisyMse = mse(noisy, split.test.data);
+    test.denoisedMse = mse(denoised, split.test.data);
+  }
+  console.log(
+    `${job.id}: held-out MSE ${test.mse.toFixed(5)}${test.denoisedMse !== undefined ? `, noisy ${test.noisyMse?.toFixed(5)} -> denoised ${test.denoisedMse.toFixed(5)}` : ''}`,
+  );
+
+  const count = Math.min(EXPLORER_POINTS, n);
+  const dim = shapeSize(latentShape);
+  const { points, explained } = pca2(codes.subarray(0, count * dim), count, dim);
+  const pixels = inputShape[0] * inputShape[1] * inputShape[2];
+  const explorer: ExplorerData = {
+    method: 'PCA of the latent codes (VAE: means) of held-out images',
+    explained,
+    classNames: job.dataset === 'mnist' ? DIGIT_CLASSES : FASHION_CLASSES,
+    width: inputShape[1],
+    height: inputShape[0],
+    points: Array.from({ length: count }, (_, i) => ({
+      x: Number(points[2 * i]!.toFixed(4)),
+      y: Number(points[2 * i + 1]!.toFixed(4)),
+      label: split.testLabels[i] ?? 0,
+      image: Buffer.from(
+        split.test.data.subarray(i * pixels, (i + 1) * pixels).map((v) => Math.round(v * 255)),
+      ).toString('base64'),
+    })),
+  };
+  await pair.release();
+  writeAtomic(join(outDir, files.explorer), JSON.stringify(explorer));
+  return {
+    id: job.id,
+    title: job.title,
+    description: job.description,
+    kind: job.kind,
+    dataset: job.dataset,
+    inputShape,
+    latentShape,
+    ...files,
+    trained: !untrained,
+    ...(job.noiseStd ? { noiseStd: job.noiseStd } : {}),
+    training: info,
+    test,
+  };
+}
+
+/** Writes the manifest: this run's models plus, with --only, the other models of the existing manifest. */
+function writeManifest(models: readonly ModelEntry[]): void {
+  const path = join(outDir, 'manifest.json');
+  const byId = new Map<string, ModelEntry>();
+  if (existsSync(path)) {
+    for (const entry of (JSON.parse(readFileSync(path, 'utf8')) as Manifest).models) {
+      if (jobs.some((j) => j.id === entry.id)) byId.set(entry.id, entry);
+    }
+  }
+  for (const entry of models) byId.set(entry.id, entry);
+  const order = (id: string) => jobs.findIndex((j) => j.id === id);
+  const manifest: Manifest = {
+    version: 1,
+    models: [...byId.values()].sort((a, b) => order(a.id) - order(b.id)),
+  };
+  writeAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const only = process.argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
+  const unknown = only?.filter((id) => !jobs.some((j) => j.id === id)) ?? [];
+  if (unknown.length) {
+    throw new OptionError(
+      `--only: unknown model ${unknown.join(', ')}; the models are ${jobs.map((j) => j.id).join(', ')}`,
+    );
+  }
+  const models: ModelEntry[] = [];
+  for (const job of jobs) {
+    if (only && !only.includes(job.id)) continue;
+    models.push(await runJob(job));
+    // After each model, so an interrupted run keeps what it finished.
+    writeManifest(models);
+  }
+  console.log(`wrote ${models.length} models to ${outDir}`);
+}
+
+await main();
