@@ -62,9 +62,28 @@ async function importOptional(pkg: string): Promise<unknown> {
   return import(/* @vite-ignore */ pkg);
 }
 
+const GRADIENTS = '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+
+/**
+ * tfjs-core ships its gradient registrations only as ESM files that import siblings without extensions:
+ * bundlers, vitest and tsx load them, plain Node's ESM loader does not. There, register a resolve hook
+ * scoped to relative imports inside @tensorflow packages (tfjs-esm-hook.ts) and load them again.
+ */
+async function loadGradients(): Promise<void> {
+  try {
+    await import(/* @vite-ignore */ GRADIENTS);
+  } catch (error) {
+    const nodeModule = typeof process !== 'undefined' && process.versions?.node ? await import('node:module') : undefined;
+    if (!nodeModule?.register) throw error;
+    nodeModule.register('./tfjs-esm-hook.js', import.meta.url);
+    // A new URL (query) so Node does not reuse the failed resolution.
+    await import(/* @vite-ignore */ `${import.meta.resolve(GRADIENTS)}?hooked`);
+  }
+}
+
 async function loadCore(): Promise<Tf> {
   const tf = await import('@tensorflow/tfjs-core');
-  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+  await loadGradients();
   return tf;
 }
 
