@@ -66,7 +66,9 @@ async function waitReady(page: Page): Promise<void> {
 const available = existsSync(CHROMIUM) && existsSync(join(appRoot, 'public/models/manifest.json'));
 // In CI a missing browser or model is a failure, never a silent skip.
 if (process.env.CI && !available) {
-  throw new Error(`browser tests need ${CHROMIUM} and public/models/manifest.json (apt-get install -y chromium)`);
+  throw new Error(
+    `browser tests need ${CHROMIUM} and public/models/manifest.json (apt-get install -y chromium)`,
+  );
 }
 
 describe.skipIf(!available)('web app in Chromium', () => {

@@ -73,7 +73,8 @@ async function loadGradients(): Promise<void> {
   try {
     await import(/* @vite-ignore */ GRADIENTS);
   } catch (error) {
-    const nodeModule = typeof process !== 'undefined' && process.versions?.node ? await import('node:module') : undefined;
+    const nodeModule =
+      typeof process !== 'undefined' && process.versions?.node ? await import('node:module') : undefined;
     if (!nodeModule?.register) throw error;
     nodeModule.register('./tfjs-esm-hook.js', import.meta.url);
     // A new URL (query) so Node does not reuse the failed resolution.
