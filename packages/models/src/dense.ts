@@ -1,4 +1,5 @@
 import { type Activation, type LayerInput, type ModelSpec, shapeSize, validateSpec } from '@aekit/core';
+import { reshapeTo } from './options.js';
 
 export interface DenseAutoencoderOptions {
   /** One sample's shape; flattened on the way in and reshaped on the way out. Default [28, 28, 1]. */
@@ -44,7 +45,7 @@ function stackedAutoencoder(options: DeepAutoencoderOptions & { hidden: number[]
   const decoder: LayerInput[] = [
     ...[...options.hidden].reverse().map((units) => ({ type: 'dense', units, activation }) as const),
     { type: 'dense', units: size, activation: loss === 'bce' ? 'sigmoid' : 'sigmoid' },
-    ...(flat ? [{ type: 'reshape', targetShape: [...inputShape] } as const] : []),
+    ...(flat ? [reshapeTo(inputShape)] : []),
   ];
   return validateSpec({ name: options.name, inputShape, encoder, decoder, loss: { reconstruction: loss } });
 }

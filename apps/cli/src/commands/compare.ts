@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { AekitError, DataError, formatShape, shapeSize } from '@aekit/core';
+import { type DatasetName, loadDataset, readIdx } from '@aekit/datasets';
+import { createSession, DEVICES as ORT_DEVICES, type Device as OrtDevice } from '@aekit/onnx-backend';
+import type { Device } from '@aekit/tfjs-backend';
+import { type Command, Option } from 'commander';
+import { getIo } from '../io.js';
+import { choiceOption, intOption, numberOption } from '../parse-options.js';
+import { deviceOption, loadCheckpointModel } from './checkpoint-model.js';
+
+interface CompareOptions {
+  checkpoint: string;
+  model: string;
+  input?: string;
+  limit: number;
+  device: Device;
+  ortDevice: OrtDevice;
+  tolerance: number;
+}
+
+/** Images of an IDX (.gz) file as [n, h, w, 1] in [0, 1]. */
+async function readImages(file: string, limit: number): Promise<{ x: Float32Array; n: number }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (cause) {
+    throw new DataError('DATA_NOT_FOUND', `--input ${file}: cannot read it (${(cause as Error).message})`, {
+      cause,
+    });
+  }
+  const idx = readIdx(bytes, file);
+  const n = Math.min(limit, idx.dims[0] ?? 0);
+  const size = shapeSize(idx.dims.slice(1));
+  const x = new Float32Array(n * size);
+  for (let i = 0; i < x.length; i++) x[i] = idx.data[i]! / 255;
+  return { x, n };
+}
+
+/**
+ * `aekit compare`: the reconstructions of an exported full ONNX model (ONNX Runtime) against those of the
+ * checkpoint it came from (tfjs), on real images; prints the largest and mean absolute difference.
+ */
+export function registerCompareCommand(program: Command): void {
+  program
+    .command('compare')
+    .description('check that an exported ONNX model reconstructs images as its tfjs checkpoint does')
+    .requiredOption('--checkpoint <dir>', 'checkpoint directory written by "aekit train"')
+    .requiredOption(
+      '--model <file>',
+      'the full-model .onnx file exported from it ("aekit export --part full")',
+    )
+    .addOption(
+      new Option('--input <file>', 'IDX (.gz) image file (default: the test split of the training dataset)'),
+    )
+    .option('--limit <n>', 'images to compare', intOption('--limit', 1), 1000)
+    .addOption(deviceOption())
+    .addOption(
+      new Option('--ort-device <device>', `ONNX Runtime device: ${Object.keys(ORT_DEVICES).join(', ')}`)
+        .argParser(choiceOption('--ort-device', Object.keys(ORT_DEVICES) as OrtDevice[]))
+        .default('cpu'),
+    )
+    .option(
+      '--tolerance <t>',
+      'largest allowed max |diff|',
+      numberOption('--tolerance', 0, Number.POSITIVE_INFINITY, { exclusiveMin: true }),
+      1e-4,
+    )
+    .action(async (options: CompareOptions) => {
+      const io = getIo();
+      const { model, meta } = await loadCheckpointModel(options.checkpoint, options.device);
+      const session = await createSession(options.model, { device: options.ortDevice });
+      try {
+        if (session.info?.part !== 'full') {
+          throw new AekitError(
+            'MODEL_INVALID',
+            `--model ${options.model} is a "${session.info?.part ?? 'non-aekit'}" export; compare needs the full model: aekit export --checkpoint ${options.checkpoint} --part full`,
+          );
+        }
+        let x: Float32Array;
+        let n: number;
+        let what: string;
+        if (options.input !== undefined) {
+          ({ x, n } = await readImages(options.input, options.limit));
+          what = options.input;
+        } else {
+          const name = String(meta.dataset ?? 'fashion-mnist') as DatasetName;
+          const test = await loadDataset(name, { split: 'test', limit: options.limit });
+          x = test.images;
+          n = test.count;
+          what = `${name} test`;
+        }
+        const inputShape = model.spec.inputShape;
+        if (x.length !== n * shapeSize(inputShape)) {
+          throw new DataError(
+            'DATA_INVALID',
+            `${what}: images of ${x.length / Math.max(n, 1)} values do not fit the model input ${formatShape(inputShape)}; pass images of that shape`,
+          );
+        }
+        const tfjs = await model.reconstruct(x);
+        const ort = await session.reconstruct(x);
+        let max = 0;
+        let sum = 0;
+        for (let i = 0; i < tfjs.length; i++) {
+          const d = Math.abs(tfjs[i]! - ort[i]!);
+          sum += d;
+          if (d > max || Number.isNaN(d)) max = d;
+        }
+        const mean = sum / tfjs.length;
+        const agree = max <= options.tolerance;
+        io.out(
+          `ONNX Runtime (${session.runtime}:${session.executionProviders.join('+')}) vs tfjs (${(model as { device?: string }).device ?? model.backendName}) ` +
+            `on ${n} images of ${what}: max |diff| ${max.toExponential(2)}, mean |diff| ${mean.toExponential(2)} ` +
+            `(tolerance ${options.tolerance}): ${agree ? 'agree' : 'DIFFER'}`,
+        );
+        if (!agree) {
+          throw new AekitError(
+            'PARITY_FAILED',
+            `the ONNX model's reconstructions differ from the checkpoint's by up to ${max.toExponential(2)} (> ${options.tolerance}); re-export it from this checkpoint, or raise --tolerance on a GPU`,
+            { details: { max, mean, tolerance: options.tolerance } },
+          );
+        }
+      } finally {
+        model.dispose();
+        await session.dispose();
+      }
+    });
+}

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { registerCompareCommand } from './compare.js';
+import { registerEvalCommand } from './eval.js';
+import { registerExportCommand } from './export.js';
+import { registerInterpolateCommand } from './interpolate.js';
+import { registerRunCommand } from './run.js';
+import { registerSampleCommand } from './sample.js';
+import { registerTrainCommand } from './train.js';
+import { registerVerifyCommand } from './verify.js';
+
+/** Adds every `aekit` subcommand to `program` (one line per command, in help order). */
+export function registerCommands(program: Command): void {
+  registerTrainCommand(program);
+  registerEvalCommand(program);
+  registerExportCommand(program);
+  registerRunCommand(program);
+  registerVerifyCommand(program);
+  registerCompareCommand(program);
+  registerSampleCommand(program);
+  registerInterpolateCommand(program);
+}

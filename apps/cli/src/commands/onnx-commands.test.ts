@@ -1,0 +1,119 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRng, paramInfos } from '@aekit/core';
+import { saveCheckpoint } from '@aekit/core/node';
+import { readNpy, writeIdx } from '@aekit/datasets';
+import { encodePng } from '@aekit/eval';
+import { convAutoencoder } from '@aekit/models';
+import { createSession } from '@aekit/onnx-backend';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../main.js';
+import { captureIo } from '../test-utils/capture-io.js';
+
+async function aekit(...argv: string[]) {
+  const io = captureIo();
+  const code = await main(argv, io);
+  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
+}
+
+let dir: string;
+const spec = convAutoencoder();
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'aekit-cli-onnx-'));
+  const rng = createRng(3);
+  const weights = paramInfos(spec).map((p) => {
+    const n = p.shape.reduce((a, b) => a * b, 1);
+    return {
+      name: p.name,
+      shape: p.shape,
+      data: Float32Array.from({ length: n }, () => (rng.next() - 0.5) * 0.4),
+    };
+  });
+  await saveCheckpoint(join(dir, 'run'), { spec, weights, training: { step: 0, epoch: 0 } });
+  const pixels = Uint8Array.from({ length: 5 * 784 }, (_, i) => (i * 37) % 256);
+  await writeFile(join(dir, 'images.idx'), writeIdx([5, 28, 28], pixels));
+  await writeFile(join(dir, 'one.png'), encodePng(pixels.subarray(0, 784), 28, 28));
+  await writeFile(join(dir, 'small.png'), encodePng(pixels.subarray(0, 100), 10, 10));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('aekit export / run / verify', () => {
+  it('exports each part of a checkpoint to a loadable ONNX file', async () => {
+    for (const part of ['full', 'encoder', 'decoder']) {
+      const out = join(dir, `${part}.onnx`);
+      const r = await aekit('export', '--checkpoint', join(dir, 'run'), '--part', part, '--out', out);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`wrote ${out}`);
+      const session = await createSession(out);
+      expect(session.info?.part).toBe(part);
+      await session.dispose();
+    }
+  });
+
+  it('runs the encoder on IDX + PNG inputs and the decoder on its latents', async () => {
+    const out = join(dir, 'enc-out');
+    const inputs = [join(dir, 'images.idx'), join(dir, 'one.png')];
+    const r = await aekit(
+      'run',
+      '--model',
+      join(dir, 'encoder.onnx'),
+      '--input',
+      ...inputs,
+      '--out',
+      out,
+      '--device',
+      'cpu',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const latents = readNpy(new Uint8Array(await readFile(join(out, 'latents.npy'))));
+    expect(latents.shape).toEqual([6, 4, 4, 8]);
+    // The PNG is the IDX's first image: same code.
+    const per = 128;
+    const first = Array.from(latents.data.subarray(0, per) as Float32Array);
+    const last = Array.from(latents.data.subarray(5 * per, 6 * per) as Float32Array);
+    expect(Math.max(...first.map((v, i) => Math.abs(v - last[i]!)))).toBeLessThan(1e-6);
+
+    const dec = join(dir, 'dec-out');
+    const d = await aekit(
+      'run',
+      '--model',
+      join(dir, 'decoder.onnx'),
+      '--input',
+      join(out, 'latents.npy'),
+      '--out',
+      dec,
+    );
+    expect(d.code, d.stderr).toBe(0);
+    const png = await readFile(join(dec, 'reconstructions.png'));
+    expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    expect(readNpy(new Uint8Array(await readFile(join(dec, 'reconstructions.npy')))).shape).toEqual([
+      6, 28, 28, 1,
+    ]);
+  });
+
+  it('fails with the expected and actual shapes for images of another size', async () => {
+    const r = await aekit(
+      'run',
+      '--model',
+      join(dir, 'full.onnx'),
+      '--input',
+      join(dir, 'small.png'),
+      '--out',
+      join(dir, 'x'),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[28, 28, 1]');
+    expect(r.stderr).toContain('[10, 10, 1]');
+  });
+
+  it('verifies a device against the CPU and reports max |diff| per output', async () => {
+    const r = await aekit('verify', '--model', join(dir, 'full.onnx'), '--device', 'wasm');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ok {3}reconstruction \[8, 28, 28, 1\]: max \|diff\| /);
+    expect(r.stdout).toContain('parity ok on web:wasm');
+    const bad = await aekit('verify', '--model', join(dir, 'full.onnx'), '--device', 'tpu');
+    expect(bad.code).toBe(2);
+  });
+});

@@ -1,0 +1,237 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { DataError, formatShape, shapeSize } from '@aekit/core';
+import { readIdx, readNpy } from '@aekit/datasets';
+import { imageGrid, writePng } from '@aekit/eval';
+import { createSession, DEVICES, type Device, type OnnxSession, writeFileAtomic } from '@aekit/onnx-backend';
+import { type Command, Option } from 'commander';
+import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
+import { getIo } from '../io.js';
+import { choiceOption, intOption } from '../parse-options.js';
+
+interface RunOptions {
+  model: string;
+  input: string[];
+  out: string;
+  device: Device;
+  format: 'npy' | 'json';
+  limit?: number;
+  show: number;
+}
+
+/** Samples read from input files: stacked float32 values and the shape of one sample. */
+interface Samples {
+  data: Float32Array;
+  shape: number[];
+  count: number;
+}
+
+/** A PNG as [height, width, channels] in [0, 1], converted to `channels` (1: mean of RGB, 3: gray repeated). */
+function pngSample(bytes: Uint8Array, file: string, channels: number): Samples {
+  let png: ReturnType<typeof decodePng>;
+  try {
+    png = decodePng(bytes);
+  } catch (cause) {
+    throw new DataError('DATA_INVALID', `${file}: not a readable PNG (${(cause as Error).message})`, {
+      cause,
+    });
+  }
+  const src = png.palette ? convertIndexedToRgb(png) : png.data;
+  const srcChannels = png.palette ? png.palette[0]!.length : png.channels;
+  const colour = srcChannels >= 3 ? 3 : 1; // alpha is dropped
+  const max = png.palette ? 255 : 2 ** png.depth - 1;
+  const n = png.width * png.height;
+  const data = new Float32Array(n * channels);
+  for (let p = 0; p < n; p++) {
+    const at = (c: number) => (src[p * srcChannels + c] ?? 0) / max;
+    if (channels === colour) for (let c = 0; c < channels; c++) data[p * channels + c] = at(c);
+    else if (channels === 1) data[p] = (at(0) + at(1) + at(2)) / 3;
+    else for (let c = 0; c < channels; c++) data[p * channels + c] = at(0);
+  }
+  return { data, shape: [png.height, png.width, channels], count: 1 };
+}
+
+/** IDX (.gz) images as [h, w, 1] (or [h, w, c]) in [0, 1]; .npy and .json arrays as they are. */
+async function readSamples(file: string, sampleShape: readonly number[]): Promise<Samples> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (cause) {
+    throw new DataError('DATA_NOT_FOUND', `cannot read input "${file}": ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  const ext = extname(file).toLowerCase();
+  if (ext === '.png') return pngSample(bytes, file, sampleShape[sampleShape.length - 1] === 3 ? 3 : 1);
+  if (ext === '.npy') {
+    const npy = readNpy(bytes, file);
+    return {
+      data: Float32Array.from(npy.data as ArrayLike<number>),
+      shape: npy.shape.slice(1),
+      count: npy.shape[0] ?? 1,
+    };
+  }
+  if (ext === '.json') {
+    const rows = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    if (!Array.isArray(rows))
+      throw new DataError('DATA_INVALID', `${file}: expected a JSON array of samples`);
+    const flat = (rows as unknown[]).flat(8) as number[];
+    return { data: Float32Array.from(flat), shape: [...sampleShape], count: rows.length };
+  }
+  const idx = readIdx(bytes, file);
+  const [count = 0, ...rest] = idx.dims;
+  const shape = rest.length === 2 ? [...rest, 1] : rest;
+  const data = new Float32Array(idx.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = idx.data[i]! / 255;
+  return { data, shape, count };
+}
+
+function concat(parts: readonly Samples[], file: string[]): Samples {
+  const shape = parts[0]!.shape;
+  for (const [i, p] of parts.entries()) {
+    if (shapeSize(p.shape) !== shapeSize(shape)) {
+      throw new DataError(
+        'DATA_INVALID',
+        `input "${file[i]}" holds samples of shape ${formatShape(p.shape)}, the first input ${formatShape(shape)}; pass inputs of one shape`,
+      );
+    }
+  }
+  const data = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    data.set(p.data, offset);
+    offset += p.data.length;
+  }
+  return { data, shape, count: parts.reduce((n, p) => n + p.count, 0) };
+}
+
+/** A .npy (float32, C order, format 1.0) of `data` with `shape`. */
+function npy(data: Float32Array, shape: readonly number[]): Uint8Array {
+  const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = new Uint8Array(10 + header.length + data.length * 4);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  const view = new DataView(out.buffer, 10 + header.length);
+  for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i]!, true);
+  return out;
+}
+
+function isImage(shape: readonly number[]): boolean {
+  return shape.length === 3 && (shape[2] === 1 || shape[2] === 3);
+}
+
+async function writeArray(
+  out: string,
+  name: string,
+  data: Float32Array,
+  shape: number[],
+  format: 'npy' | 'json',
+) {
+  const per = shapeSize(shape.slice(1));
+  if (format === 'json') {
+    const rows = Array.from({ length: shape[0]! }, (_, i) =>
+      Array.from(data.subarray(i * per, (i + 1) * per)),
+    );
+    const path = join(out, `${name}.json`);
+    await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify({ shape, data: rows })));
+    return path;
+  }
+  const path = join(out, `${name}.npy`);
+  await writeFileAtomic(path, npy(data, shape));
+  return path;
+}
+
+async function runModel(session: OnnxSession, x: Samples, options: RunOptions): Promise<string[]> {
+  const info = session.info!;
+  const written: string[] = [];
+  const n = x.count;
+  const show = Math.min(options.show, n);
+  const per = shapeSize(x.shape);
+  if (info.part === 'encoder' || info.part === 'full') {
+    if (info.kind === 'vae') {
+      const { mean, logVar } = await session.encodeDistribution(x.data);
+      written.push(await writeArray(options.out, 'latents', mean, [n, ...info.latentShape], options.format));
+      written.push(await writeArray(options.out, 'logvar', logVar, [n, ...info.latentShape], options.format));
+    } else {
+      const z = await session.encode(x.data);
+      written.push(await writeArray(options.out, 'latents', z, [n, ...info.latentShape], options.format));
+    }
+  }
+  if (info.part === 'full' || info.part === 'decoder') {
+    const y = info.part === 'full' ? await session.reconstruct(x.data) : await session.decode(x.data);
+    const outShape = info.outputShape;
+    if (isImage(outShape)) {
+      const rows = [y.subarray(0, show * shapeSize(outShape))];
+      if (info.part === 'full' && isImage(x.shape)) rows.unshift(x.data.subarray(0, show * per));
+      const path = join(options.out, 'reconstructions.png');
+      await writePng(path, imageGrid(rows, outShape, { columns: Math.min(show, 16) }));
+      written.push(path);
+    }
+    written.push(await writeArray(options.out, 'reconstructions', y, [n, ...outShape], options.format));
+  }
+  return written;
+}
+
+/** `aekit run`: an exported ONNX model on IDX/PNG/NPY inputs; writes latents and/or a reconstruction grid. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run an exported ONNX model on images (IDX, PNG) or codes (.npy/.json) with ONNX Runtime')
+    .requiredOption('--model <file>', 'the .onnx file (from "aekit export")')
+    .requiredOption(
+      '--input <files...>',
+      'IDX(.gz) image files or PNG files (encoder/full); .npy or .json codes (decoder)',
+    )
+    .option('--out <dir>', 'output directory: latents.npy, reconstructions.png / .npy', 'onnx-out')
+    .addOption(
+      new Option('--device <device>', `ONNX Runtime device: ${Object.keys(DEVICES).join(', ')}`)
+        .argParser(choiceOption('--device', Object.keys(DEVICES) as Device[]))
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--format <format>', 'format of latents and raw outputs')
+        .argParser(choiceOption('--format', ['npy', 'json'] as const))
+        .default('npy'),
+    )
+    .addOption(
+      new Option('--limit <n>', 'use the first n samples only')
+        .argParser(intOption('--limit', 1))
+        .default(undefined, 'all'),
+    )
+    .option('--show <n>', 'samples drawn in reconstructions.png', intOption('--show', 1, 256), 16)
+    .action(async (options: RunOptions) => {
+      const io = getIo();
+      const probe = await createSession(options.model, { device: options.device });
+      try {
+        const info = probe.info;
+        if (!info) {
+          throw new DataError(
+            'DATA_INVALID',
+            `${options.model} has no aekit metadata; "aekit run" needs a model from "aekit export"`,
+          );
+        }
+        const parts = [];
+        for (const file of options.input) parts.push(await readSamples(file, info.inputShape));
+        let x = concat(parts, options.input);
+        if (shapeSize(x.shape) !== shapeSize(info.inputShape)) {
+          // Reload with the data's shape: the error names both shapes and what to do.
+          await createSession(options.model, { device: options.device, inputShape: x.shape });
+        }
+        x = { ...x, shape: [...info.inputShape] };
+        if (options.limit !== undefined && options.limit < x.count) {
+          x = { ...x, data: x.data.subarray(0, options.limit * shapeSize(x.shape)), count: options.limit };
+        }
+        await mkdir(options.out, { recursive: true });
+        const written = await runModel(probe, x, options);
+        io.out(
+          `${info.part} "${info.name}" on ${probe.runtime}:${probe.executionProviders.join('+')}: ${x.count} samples of ${formatShape(info.inputShape)}`,
+        );
+        for (const path of written) io.out(`  wrote ${path}`);
+      } finally {
+        await probe.dispose();
+      }
+    });
+}

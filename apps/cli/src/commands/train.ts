@@ -1,0 +1,99 @@
+import { DATASET_NAMES } from '@aekit/datasets';
+import { DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE, DEVICES } from '@aekit/tfjs-backend';
+import { type Command, Option } from 'commander';
+import { modelNames, modelRegistry } from '../model-registry.js';
+import { choiceOption, intOption, numberOption } from '../parse-options.js';
+import { runTraining, type TrainOptions } from '../run-training.js';
+
+function modelTable(): string {
+  const names = modelNames();
+  const width = Math.max(...names.map((n) => n.length));
+  return names.map((n) => `  ${n.padEnd(width)}  ${modelRegistry.get(n)!.description}`).join('\n');
+}
+
+/** `aekit train`: trains a model of the registry on a dataset; see `aekit train --help`. */
+export function registerTrainCommand(program: Command): void {
+  const command = program
+    .command('train')
+    .description('train an autoencoder on an image dataset, checkpoint it and score it on the test set')
+    .addOption(new Option('--model <name>', `model to train: ${modelNames().join(', ')}`).default('conv'))
+    .addOption(new Option('--dataset <name>', 'dataset').default('fashion-mnist').choices([...DATASET_NAMES]))
+    .addOption(
+      new Option(
+        '--data-dir <dir>',
+        'directory holding the dataset IDX files (default: AEKIT_DATA_DIR, ~/.cache/aekit, /usr/share/datasets, else the shipped sample)',
+      ),
+    )
+    .option('--epochs <n>', 'training epochs', intOption('--epochs', 1), 5)
+    .option(
+      '--batch-size <n>',
+      'samples per optimiser step',
+      intOption('--batch-size', 1),
+      DEFAULT_BATCH_SIZE,
+    )
+    .option(
+      '--lr <rate>',
+      'Adam learning rate',
+      numberOption('--lr', 0, 10, { exclusiveMin: true }),
+      DEFAULT_LEARNING_RATE,
+    )
+    .option('--seed <n>', 'seed of initialisation and shuffling', intOption('--seed', 0, 2 ** 31 - 1), 0)
+    .option('--latent-dim <n>', 'size of the code (dense, deep)', intOption('--latent-dim', 1), 32)
+    .addOption(
+      new Option('--limit <n>', 'train on the first n training images only (default: all)').argParser(
+        intOption('--limit', 1),
+      ),
+    )
+    .addOption(
+      new Option('--test-limit <n>', 'score on the first n test images only (default: all)').argParser(
+        intOption('--test-limit', 1),
+      ),
+    )
+    .option(
+      '--validation-fraction <f>',
+      'fraction of the training images held out for validation (the last ones)',
+      numberOption('--validation-fraction', 0, 1, { exclusiveMax: true }),
+      0.1,
+    )
+    .option(
+      '--patience <n>',
+      'stop after n epochs without validation improvement and keep the best weights (0 = never)',
+      intOption('--patience', 0),
+      3,
+    )
+    .addOption(
+      new Option('--device <device>', `where tfjs trains: ${Object.keys(DEVICES).join(', ')}`)
+        .argParser(choiceOption('--device', Object.keys(DEVICES) as (keyof typeof DEVICES)[]))
+        .default('auto'),
+    )
+    .addOption(
+      new Option(
+        '--out <dir>',
+        'run directory: checkpoint, metrics.jsonl, reconstructions.png (default: runs/<model>)',
+      ),
+    );
+
+  // Model-specific options, each long flag once (models may share one).
+  const seen = new Set(command.options.map((o) => o.long));
+  for (const entry of modelRegistry.values()) {
+    for (const def of entry.options) {
+      const shownDefault =
+        def.defaultValue === undefined && def.defaultDescription !== undefined
+          ? ` (default: ${def.defaultDescription})`
+          : '';
+      const option = new Option(def.flags, def.description + shownDefault);
+      if (seen.has(option.long)) continue;
+      seen.add(option.long);
+      if (def.parse) option.argParser(def.parse);
+      if (def.defaultValue !== undefined) option.default(def.defaultValue, def.defaultDescription);
+      command.addOption(option);
+    }
+  }
+
+  command
+    .addHelpText('after', `\nModels:\n${modelTable()}\n`)
+    .action(async (raw: Record<string, unknown>) => {
+      const options = { ...raw, out: raw.out ?? `runs/${String(raw.model)}` } as TrainOptions;
+      await runTraining(options);
+    });
+}

@@ -1,0 +1,221 @@
+import { type FitOptions, type ModelSpec, OptionError } from '@aekit/core';
+import { createCorruption } from '@aekit/datasets';
+import {
+  type CorruptionInput,
+  contractiveAutoencoder,
+  convAutoencoder,
+  convBottleneckAutoencoder,
+  deepAutoencoder,
+  denoisingAutoencoder,
+  denseAutoencoder,
+  inpaintingAutoencoder,
+  parseNoise,
+  parseSparsity,
+  type SparsityPenalty,
+  sparseAutoencoder,
+  vae,
+} from '@aekit/models';
+import { choiceOption, intListOption, numberOption } from './parse-options.js';
+
+/** A model-specific command-line option, added to `aekit train` (once per long flag). */
+export interface ModelOption {
+  /** Commander flags, e.g. `--filters <list>`. */
+  flags: string;
+  description: string;
+  /** Default value (shown in --help). */
+  defaultValue?: unknown;
+  /** Shown as `(default: ...)` instead of the value. */
+  defaultDescription?: string;
+  /** Turns the text into the value `create` receives; throw OptionError on bad input. */
+  parse?: (value: string) => unknown;
+}
+
+/**
+ * What `create` receives: the parsed options of `aekit train` (camelCase keys, model options included) and the
+ * dataset's sample shape.
+ */
+export interface ModelCreateOptions extends Record<string, unknown> {
+  inputShape: [number, number, number];
+  latentDim: number;
+}
+
+export interface ModelEntry {
+  /** One line for the model table in `aekit train --help`. */
+  description: string;
+  /** Options only this model reads. */
+  options: readonly ModelOption[];
+  create(options: ModelCreateOptions): ModelSpec;
+  /** Extra fit options the model needs (e.g. `corrupt` for a denoising model), merged into the CLI's. */
+  fitOptions?(spec: ModelSpec, options: ModelCreateOptions): Partial<FitOptions>;
+}
+
+/** The models `aekit train --model <name>` knows, by name. Extend with `registerModel`. */
+export const modelRegistry = new Map<string, ModelEntry>();
+
+/** Adds a model to the CLI (before `createProgram` runs, so its options reach `--help`). */
+export function registerModel(name: string, entry: ModelEntry): void {
+  if (modelRegistry.has(name)) {
+    throw new OptionError(`model "${name}" is already registered; pick another name`, {
+      details: { actual: name },
+    });
+  }
+  modelRegistry.set(name, entry);
+}
+
+export function modelNames(): string[] {
+  return [...modelRegistry.keys()];
+}
+
+/** The entry of `name`, or an OptionError listing the known models. */
+export function getModel(name: string): ModelEntry {
+  const entry = modelRegistry.get(name);
+  if (!entry) {
+    throw new OptionError(`--model: unknown model "${name}". Should be one of: ${modelNames().join(', ')}`, {
+      details: { expected: modelNames(), actual: name },
+    });
+  }
+  return entry;
+}
+
+registerModel('dense', {
+  description: 'one dense layer to a --latent-dim code and back (784-32-784, the Keras tutorial)',
+  options: [],
+  create: (o) => denseAutoencoder({ inputShape: o.inputShape, latentDim: o.latentDim }),
+});
+
+registerModel('deep', {
+  description: 'stacked dense layers --hidden, mirrored (784-128-64-32-64-128-784)',
+  options: [
+    {
+      flags: '--hidden <sizes>',
+      description: 'deep: hidden layer sizes between input and code, comma-separated',
+      defaultValue: [128, 64],
+      defaultDescription: '128,64',
+      parse: intListOption('--hidden'),
+    },
+  ],
+  create: (o) =>
+    deepAutoencoder({ inputShape: o.inputShape, latentDim: o.latentDim, hidden: o.hidden as number[] }),
+});
+
+registerModel('conv', {
+  description: 'convolutional: (conv 3x3 + max-pool) x3 to a 4x4x8 code and back (the Keras tutorial)',
+  options: [
+    {
+      flags: '--filters <list>',
+      description: 'conv: filters of the three encoder convolutions (mirrored in the decoder)',
+      defaultValue: [16, 8, 8],
+      defaultDescription: '16,8,8',
+      parse: intListOption('--filters', 3),
+    },
+    {
+      flags: '--conv-decoder <kind>',
+      description: 'conv: decoder upsampling (conv + upsampling) or transpose (strided conv2dTranspose)',
+      defaultValue: 'upsampling',
+      parse: choiceOption('--conv-decoder', ['upsampling', 'transpose'] as const),
+    },
+  ],
+  create: (o) =>
+    convAutoencoder({
+      inputShape: o.inputShape,
+      filters: o.filters as [number, number, number],
+      decoder: o.convDecoder as 'upsampling' | 'transpose',
+    }),
+});
+
+/** Fit options of a spec with `corruption`: corrupt each training batch with `createCorruption`. */
+function corruptionFit(spec: ModelSpec): Partial<FitOptions> {
+  return spec.corruption ? { corrupt: createCorruption(spec.corruption, spec.inputShape) } : {};
+}
+
+registerModel('conv-bottleneck', {
+  description:
+    'conv 3x3/2 x2 to a dense --latent-dim code and back with transposed convs (best MSE per code size)',
+  options: [],
+  create: (o) => convBottleneckAutoencoder({ inputShape: o.inputShape, latentDim: o.latentDim }),
+});
+
+registerModel('denoising', {
+  description: 'the conv autoencoder trained on inputs corrupted by --noise against clean targets',
+  options: [
+    {
+      flags: '--noise <kind>',
+      description:
+        'denoising: gaussian:<std>, saltPepper:<amount>, mask:<fraction>[:<blockSize>] or watermark[:<opacity>]',
+      defaultValue: { type: 'gaussian', std: 0.5 },
+      defaultDescription: 'gaussian:0.5',
+      parse: parseNoise,
+    },
+  ],
+  create: (o) =>
+    denoisingAutoencoder({
+      base: convAutoencoder({ inputShape: o.inputShape }),
+      noise: o.noise as CorruptionInput,
+    }),
+  fitOptions: corruptionFit,
+});
+
+registerModel('inpainting', {
+  description: 'strided conv autoencoder that fills in blanked 7x7 blocks (mask corruption)',
+  options: [],
+  create: (o) => inpaintingAutoencoder({ inputShape: o.inputShape }),
+  fitOptions: corruptionFit,
+});
+
+registerModel('sparse', {
+  description: 'dense autoencoder with a --latent-dim code (overcomplete allowed) and a --sparsity penalty',
+  options: [
+    {
+      flags: '--sparsity <penalty>',
+      description: 'sparse: l1:<weight> (ReLU code) or kl:<rho>:<weight> (sigmoid code)',
+      defaultValue: { type: 'l1', weight: 1e-4 },
+      defaultDescription: 'l1:1e-4',
+      parse: parseSparsity,
+    },
+  ],
+  create: (o) =>
+    sparseAutoencoder({
+      inputShape: o.inputShape,
+      latentDim: o.latentDim,
+      penalty: o.sparsity as SparsityPenalty,
+    }),
+});
+
+registerModel('contractive', {
+  description: 'dense sigmoid encoder with the closed-form Jacobian penalty weighted by --contractive',
+  options: [
+    {
+      flags: '--contractive <weight>',
+      description: 'contractive: weight of the encoder Jacobian penalty ||dz/dx||_F^2',
+      defaultValue: 1e-4,
+      parse: numberOption('--contractive', 0),
+    },
+  ],
+  create: (o) =>
+    contractiveAutoencoder({
+      inputShape: o.inputShape,
+      latentDim: o.latentDim,
+      weight: o.contractive as number,
+    }),
+});
+
+const betaOption: ModelOption = {
+  flags: '--beta <beta>',
+  description: 'vae, conv-vae: weight of the KL term (1 = ELBO, > 1 = beta-VAE)',
+  defaultValue: 1,
+  parse: numberOption('--beta', 0),
+};
+
+registerModel('vae', {
+  description: 'variational: dense 512-unit encoder to a Gaussian --latent-dim code, summed BCE + beta * KL',
+  options: [betaOption],
+  create: (o) =>
+    vae({ kind: 'dense', inputShape: o.inputShape, latentDim: o.latentDim, beta: o.beta as number }),
+});
+
+registerModel('conv-vae', {
+  description: 'variational with a conv encoder (3x3/2 x2) and transposed-conv decoder',
+  options: [betaOption],
+  create: (o) =>
+    vae({ kind: 'conv', inputShape: o.inputShape, latentDim: o.latentDim, beta: o.beta as number }),
+});
