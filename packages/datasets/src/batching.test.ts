@@ -1,7 +1,7 @@
-import { AekitError } from '@aekit/core';
 import { describe, expect, it } from 'vitest';
 import { gatherSamples, shuffledBatches, subset, trainValidationSplit } from './batching.js';
 import type { ImageDataset } from './image-dataset.js';
+import { codeOf } from './test-utils/error-code.js';
 
 function fakeDataset(count: number): ImageDataset {
   const images = new Float32Array(count * 4);
@@ -17,15 +17,6 @@ function fakeDataset(count: number): ImageDataset {
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     source: { kind: 'sample', path: 'memory' },
   };
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return AekitError.isInstance(e) ? e.code : `untyped: ${String(e)}`;
-  }
-  return undefined;
 }
 
 describe('shuffledBatches', () => {

@@ -1,18 +1,10 @@
-import { AekitError, setLogger } from '@aekit/core';
+import { setLogger } from '@aekit/core';
 import { describe, expect, it } from 'vitest';
 import { loadColorPatches, readJpeg, toGrayscale } from './color-patches.js';
 import { packagedFile } from './packaged-data.js';
+import { codeOf } from './test-utils/error-code.js';
 
 setLogger({ info() {}, warn() {} });
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return AekitError.isInstance(e) ? e.code : `untyped: ${String(e)}`;
-  }
-  return undefined;
-}
 
 describe('readJpeg', () => {
   it('decodes the shipped photos like libjpeg-turbo does (channel means within 1/255)', () => {

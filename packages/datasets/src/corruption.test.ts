@@ -1,22 +1,14 @@
-import { AekitError, createRng } from '@aekit/core';
+import { createRng } from '@aekit/core';
 import { describe, expect, it } from 'vitest';
 import { renderText } from './bitmap-font.js';
 import { corrupt, createCorruption } from './corruption.js';
+import { codeOf } from './test-utils/error-code.js';
 
 const SHAPE = [28, 28, 1];
 const PIXELS = 28 * 28;
 
 function grey(n: number, value = 0.5): Float32Array {
   return new Float32Array(n * PIXELS).fill(value);
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return AekitError.isInstance(e) ? e.code : `untyped: ${String(e)}`;
-  }
-  return undefined;
 }
 
 function inUnitRange(values: Float32Array): boolean {

@@ -1,20 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { AekitError, setLogger } from '@aekit/core';
+import { setLogger } from '@aekit/core';
 import { describe, expect, it } from 'vitest';
 import { loadEcg, slidingWindows } from './ecg.js';
 import { readNpy, readNpz } from './npz.js';
 import { packagedFile } from './packaged-data.js';
+import { codeOf } from './test-utils/error-code.js';
 
 setLogger({ info() {}, warn() {} });
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return AekitError.isInstance(e) ? e.code : `untyped: ${String(e)}`;
-  }
-  return undefined;
-}
 
 describe('loadEcg', () => {
   it('matches scipy.misc.electrocardiogram (108000 samples at 360 Hz, in mV)', () => {

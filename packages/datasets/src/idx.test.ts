@@ -1,16 +1,7 @@
 import { gzipSync } from 'node:zlib';
-import { AekitError } from '@aekit/core';
 import { describe, expect, it } from 'vitest';
 import { readIdx, writeIdx } from './idx.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return AekitError.isInstance(e) ? e.code : `untyped: ${String(e)}`;
-  }
-  return undefined;
-}
+import { codeOf } from './test-utils/error-code.js';
 
 describe('readIdx', () => {
   const pixels = Uint8Array.from({ length: 2 * 3 * 4 }, (_, i) => i * 10);

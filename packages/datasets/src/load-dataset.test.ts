@@ -4,10 +4,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AekitError, setLogger } from '@aekit/core';
+import { type AekitError, setLogger } from '@aekit/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeIdx } from './idx.js';
 import { loadDataset, loadDatasetPair, sampleDir } from './load-dataset.js';
+import { codeOfAsync } from './test-utils/error-code.js';
 
 const SYSTEM_FASHION = '/usr/share/datasets/fashion-mnist';
 // The MNIST test set shipped beside the repository (refer to it relative to the repo root).
@@ -48,15 +49,6 @@ async function writeTinyDataset(dir: string, marker: number): Promise<void> {
   const pixels = new Uint8Array(2 * 28 * 28).fill(marker);
   await writeFile(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(writeIdx([2, 28, 28], pixels)));
   await writeFile(join(dir, 'train-labels-idx1-ubyte'), writeIdx([2], Uint8Array.of(1, 2)));
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-  } catch (e) {
-    return AekitError.isInstance(e) ? e.code : `untyped: ${String(e)}`;
-  }
-  return undefined;
 }
 
 describe.runIf(existsSync(SYSTEM_FASHION))('loadDataset on the Debian Fashion-MNIST files', () => {
@@ -174,11 +166,11 @@ describe('loadDataset search order', () => {
     );
     await writeTinyDataset(dir, 1);
     await writeFile(join(dir, 'train-labels-idx1-ubyte'), writeIdx([3], Uint8Array.of(1, 2, 3)));
-    expect(await codeOf(loadDataset('mnist', { dir, systemDir: false }))).toBe('DATA_INVALID');
+    expect(await codeOfAsync(loadDataset('mnist', { dir, systemDir: false }))).toBe('DATA_INVALID');
     await writeFile(join(dir, 'train-labels-idx1-ubyte'), writeIdx([2], Uint8Array.of(1, 12)));
     await expect(loadDataset('mnist', { dir, systemDir: false })).rejects.toThrow(/label 12 at index 1/);
-    expect(await codeOf(loadDataset('cifar' as 'mnist'))).toBe('OPTION_INVALID');
-    expect(await codeOf(loadDataset('mnist', { limit: 0 }))).toBe('OPTION_INVALID');
+    expect(await codeOfAsync(loadDataset('cifar' as 'mnist'))).toBe('OPTION_INVALID');
+    expect(await codeOfAsync(loadDataset('mnist', { limit: 0 }))).toBe('OPTION_INVALID');
   });
 });
 
