@@ -37,7 +37,7 @@ if (process.argv.includes('--engine')) {
   step = async () => {
     trainer.step(x, batch);
   };
-  dispose = () => dispose();
+  dispose = () => trainer.dispose();
 }
 for (let i = 0; i < 3; i++) await step();
 const steps = 5;

@@ -1,4 +1,5 @@
 import type { ReconstructionLoss } from '@aekit/core';
+import { BinaryCrossEntropy, type BinaryCrossEntropyAttrs } from './kernels/custom-kernels.js';
 import type { Tensor, Tf } from './tf.js';
 
 /** Probabilities are clipped to [BCE_EPSILON, 1 - BCE_EPSILON] before the logarithms (as Keras). */
@@ -14,6 +15,14 @@ export function reconstructionLoss(
   prediction: Tensor,
   target: Tensor,
 ): Tensor {
+  if (loss.reconstruction === 'bce' && tf.getKernel(BinaryCrossEntropy, tf.getBackend()) !== undefined) {
+    // One fused kernel (and one for its gradient) where aekit registered it: the same value as below.
+    const attrs: BinaryCrossEntropyAttrs = {
+      epsilon: BCE_EPSILON,
+      divisor: loss.reduction === 'mean' ? prediction.size : prediction.shape[0]!,
+    };
+    return tf.engine().runKernel(BinaryCrossEntropy, { p: prediction, y: target }, { ...attrs }) as Tensor;
+  }
   let perValue: Tensor;
   switch (loss.reconstruction) {
     case 'bce': {

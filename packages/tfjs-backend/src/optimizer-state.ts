@@ -1,5 +1,6 @@
 import { AekitError, type NamedTensor, shapesEqual } from '@aekit/core';
 import type * as TfCore from '@tensorflow/tfjs-core';
+import { fusedAdamClass } from './fused-adam.js';
 import type { Network } from './network.js';
 import type { Tf } from './tf.js';
 
@@ -25,7 +26,8 @@ function internals(optimizer: Adam): AdamInternals {
 }
 
 export function createAdam(tf: Tf, learningRate: number): Adam {
-  return tf.train.adam(learningRate, ADAM_DEFAULTS.beta1, ADAM_DEFAULTS.beta2, ADAM_DEFAULTS.epsilon);
+  const FusedAdam = fusedAdamClass(tf);
+  return new FusedAdam(learningRate, ADAM_DEFAULTS.beta1, ADAM_DEFAULTS.beta2, ADAM_DEFAULTS.epsilon);
 }
 
 export function setLearningRate(optimizer: Adam, learningRate: number): void {

@@ -1,12 +1,23 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { registerBinaryCrossEntropyGradient } from './binary-cross-entropy-gradient.js';
+import { adamUpdateConfig as cpuAdamUpdate } from './cpu/AdamUpdate.js';
+import {
+  binaryCrossEntropyConfig as cpuBinaryCrossEntropy,
+  binaryCrossEntropyGradConfig as cpuBinaryCrossEntropyGrad,
+} from './cpu/BinaryCrossEntropy.js';
 import { conv2DBackpropFilterConfig as cpuConv2DBackpropFilter } from './cpu/Conv2DBackpropFilter.js';
 import { maxPoolGradConfig as cpuMaxPoolGrad } from './cpu/MaxPoolGrad.js';
 import { resizeNearestNeighborGradConfig as cpuResizeNearestNeighborGrad } from './cpu/ResizeNearestNeighborGrad.js';
 import { rememberStockKernel } from './stock-kernels.js';
+import { adamUpdateConfig as wasmAdamUpdate } from './wasm/AdamUpdate.js';
 import {
   batchMatMulConfig as wasmBatchMatMul,
   fusedMatMulConfig as wasmFusedMatMul,
 } from './wasm/BatchMatMul.js';
+import {
+  binaryCrossEntropyConfig as wasmBinaryCrossEntropy,
+  binaryCrossEntropyGradConfig as wasmBinaryCrossEntropyGrad,
+} from './wasm/BinaryCrossEntropy.js';
 import { conv2DBackpropFilterConfig as wasmConv2DBackpropFilter } from './wasm/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig as wasmConv2DBackpropInput } from './wasm/Conv2DBackpropInput.js';
 import { maxPoolGradConfig as wasmMaxPoolGrad } from './wasm/MaxPoolGrad.js';
@@ -21,8 +32,18 @@ const trainingKernels: Record<string, KernelConfig[]> = {
     wasmResizeNearestNeighborGrad,
     wasmBatchMatMul,
     wasmFusedMatMul,
+    wasmBinaryCrossEntropy,
+    wasmBinaryCrossEntropyGrad,
+    wasmAdamUpdate,
   ],
-  cpu: [cpuConv2DBackpropFilter, cpuMaxPoolGrad, cpuResizeNearestNeighborGrad],
+  cpu: [
+    cpuConv2DBackpropFilter,
+    cpuMaxPoolGrad,
+    cpuResizeNearestNeighborGrad,
+    cpuBinaryCrossEntropy,
+    cpuBinaryCrossEntropyGrad,
+    cpuAdamUpdate,
+  ],
 };
 
 const installed = new Map<string, KernelConfig>();
@@ -35,6 +56,7 @@ const installed = new Map<string, KernelConfig>();
  */
 export function registerTrainingKernels(backendName: string): string[] {
   const configs = trainingKernels[backendName] ?? [];
+  if (configs.length > 0) registerBinaryCrossEntropyGradient();
   for (const config of configs) {
     const key = `${backendName}/${config.kernelName}`;
     const current = getKernel(config.kernelName, backendName);

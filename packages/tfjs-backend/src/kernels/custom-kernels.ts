@@ -1,0 +1,26 @@
+/**
+ * Kernels aekit adds under its own names (tfjs has no fused equivalents): each one replaces a chain of
+ * small ops whose per-op cost dominates a training step of the small zoo models.
+ */
+
+/** Sum of binary cross-entropy over every value, divided by `divisor`: inputs {p, y}, a scalar out. */
+export const BinaryCrossEntropy = 'AekitBinaryCrossEntropy';
+/** d(BinaryCrossEntropy)/dp: inputs {dy (scalar), p, y}, out shaped as p. */
+export const BinaryCrossEntropyGrad = 'AekitBinaryCrossEntropyGrad';
+
+export interface BinaryCrossEntropyAttrs {
+  /** Probabilities are clipped to [epsilon, 1 - epsilon] before the logarithms. */
+  epsilon: number;
+  /** The sum is divided by this: the value count for a mean, the batch size for a per-sample sum. */
+  divisor: number;
+}
+
+/** One Adam step of one parameter: inputs {param, m, v, gradient, accBeta1, accBeta2}, outputs [param, m, v]. */
+export const AdamUpdate = 'AekitAdamUpdate';
+
+export interface AdamUpdateAttrs {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}

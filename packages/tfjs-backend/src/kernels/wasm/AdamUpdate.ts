@@ -1,0 +1,27 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { AdamUpdate, type AdamUpdateAttrs } from '../custom-kernels.js';
+import { adamUpdateInto } from '../shared/adam.js';
+
+type Inputs = Record<'param' | 'm' | 'v' | 'gradient' | 'accBeta1' | 'accBeta2', TensorInfo>;
+
+function adamUpdate(args: { inputs: Inputs; backend: BackendWasm; attrs: AdamUpdateAttrs }): TensorInfo[] {
+  const { inputs, backend, attrs } = args;
+  const outs = [0, 1, 2].map(() => backend.makeOutput(inputs.param.shape, 'float32'));
+  // Views are taken after the allocations: growing the heap detaches older views.
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  adamUpdateInto(
+    { param: view(inputs.param), m: view(inputs.m), v: view(inputs.v), gradient: view(inputs.gradient) },
+    { param: view(outs[0]!), m: view(outs[1]!), v: view(outs[2]!) },
+    attrs,
+    view(inputs.accBeta1)[0]!,
+    view(inputs.accBeta2)[0]!,
+  );
+  return outs;
+}
+
+export const adamUpdateConfig: KernelConfig = {
+  kernelName: AdamUpdate,
+  backendName: 'wasm',
+  kernelFunc: adamUpdate as unknown as KernelFunc,
+};
