@@ -1,9 +1,9 @@
 /**
  * Per-kernel time of one training step (tf.profile), to see where the time goes:
- *   tsx --conditions=source profile.ts <dense|deep|conv> <wasm|js> [batch=128] [--no-kernels] [--shapes] [--engine]
+ *   tsx --conditions=source profile.ts <dense|deep|conv|conv-bottleneck> <wasm|js> [batch=128] [--no-kernels] [--shapes] [--engine]
  * Default: the benchmark's minimal training loop; --engine: one `fit` epoch of one batch with aekit's engine.
  */
-import { convAutoencoder, deepAutoencoder, denseAutoencoder } from '@aekit/models';
+import { convAutoencoder, convBottleneckAutoencoder, deepAutoencoder, denseAutoencoder } from '@aekit/models';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { registerTrainingKernels } from '@aekit/tfjs-backend/kernels';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,7 +13,12 @@ import { createSpecTrainer } from './spec-trainer.js';
 
 const [modelName = 'conv', device = 'wasm', batchArg = '128'] = process.argv.slice(2);
 const batch = Number(batchArg);
-const specs = { dense: denseAutoencoder, deep: deepAutoencoder, conv: convAutoencoder } as const;
+const specs = {
+  dense: denseAutoencoder,
+  deep: deepAutoencoder,
+  conv: convAutoencoder,
+  'conv-bottleneck': convBottleneckAutoencoder,
+} as const;
 const makeSpec = specs[modelName as keyof typeof specs];
 if (makeSpec === undefined) throw new Error(`unknown model ${modelName}`);
 if (device === 'wasm') await import('@tensorflow/tfjs-backend-wasm');

@@ -11,9 +11,33 @@ import { requireStockKernel } from '../stock-kernels.js';
 import { conv2dExplicit, dispose } from './wasm-ops.js';
 
 /**
- * Input gradient of a stride-1 2-D convolution as one XNNPACK convolution of `dy` with the filter rotated
- * by 180 degrees and its channel axes swapped (the stock wasm kernel is a scalar loop). Strided
- * convolutions (and Conv2DTranspose) use the stock kernel.
+ * `dy` [b, h, w, c] spread to [b, (h-1)*sh+1, (w-1)*sw+1, c] with zeros between its rows and columns (the
+ * stride's holes), so a strided convolution's input gradient becomes a stride-1 convolution.
+ */
+function dilate(backend: BackendWasm, dy: TensorInfo, sh: number, sw: number): TensorInfo {
+  const [b, h, w, c] = dy.shape as [number, number, number, number];
+  const dh = (h - 1) * sh + 1;
+  const dw = (w - 1) * sw + 1;
+  const out = backend.makeOutput([b, dh, dw, c], 'float32');
+  // Views are taken after the allocation: growing the heap detaches older views.
+  const src = backend.typedArrayFromHeap(dy) as Float32Array;
+  const dst = backend.typedArrayFromHeap(out) as Float32Array;
+  dst.fill(0);
+  for (let n = 0; n < b; n++) {
+    for (let i = 0; i < h; i++) {
+      for (let j = 0; j < w; j++) {
+        const from = ((n * h + i) * w + j) * c;
+        dst.set(src.subarray(from, from + c), ((n * dh + i * sh) * dw + j * sw) * c);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Input gradient of a 2-D convolution (and so Conv2DTranspose's forward pass) as one XNNPACK convolution
+ * of `dy` with the filter rotated by 180 degrees and its channel axes swapped; for strides > 1, of `dy`
+ * with the stride's zeros put back (see dilate). The stock wasm kernel is a scalar loop.
  */
 export function conv2DBackpropInput(args: {
   inputs: { dy: TensorInfo; filter: TensorInfo };
@@ -33,16 +57,15 @@ export function conv2DBackpropInput(args: {
     false,
     backend_util.convertConv2DDataFormat(dataFormat),
   );
+  const { strideHeight: sh, strideWidth: sw } = info;
+  // Height and width of dy with the stride's zeros put back.
+  const dyHeight = (info.outHeight - 1) * sh + 1;
+  const dyWidth = (info.outWidth - 1) * sw + 1;
   const top = info.filterHeight - 1 - info.padInfo.top;
   const left = info.filterWidth - 1 - info.padInfo.left;
-  const bottom = info.inHeight - info.outHeight + info.filterHeight - 1 - top;
-  const right = info.inWidth - info.outWidth + info.filterWidth - 1 - left;
-  if (
-    info.strideHeight !== 1 ||
-    info.strideWidth !== 1 ||
-    info.dataFormat !== 'channelsLast' ||
-    Math.min(top, left, bottom, right) < 0
-  ) {
+  const bottom = info.inHeight - dyHeight + info.filterHeight - 1 - top;
+  const right = info.inWidth - dyWidth + info.filterWidth - 1 - left;
+  if (info.dataFormat !== 'channelsLast' || Math.min(top, left, bottom, right) < 0) {
     const stock = requireStockKernel(Conv2DBackpropInput, 'wasm');
     return (stock.kernelFunc as KernelFunc)(args as never) as TensorInfo;
   }
@@ -59,14 +82,16 @@ export function conv2DBackpropInput(args: {
       }
     }
   }
+  const spread = sh > 1 || sw > 1 ? dilate(backend, dy, sh, sw) : dy;
   const dx = conv2dExplicit(backend, {
-    x: dy,
+    x: spread,
     filter: rotated,
     pads: { top, left, bottom, right },
     strides: [1, 1],
     dilations: [1, 1],
   });
   dispose(backend, rotated);
+  if (spread !== dy) dispose(backend, spread);
   return dx;
 }
 
