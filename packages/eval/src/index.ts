@@ -33,6 +33,12 @@ export {
   standardize,
   trainLinearProbe,
 } from './latent.js';
+export {
+  type OneClassSplit,
+  type OneClassSplitOptions,
+  oneClassSplit,
+  takeRows,
+} from './one-class-split.js';
 export { Pca, type PcaOptions } from './pca.js';
 export { anomalyHistogramSpec, lossCurveSpec, renderSvg, scatterSpec, svgToPng } from './plots.js';
 export { prAuc, rocAuc } from './ranking.js';
@@ -44,4 +50,13 @@ export {
 } from './reconstruction-detector.js';
 export { type ReportInput, type ReportTable, writeReport } from './report.js';
 export { type ImageShape, type SsimOptions, ssimPer } from './ssim.js';
+export {
+  type AnomalyTable,
+  type DetectorResult,
+  type FeatureScaler,
+  type TabularAnomalyOptions,
+  type TabularAnomalyResult,
+  type TrainTabularAutoencoder,
+  tabularAnomaly,
+} from './tabular-anomaly.js';
 export { percentile, type ThresholdRule, thresholdFor } from './threshold.js';

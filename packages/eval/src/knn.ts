@@ -95,15 +95,43 @@ export class KnnDetector {
 
   /** Anomaly score per sample (Euclidean distance; higher = more anomalous). */
   score(x: Float32Array): Float64Array {
-    const train = this.train;
-    if (train === undefined) throw new OptionError('KnnDetector.score: call fit(normalData) first.');
+    const train = this.fitted('score');
     const n = sampleCount(x, this.featureSize, 'KnnDetector.score');
     const out = new Float64Array(n);
     forEachDistanceRow(x, train, this.featureSize, (i, dist) => {
-      const nearest = smallestK(dist, this.k);
-      if (this.method === 'largest') out[i] = Math.sqrt(dist[nearest[this.k - 1] as number] as number);
-      else out[i] = nearest.reduce((s, j) => s + Math.sqrt(dist[j] as number), 0) / this.k;
+      out[i] = this.fromNearest(dist, smallestK(dist, this.k));
     });
     return out;
+  }
+
+  /**
+   * Score of each training sample against the other training samples (leave-one-out; scoring the training
+   * set with `score` would count each sample as its own nearest neighbour): the normal-score distribution
+   * to set a threshold from, as `ReconstructionDetector.trainScores`.
+   */
+  leaveOneOutScores(): Float64Array {
+    const train = this.fitted('leaveOneOutScores');
+    const n = train.length / this.featureSize;
+    if (n <= this.k) {
+      throw new OptionError(
+        `KnnDetector.leaveOneOutScores: needs more than k=${this.k} training samples, got ${n}.`,
+      );
+    }
+    const out = new Float64Array(n);
+    forEachDistanceRow(train, train, this.featureSize, (i, dist) => {
+      out[i] = this.fromNearest(dist, smallestK(dist, this.k, i));
+    });
+    return out;
+  }
+
+  private fitted(what: string): Float32Array {
+    if (this.train === undefined) throw new OptionError(`KnnDetector.${what}: call fit(normalData) first.`);
+    return this.train;
+  }
+
+  private fromNearest(squaredDistances: Float64Array, nearest: number[]): number {
+    if (this.method === 'largest')
+      return Math.sqrt(squaredDistances[nearest[this.k - 1] as number] as number);
+    return nearest.reduce((s, j) => s + Math.sqrt(squaredDistances[j] as number), 0) / this.k;
   }
 }
