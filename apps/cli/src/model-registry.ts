@@ -103,10 +103,10 @@ registerModel('conv', {
   options: [
     {
       flags: '--filters <list>',
-      description: 'conv: filters of the three encoder convolutions (mirrored in the decoder)',
+      description: 'conv: filters of the encoder convolutions, one conv + max-pool stage each (mirrored)',
       defaultValue: [16, 8, 8],
       defaultDescription: '16,8,8',
-      parse: intListOption('--filters', 3),
+      parse: intListOption('--filters'),
     },
     {
       flags: '--conv-decoder <kind>',
@@ -118,7 +118,7 @@ registerModel('conv', {
   create: (o) =>
     convAutoencoder({
       inputShape: o.inputShape,
-      filters: o.filters as [number, number, number],
+      filters: o.filters as number[],
       decoder: o.convDecoder as 'upsampling' | 'transpose',
     }),
 });
@@ -136,7 +136,8 @@ registerModel('conv-bottleneck', {
 });
 
 registerModel('denoising', {
-  description: 'the conv autoencoder trained on inputs corrupted by --noise against clean targets',
+  description:
+    'conv (conv 3x3 + max-pool) x2 to 7x7x32 and back, MSE, trained on inputs corrupted by --noise against clean targets',
   options: [
     {
       flags: '--noise <kind>',
@@ -147,11 +148,7 @@ registerModel('denoising', {
       parse: parseNoise,
     },
   ],
-  create: (o) =>
-    denoisingAutoencoder({
-      base: convAutoencoder({ inputShape: o.inputShape }),
-      noise: o.noise as CorruptionInput,
-    }),
+  create: (o) => denoisingAutoencoder({ inputShape: o.inputShape, noise: o.noise as CorruptionInput }),
   fitOptions: corruptionFit,
 });
 

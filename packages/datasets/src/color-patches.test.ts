@@ -1,6 +1,6 @@
 import { setLogger } from '@aekit/core';
 import { describe, expect, it } from 'vitest';
-import { loadColorPatches, readJpeg, toGrayscale } from './color-patches.js';
+import { loadColorPatches, type RgbImage, readJpeg, toGrayscale } from './color-patches.js';
 import { packagedFile } from './packaged-data.js';
 import { codeOf } from './test-utils/error-code.js';
 
@@ -27,6 +27,24 @@ describe('readJpeg', () => {
     expect(codeOf(() => readJpeg(packagedFile('ecg/ecg.dat')))).toBe('DATA_INVALID');
   });
 });
+
+/** The top row of the first position where `patch` (size x size RGB in [0, 1]) occurs in `photo`, or -1. */
+function patchRow(photo: RgbImage, patch: Float32Array, size: number): number {
+  const first = Math.round(patch[0]! * 255);
+  for (let y = 0; y + size <= photo.height; y++) {
+    for (let x = 0; x + size <= photo.width; x++) {
+      if (photo.data[(y * photo.width + x) * 3] !== first) continue;
+      let same = true;
+      for (let i = 0; i < size * size * 3 && same; i++) {
+        const py = Math.floor(i / (size * 3));
+        same =
+          photo.data[((y + py) * photo.width + x) * 3 + (i % (size * 3))] === Math.round(patch[i]! * 255);
+      }
+      if (same) return y;
+    }
+  }
+  return -1;
+}
 
 describe('loadColorPatches', () => {
   it('cuts seeded 32x32 RGB patches in [0, 1] from both photos', () => {
@@ -55,22 +73,24 @@ describe('loadColorPatches', () => {
   it('patches equal the photo pixels at some position', () => {
     const one = loadColorPatches({ count: 1, size: 8, seed: 3, paths: [packagedFile('photos/flower.jpg')] });
     const photo = readJpeg(packagedFile('photos/flower.jpg'));
-    const first = Math.round(one.images[0]! * 255);
-    let found = false;
-    for (let y = 0; y + 8 <= photo.height && !found; y++) {
-      for (let x = 0; x + 8 <= photo.width && !found; x++) {
-        if (photo.data[(y * photo.width + x) * 3] !== first) continue;
-        let same = true;
-        for (let i = 0; i < 8 * 8 * 3 && same; i++) {
-          const py = Math.floor(i / 24);
-          same = photo.data[((y + py) * photo.width + x) * 3 + (i % 24)] === Math.round(one.images[i]! * 255);
-        }
-        found = same;
-      }
-    }
-    expect(found).toBe(true);
+    expect(patchRow(photo, one.images, 8)).toBeGreaterThanOrEqual(0);
     expect(codeOf(() => loadColorPatches({ size: 500 }))).toBe('OPTION_INVALID');
     expect(codeOf(() => loadColorPatches({ paths: ['/nonexistent.jpg'] }))).toBe('DATA_NOT_FOUND');
+  });
+
+  it('band keeps the patches inside rows [top, bottom] of each photo', () => {
+    const path = packagedFile('photos/flower.jpg');
+    const photo = readJpeg(path);
+    for (const seed of [1, 2, 3]) {
+      const low = loadColorPatches({ count: 1, size: 8, seed, paths: [path], band: [0.9, 1] });
+      const high = loadColorPatches({ count: 1, size: 8, seed, paths: [path], band: [0, 0.1] });
+      expect(patchRow(photo, low.images, 8)).toBeGreaterThanOrEqual(Math.ceil(0.9 * photo.height));
+      const y = patchRow(photo, high.images, 8);
+      expect(y).toBeGreaterThanOrEqual(0);
+      expect(y + 8).toBeLessThanOrEqual(Math.floor(0.1 * photo.height));
+    }
+    expect(codeOf(() => loadColorPatches({ band: [0.5, 0.5] }))).toBe('OPTION_INVALID');
+    expect(codeOf(() => loadColorPatches({ band: [0.99, 1] }))).toBe('OPTION_INVALID'); // 4 rows < 32
   });
 });
 

@@ -30,6 +30,11 @@ export interface ColorPatchOptions {
   seed?: number;
   /** JPEG files to cut from instead of scikit-learn's china.jpg and flower.jpg. */
   paths?: string[];
+  /**
+   * The horizontal band of each photo the patches lie in, as [top, bottom] fractions of its height. Default
+   * [0, 1]; disjoint bands (e.g. [0, 0.75] and [0.75, 1]) give training and test patches that share no pixel.
+   */
+  band?: [number, number];
 }
 
 const SKLEARN_IMAGES = '/usr/lib/python3/dist-packages/sklearn/datasets/images';
@@ -80,27 +85,43 @@ export function loadColorPatches(options: ColorPatchOptions = {}): ColorPatches 
       });
     }
   }
+  const [top, bottom] = options.band ?? [0, 1];
+  if (!(top >= 0 && bottom <= 1 && top < bottom)) {
+    throw new OptionError(
+      `loadColorPatches: band must be [top, bottom] with 0 <= top < bottom <= 1, got [${top}, ${bottom}]`,
+      {
+        details: { expected: '0 <= top < bottom <= 1', actual: [top, bottom] },
+      },
+    );
+  }
   const photos = (options.paths ?? PHOTOS).map((p) => {
     const source = options.paths
       ? locateFile(basename(p), p, [], '')
       : locateFile(p, undefined, [`${SKLEARN_IMAGES}/${p}`], `photos/${p}`);
     return readJpeg(source.path, source);
   });
-  for (const photo of photos) {
-    if (photo.width < size || photo.height < size) {
+  // Rows [first, end) of each photo that patches may cover.
+  const rows = photos.map(
+    (photo) => [Math.ceil(top * photo.height), Math.floor(bottom * photo.height)] as const,
+  );
+  photos.forEach((photo, p) => {
+    const [first, end] = rows[p]!;
+    if (photo.width < size || end - first < size) {
       throw new OptionError(
-        `loadColorPatches: size ${size} is larger than ${photo.source.path} (${photo.width}x${photo.height})`,
-        { details: { expected: `<= ${Math.min(photo.width, photo.height)}`, actual: size } },
+        `loadColorPatches: size ${size} is larger than ${photo.source.path} (${photo.width}x${photo.height}, rows ${first}-${end} in the band)`,
+        { details: { expected: `<= ${Math.min(photo.width, end - first)}`, actual: size } },
       );
     }
-  }
+  });
   const rng = createRng(options.seed ?? 0);
   const per = size * size * 3;
   const images = new Float32Array(count * per);
   for (let n = 0; n < count; n++) {
-    const photo = photos[rng.int(photos.length)]!;
+    const p = rng.int(photos.length);
+    const photo = photos[p]!;
+    const [first, end] = rows[p]!;
     const x0 = rng.int(photo.width - size + 1);
-    const y0 = rng.int(photo.height - size + 1);
+    const y0 = first + rng.int(end - first - size + 1);
     let o = n * per;
     for (let y = 0; y < size; y++) {
       const row = ((y0 + y) * photo.width + x0) * 3;

@@ -48,3 +48,4 @@ export {
 } from './load-dataset.js';
 export { type NpyArray, readNpy, readNpz } from './npz.js';
 export type { FileSource } from './packaged-data.js';
+export { downscale, type UpscaleMethod, upscale } from './resample.js';

@@ -24,4 +24,17 @@ describe('seed models', () => {
     const t = inferShapes(convAutoencoder({ decoder: 'transpose' }));
     expect(t.output).toEqual([28, 28, 1]);
   });
+  it('conv takes any number of stages: [32, 32] is the denoising tutorial 7x7x32, odd sizes are trimmed', () => {
+    for (const decoder of ['upsampling', 'transpose'] as const) {
+      const s = inferShapes(convAutoencoder({ filters: [32, 32], decoder }));
+      expect(s.latent).toEqual([7, 7, 32]);
+      expect(s.output).toEqual([28, 28, 1]);
+      // 28 -> 14 -> 7 -> 4 -> 2 and back: the decoder trims 8 to 7 on the way up.
+      expect(inferShapes(convAutoencoder({ filters: [8, 8, 8, 8], decoder })).output).toEqual([28, 28, 1]);
+      expect(inferShapes(convAutoencoder({ filters: [4], inputShape: [32, 32, 3], decoder })).output).toEqual(
+        [32, 32, 3],
+      );
+    }
+    expect(() => convAutoencoder({ filters: [] })).toThrow(/filters/);
+  });
 });

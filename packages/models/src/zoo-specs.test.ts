@@ -40,7 +40,14 @@ describe('zoo specs', () => {
   it('denoising keeps the base architecture and records the corruption', () => {
     const d = denoisingAutoencoder();
     expect(d.corruption).toEqual({ type: 'gaussian', std: 0.5 });
-    expect(d.encoder).toEqual(convAutoencoder().encoder);
+    expect(d.name).toBe('denoising-conv');
+    expect(d.loss.reconstruction).toBe('mse');
+    expect(d.encoder).toEqual(convAutoencoder({ filters: [32, 32] }).encoder);
+    expect(inferShapes(d).latent).toEqual([7, 7, 32]);
+    expect(inferShapes(denoisingAutoencoder({ inputShape: [32, 32, 3] })).output).toEqual([32, 32, 3]);
+    expect(errorCode(() => denoisingAutoencoder({ base: deepAutoencoder(), inputShape: [28, 28, 1] }))).toBe(
+      'OPTION_INVALID',
+    );
     const m = denoisingAutoencoder({ base: deepAutoencoder(), noise: { type: 'mask', fraction: 0.3 } });
     expect(m.name).toBe('denoising-deep');
     expect(m.corruption).toEqual({ type: 'mask', fraction: 0.3, blockSize: 1 });

@@ -83,6 +83,31 @@ describe('zoo models trained on Fashion-MNIST (small budget)', () => {
     expect(after).toBeGreaterThan(before + 5);
   });
 
+  it('conv denoiser (7x7x32, MSE): a clear PSNR gain after 2 epochs on 2,000 images', async () => {
+    // Measured 9.3 -> 15.6 dB (about 25 s on 2 cores). An output that copies or barely smooths its noisy input,
+    // as a loss against the corrupted input would train, stays near 9-11 dB.
+    const spec = denoisingAutoencoder();
+    const model = await tfjs().createModel(spec, { seed: 7 });
+    await model.fit(
+      { x: data.train.subarray(0, 2000 * PIXELS) },
+      {
+        epochs: 2,
+        batchSize: 64,
+        learningRate: 2e-3,
+        seed: 7,
+        corrupt: createCorruption(spec.corruption!, spec.inputShape),
+      },
+    );
+    const noisy = data.test.slice();
+    createCorruption(spec.corruption!, spec.inputShape)(noisy, createRng(99));
+    const before = meanPsnr(data.test, noisy, PIXELS);
+    const after = meanPsnr(data.test, await model.reconstruct(noisy), PIXELS);
+    console.log('conv denoising PSNR', { before, after });
+    model.dispose();
+    expect(before).toBeLessThan(10);
+    expect(after).toBeGreaterThan(before + 5.5);
+  });
+
   it('sparse: the L1 and KL penalties make the code sparser than without them', async () => {
     const plain = await train(sparseAutoencoder({ penalty: { type: 'l1', weight: 0 } }), 3);
     const l1 = await train(sparseAutoencoder({ penalty: { type: 'l1', weight: 1e-3 } }), 3);
