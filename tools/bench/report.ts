@@ -5,7 +5,7 @@ export interface RunResult {
   predictImagesPerSecond: number;
   peakRss: number;
   onnxImagesPerSecond?: number;
-  /** PyTorch runs: the thread count used. */
+  /** The thread count used: PyTorch's, or that of aekit's wasm device. */
   threads?: number;
 }
 
@@ -66,7 +66,7 @@ export function formatMarkdown(rows: BenchRow[], ctx: BenchContext): string {
     const rss = last ? `${mb(last.rssAfterEpoch[0] ?? 0)} → ${mb(last.rssAfterEpoch.at(-1) ?? 0)}` : 'n/a';
     const cells = [
       row.model,
-      `${row.device} (${row.images} images)`,
+      `${row.device}${row.runs[0]?.threads ? `, ${row.runs[0].threads} thr` : ''} (${row.images} images)`,
       num(train),
       ...(hasTorch
         ? [
@@ -87,15 +87,16 @@ export function formatMarkdown(rows: BenchRow[], ctx: BenchContext): string {
 Training throughput of the zoo's \`denseAutoencoder()\`, \`deepAutoencoder()\` and \`convAutoencoder()\`
 (28x28x1, batch 128, Adam 1e-3, binary cross-entropy) for ${ctx.epochs} epochs over the first N
 Fashion-MNIST training images, with ${ctx.engine === 'aekit' ? "aekit's tfjs training backend (`createTfjsBackend({ device })`, which registers aekit's training kernels)" : "the benchmark's minimal tfjs-core training loop with aekit's training kernels"}, against
-PyTorch CPU (${ctx.torch ?? 'not available'}, the faster of \`torch.set_num_threads(1)\` and
-\`torch.set_num_threads(${ctx.threads})\`, shown as "thr") on the same
-models, data and settings, measured in the same run. Each configuration runs in its own process,
-${ctx.reps} times; the table shows medians (a run's images/s is the median over its epochs). PyTorch
-always trains on the larger subset. Ratio = aekit / PyTorch (higher is better for aekit). Predict =
-\`reconstruct\` over the subset; ONNX Runtime = the model exported with \`exportOnnx\` run by
-onnxruntime-node (CPU execution provider, default threads).
-When another process keeps a core busy, PyTorch's two OpenMP threads can run more than 10x slower than one
-(measured here: conv 157 vs 1,930 img/s), which is why the faster thread count is the peer.
+PyTorch CPU (${ctx.torch ?? 'not available'}) on the same models, data and settings, measured in the same
+run. Both engines use ${ctx.threads} thread(s) (\`--threads\`, shown as "thr"): aekit's wasm device
+through \`AEKIT_WASM_THREADS\`, PyTorch through \`torch.set_num_threads\`; the js device has one.
+Each configuration runs in its own process, ${ctx.reps} times; the table shows medians (a run's images/s
+is the median over its epochs). PyTorch always trains on the larger subset. Ratio = aekit / PyTorch
+(higher is better for aekit). Predict = \`reconstruct\` over the subset; ONNX Runtime = the model exported
+with \`exportOnnx\` run by onnxruntime-node (CPU execution provider, default threads).
+When another process keeps a core busy, threads that wait for each other slow down a lot (PyTorch's two
+OpenMP threads were measured more than 10x slower than one): run on a quiet machine, or compare with
+\`--threads 1\`.
 
 ${lines.join('\n')}
 

@@ -5,17 +5,19 @@
  * and writes the table to docs/benchmarks.md.
  *
  * Options: --images N (default 4096) --js-images N (default 512) --epochs N (default 3) --reps N (default 3)
- *          --models dense,deep,conv --devices wasm,js --threads N (default 2) --no-torch
+ *          --models dense,deep,conv --devices wasm,js --no-torch
+ *          --threads N (default AEKIT_WASM_THREADS, else the available cores): the threads of both engines,
+ *          aekit's wasm device (AEKIT_WASM_THREADS in its processes) and PyTorch (torch.set_num_threads)
  *          --engine aekit|standalone (default aekit: the real training engine; standalone: the kernels
  *          under the benchmark's own minimal training loop)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFashionMnistTrain } from './fashion-mnist.js';
-import { type BenchRow, formatMarkdown, median, type RunResult, trainRate } from './report.js';
+import { type BenchRow, formatMarkdown, type RunResult } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -28,7 +30,7 @@ const images = Number(opt('images', '4096'));
 const jsImages = Number(opt('js-images', '512'));
 const epochs = Number(opt('epochs', '3'));
 const reps = Number(opt('reps', '3'));
-const threads = Number(opt('threads', '2'));
+const threads = Number(opt('threads', process.env.AEKIT_WASM_THREADS ?? String(availableParallelism())));
 const models = opt('models', 'dense,deep,conv').split(',');
 const devices = opt('devices', 'wasm,js').split(',');
 const engine = opt('engine', 'aekit');
@@ -65,28 +67,24 @@ function runAekit(model: string, device: string, count: number): RunResult {
       '128',
       engine,
     ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } },
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3', AEKIT_WASM_THREADS: String(threads) },
+    },
   );
   if (child.status !== 0) throw new Error(`aekit ${model}/${device} failed:\n${child.stderr.slice(-3000)}`);
   return parseResult(child.stdout, `aekit ${model}/${device}`);
 }
 
-function runTorch(model: string, dataPath: string, count: number, torchThreads: number): RunResult {
+function runTorch(model: string, dataPath: string, count: number): RunResult {
   const child = spawnSync(
     python,
-    [
-      join(here, 'torch_bench.py'),
-      model,
-      dataPath,
-      String(count),
-      String(epochs),
-      '128',
-      String(torchThreads),
-    ],
+    [join(here, 'torch_bench.py'), model, dataPath, String(count), String(epochs), '128', String(threads)],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (child.status !== 0) throw new Error(`torch ${model} failed:\n${child.stderr.slice(-3000)}`);
-  return { ...parseResult(child.stdout, `torch ${model}`), threads: torchThreads };
+  return { ...parseResult(child.stdout, `torch ${model}`), threads };
 }
 
 const work = mkdtempSync(join(tmpdir(), 'aekit-bench-'));
@@ -98,20 +96,10 @@ const loadBefore = loadavg()[0] as number;
 const rows: BenchRow[] = [];
 try {
   for (const model of models) {
-    // PyTorch at 1 thread and at --threads: on a shared machine its OpenMP threads can collapse when a
-    // core is busy, so the peer is whichever thread count is faster (the table says which).
-    let torchRuns: RunResult[] = [];
-    if (withTorch) {
-      for (const t of [...new Set([1, threads])]) {
-        const runs: RunResult[] = [];
-        for (let r = 0; r < reps; r++) {
-          runs.push(runTorch(model, dataPath, images, t));
-          process.stderr.write(`torch ${model} ${t} thread(s) rep ${r + 1}/${reps}\n`);
-        }
-        if (torchRuns.length === 0 || median(runs.map(trainRate)) > median(torchRuns.map(trainRate))) {
-          torchRuns = runs;
-        }
-      }
+    const torchRuns: RunResult[] = [];
+    for (let r = 0; withTorch && r < reps; r++) {
+      torchRuns.push(runTorch(model, dataPath, images));
+      process.stderr.write(`torch ${model} ${threads} thread(s) rep ${r + 1}/${reps}\n`);
     }
     for (const device of devices) {
       const count = device === 'js' ? jsImages : images;

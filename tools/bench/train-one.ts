@@ -9,7 +9,7 @@ import type { ModelSpec } from '@aekit/core';
 import { loadDataset } from '@aekit/datasets';
 import { convAutoencoder, deepAutoencoder, denseAutoencoder } from '@aekit/models';
 import { createSession, exportOnnx } from '@aekit/onnx-backend';
-import { createTfjsBackend } from '@aekit/tfjs-backend';
+import { createTfjsBackend, selectDevice } from '@aekit/tfjs-backend';
 import type { RunResult } from './report.js';
 
 const [
@@ -56,6 +56,7 @@ if (engine === 'aekit') {
   const backend = createTfjsBackend({ device });
   await backend.init();
   result.backend = backend.describe();
+  result.threads = backend.loaded?.threads;
   const model = await backend.createModel(spec, { seed: 0 });
   await model.fit(
     { x },
@@ -84,14 +85,12 @@ if (engine === 'aekit') {
     result.onnxError = (error as Error).message.split('\n')[0];
   }
 } else {
-  const tf = await import('@tensorflow/tfjs-core');
-  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
   const { registerTrainingKernels } = await import('@aekit/tfjs-backend/kernels');
   const { createSpecTrainer } = await import('./spec-trainer.js');
-  await import(device === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs-backend-cpu');
-  const backendName = device === 'js' ? 'cpu' : 'wasm';
-  await tf.setBackend(backendName);
-  await tf.ready();
+  // The device (with its gradients, and the wasm device's threads) as the engine loads it, without its kernels.
+  const loaded = await selectDevice(device);
+  const backendName = loaded.backendName;
+  result.threads = loaded.threads;
   result.kernels = process.env.AEKIT_BENCH_NO_KERNELS ? [] : registerTrainingKernels(backendName);
   const trainer = createSpecTrainer(spec, 0);
   for (let epoch = 0; epoch < epochs; epoch++) {

@@ -48,7 +48,10 @@ describe('devices', () => {
         regularizers: [],
         preprocessing: '',
       });
-      expect(backend.describe()).toBe(`${device} (requested)`);
+      // wasm also says what it computes with (wasm-threads.test.ts checks the count).
+      expect(backend.describe()).toMatch(
+        device === 'js' ? /^js \(requested\)$/ : /^wasm \(\d+ threads?, SIMD; requested\)$/,
+      );
       expect(model.tf.getBackend()).toBe(device === 'js' ? 'cpu' : 'wasm');
       const x = new Float32Array([0, 1, 0, 1, 1, 0, 1, 0, 0.5, 0.5, 0.5, 0.5]);
       const { history } = await model.fit({ x }, { epochs: 30, batchSize: 3, learningRate: 0.05 });
@@ -83,6 +86,6 @@ describe('devices', () => {
     expect(trainingBackends.has(TFJS_BACKEND_NAME)).toBe(true);
     const resolved = await trainingBackends.resolve([TFJS_BACKEND_NAME]);
     expect(resolved.backend).toBe(tfjsBackend);
-    expect(tfjsBackend.describe()).toMatch(/^wasm \(auto; skipped/);
+    expect(tfjsBackend.describe()).toMatch(/^wasm \(\d+ threads?, SIMD; auto; skipped/);
   });
 });

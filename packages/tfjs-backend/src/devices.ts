@@ -1,5 +1,6 @@
-import { BackendUnavailableError, infoOnce, OptionError } from '@aekit/core';
+import { BackendUnavailableError, getLogger, infoOnce, OptionError } from '@aekit/core';
 import type { Tf } from './tf.js';
+import { configureWasmThreads, defaultWasmThreads, parseWasmThreads, wasmCompute } from './wasm-threads.js';
 
 /** Where tfjs trains, as `device` option values (like transformers.js): the value says what each one is. */
 export const DEVICES = Object.freeze({
@@ -29,6 +30,19 @@ export interface LoadedDevice {
   backendName: string;
   /** Why this device: "requested", "AEKIT_DEVICE=wasm", "auto: [gpu] ... not installed". */
   reason: string;
+  /** wasm: the threads it computes with (see wasm-threads.ts). */
+  threads?: number;
+  /** wasm: whether it runs a SIMD build. */
+  simd?: boolean;
+}
+
+/** What a device computes with, then why it was picked: "wasm (2 threads, SIMD; requested)". */
+export function describeDevice(loaded: Omit<LoadedDevice, 'tf' | 'backendName'>): string {
+  const compute =
+    loaded.threads === undefined
+      ? ''
+      : `${loaded.threads} thread${loaded.threads === 1 ? '' : 's'}, ${loaded.simd ? 'SIMD' : 'no SIMD'}; `;
+  return `${loaded.device} (${compute}${loaded.reason})`;
 }
 
 const PACKAGES: Record<ConcreteDevice, string> = {
@@ -116,14 +130,28 @@ async function tryLoad(device: ConcreteDevice): Promise<{ tf: Tf; backendName: s
   }
 }
 
-const loading = new Map<ConcreteDevice, Promise<{ tf: Tf; backendName: string }>>();
+type Loaded = Pick<LoadedDevice, 'tf' | 'backendName' | 'threads' | 'simd'>;
+const loading = new Map<ConcreteDevice, Promise<Loaded>>();
+/** The thread count the wasm device was first asked for: it is set once per process. */
+let wasmThreadsAsked: number | undefined;
 
-/** Imports a device's package once (cached) and initialises its tfjs backend; rejects with why not. */
-export async function loadDevice(device: ConcreteDevice): Promise<{ tf: Tf; backendName: string }> {
+/**
+ * Imports a device's package once (cached) and initialises its tfjs backend; rejects with why not. The wasm
+ * device computes with `wasmThreads` threads (default: AEKIT_WASM_THREADS, else the available cores), falling
+ * back to one thread, with a warning saying why, where threads cannot start.
+ */
+export async function loadDevice(device: ConcreteDevice, wasmThreads?: number): Promise<Loaded> {
   let promise = loading.get(device);
   if (!promise) {
     promise = (async () => {
-      const loaded = await tryLoad(device);
+      const loaded: Loaded = await tryLoad(device);
+      const threads = device === 'wasm' ? (wasmThreads ?? (await defaultWasmThreads())) : undefined;
+      if (threads !== undefined) {
+        const whyNot = await configureWasmThreads(loaded.tf, threads);
+        if (whyNot !== undefined) {
+          getLogger().warn(`wasm: ${threads} threads cannot start here (${whyNot}); computing on one thread`);
+        }
+      }
       const ok = await loaded.tf.setBackend(loaded.backendName);
       if (!ok) {
         throw new BackendUnavailableError(
@@ -135,7 +163,9 @@ export async function loadDevice(device: ConcreteDevice): Promise<{ tf: Tf; back
         // tfjs-backend-cpu prints an "install tfjs-node" banner on first use; our device log says it once.
         (loaded.tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
       }
-      return loaded;
+      if (threads === undefined) return loaded;
+      wasmThreadsAsked = threads;
+      return { ...loaded, ...(await wasmCompute(loaded.tf)) };
     })();
     loading.set(device, promise);
     promise.catch(() => loading.delete(device));
@@ -150,9 +180,16 @@ function reasonOf(error: unknown): string {
 /**
  * Picks and loads a device: the option, else `AEKIT_DEVICE`, else 'auto' (gpu > cpu > wasm > js, the first
  * that loads). An explicit device that cannot load throws BackendUnavailableError listing every device with
- * why it is or is not available. The pick and its reason are logged once.
+ * why it is or is not available. The pick, what it computes with and why it was picked are logged once.
+ * `options.wasmThreads` sets the wasm device's threads (see loadDevice); it is fixed by the first load in a
+ * process, so asking for another count afterwards throws OptionError.
  */
-export async function selectDevice(requested?: Device): Promise<LoadedDevice> {
+export async function selectDevice(
+  requested?: Device,
+  options: { wasmThreads?: number } = {},
+): Promise<LoadedDevice> {
+  const { wasmThreads } = options;
+  if (wasmThreads !== undefined) parseWasmThreads(wasmThreads);
   const env = typeof process !== 'undefined' ? process.env?.AEKIT_DEVICE : undefined;
   const device: Device =
     requested !== undefined
@@ -163,13 +200,27 @@ export async function selectDevice(requested?: Device): Promise<LoadedDevice> {
   const source = device === 'auto' ? 'auto' : requested !== undefined ? 'requested' : `AEKIT_DEVICE=${env}`;
   const failures: string[] = [];
   const candidates = device === 'auto' ? AUTO_ORDER : [device];
+  if (
+    wasmThreads !== undefined &&
+    wasmThreadsAsked !== undefined &&
+    wasmThreadsAsked !== wasmThreads &&
+    candidates.includes('wasm')
+  ) {
+    throw new OptionError(
+      `threads: the wasm device already runs in this process, started for ${wasmThreadsAsked} threads; its thread count is set once, when it first loads (asked now: ${wasmThreads})`,
+      { details: { expected: wasmThreadsAsked, actual: wasmThreads } },
+    );
+  }
   for (const candidate of candidates) {
     try {
-      const loaded = await loadDevice(candidate);
+      const loaded = await loadDevice(candidate, wasmThreads);
       const reason = failures.length ? `${source}; skipped ${failures.join('; ')}` : source;
-      infoOnce(`tfjs-device:${candidate}:${reason}`, `tfjs device: ${candidate} (${reason})`);
-      return { device: candidate, ...loaded, reason };
+      const picked: LoadedDevice = { device: candidate, ...loaded, reason };
+      const description = describeDevice(picked);
+      infoOnce(`tfjs-device:${description}`, `tfjs device: ${description}`);
+      return picked;
     } catch (error) {
+      if (error instanceof OptionError) throw error;
       failures.push(reasonOf(error));
     }
   }

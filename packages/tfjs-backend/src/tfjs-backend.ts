@@ -1,5 +1,5 @@
 import { type ModelSpec, OptionError, type TrainingBackend, validateSpec } from '@aekit/core';
-import { type Device, type LoadedDevice, selectDevice } from './devices.js';
+import { type Device, describeDevice, type LoadedDevice, selectDevice } from './devices.js';
 import { registerTrainingKernels } from './kernels/index.js';
 import type { Tf } from './tf.js';
 import { TfjsModel } from './tfjs-model.js';
@@ -7,6 +7,11 @@ import { TfjsModel } from './tfjs-model.js';
 export interface TfjsBackendOptions {
   /** Where to train; default: AEKIT_DEVICE, else 'auto' (gpu > cpu > wasm > js). */
   device?: Device;
+  /**
+   * Threads of the wasm device (XNNPACK's pool, at most 8); default: AEKIT_WASM_THREADS, else the available
+   * cores. Set once per process, by the first backend that loads wasm. The other devices ignore it.
+   */
+  threads?: number;
 }
 
 /** The tfjs training backend: picks a device on init, compiles specs to TfjsModel. */
@@ -27,7 +32,7 @@ export function createTfjsBackend(options: TfjsBackendOptions = {}): TfjsBackend
     },
     init() {
       initialising ??= (async () => {
-        const device = await selectDevice(options.device);
+        const device = await selectDevice(options.device, { wasmThreads: options.threads });
         if (device.backendName === 'wasm' || device.backendName === 'cpu')
           registerTrainingKernels(device.backendName);
         loaded = device;
@@ -38,7 +43,7 @@ export function createTfjsBackend(options: TfjsBackendOptions = {}): TfjsBackend
       return initialising;
     },
     describe() {
-      return loaded ? `${loaded.device} (${loaded.reason})` : 'not initialised (call init())';
+      return loaded ? describeDevice(loaded) : 'not initialised (call init())';
     },
     tf() {
       if (!loaded) throw new OptionError('tfjs backend: call `await backend.init()` before tf()');

@@ -1,0 +1,121 @@
+import { availableParallelism } from 'node:os';
+import { OptionError, setLogger, validateSpec } from '@aekit/core';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { convCases, itMatchesReference, matMulCases, poolCases } from './kernels/test-utils/kernel-cases.js';
+import { fashion } from './test-utils/data.js';
+import { createTfjsBackend } from './tfjs-backend.js';
+import { defaultWasmThreads, WASM_MAX_THREADS } from './wasm-threads.js';
+
+// tfjs-backend-wasm's own factory (in Node: the single-threaded SIMD build), before aekit replaces it.
+const stockFactory = tf.findBackendFactory('wasm');
+const cores = availableParallelism();
+const expectedThreads = Math.min(cores, WASM_MAX_THREADS);
+// One thread per core, as by default, whatever AEKIT_WASM_THREADS the suite runs with.
+const backend = createTfjsBackend({ device: 'wasm', threads: cores });
+const warnings: string[] = [];
+
+beforeAll(async () => {
+  setLogger({ info() {}, warn: (m) => void warnings.push(m) });
+  await backend.init();
+});
+const envThreads = process.env.AEKIT_WASM_THREADS;
+afterEach(() => {
+  if (envThreads === undefined) delete process.env.AEKIT_WASM_THREADS;
+  else process.env.AEKIT_WASM_THREADS = envThreads;
+});
+
+/** A small conv autoencoder that uses every training kernel aekit adds to wasm. */
+const spec = validateSpec({
+  name: 'conv-threads',
+  inputShape: [28, 28, 1],
+  encoder: [
+    { type: 'conv2d', filters: 16, kernelSize: 3, activation: 'relu' },
+    { type: 'maxPool2d', poolSize: 2 },
+    { type: 'conv2d', filters: 16, kernelSize: 3, strides: 2, activation: 'relu' },
+    { type: 'flatten' },
+    { type: 'dense', units: 16, activation: 'relu' },
+  ],
+  decoder: [
+    { type: 'dense', units: 7 * 7 * 16, activation: 'relu' },
+    { type: 'reshape', targetShape: [7, 7, 16] },
+    { type: 'conv2dTranspose', filters: 16, kernelSize: 3, strides: 2, activation: 'relu' },
+    { type: 'upSampling2d', size: 2 },
+    { type: 'conv2d', filters: 1, kernelSize: 3, activation: 'sigmoid' },
+  ],
+  loss: { reconstruction: 'bce' },
+});
+
+/** Losses of a few Adam steps (3 epochs of 4 batches) and the reconstructions after them. */
+async function train(x: Float32Array): Promise<{ losses: number[]; out: Float32Array }> {
+  const model = await backend.createModel(spec, { seed: 3 });
+  const { history } = await model.fit({ x }, { epochs: 3, batchSize: 16, learningRate: 1e-3, seed: 5 });
+  const out = await model.reconstruct(x.subarray(0, 8 * 784));
+  model.dispose();
+  return { losses: history.map((h) => h.loss), out };
+}
+
+function maxRelativeDiff(a: readonly number[] | Float32Array, b: readonly number[] | Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    max = Math.max(max, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), 1e-6));
+  }
+  return max;
+}
+
+describe('the wasm device on several threads', () => {
+  it('starts with one thread per available core and says so', () => {
+    expect(warnings).toEqual([]);
+    const loaded = backend.loaded!;
+    expect(loaded.threads).toBe(getThreadsCount());
+    expect(loaded.simd).toBe(true);
+    // A 1-core machine runs the single-threaded build: only there may the count be 1.
+    if (cores > 1) expect(loaded.threads).toBeGreaterThan(1);
+    expect(loaded.threads).toBe(expectedThreads);
+    const plural = expectedThreads === 1 ? '' : 's';
+    expect(backend.describe()).toBe(`wasm (${expectedThreads} thread${plural}, SIMD; requested)`);
+  });
+
+  describe('the training kernels match the tfjs CPU kernels on the threaded build', () => {
+    itMatchesReference('wasm', convCases(11));
+    itMatchesReference('wasm', poolCases(12));
+    itMatchesReference('wasm', matMulCases(13));
+  });
+
+  it('checks the thread count: a positive integer, fixed once the wasm device has loaded', async () => {
+    delete process.env.AEKIT_WASM_THREADS;
+    expect(await defaultWasmThreads()).toBe(cores);
+    for (const threads of [0, -1, 1.5, Number.NaN]) {
+      await expect(createTfjsBackend({ device: 'wasm', threads }).init()).rejects.toThrow(OptionError);
+    }
+    await expect(createTfjsBackend({ device: 'wasm', threads: cores + 1 }).init()).rejects.toThrow(
+      /already runs in this process, started for \d+ threads/,
+    );
+    // The same count, or none, reuses it; other devices ignore it.
+    await createTfjsBackend({ device: 'wasm', threads: cores }).init();
+    await createTfjsBackend({ device: 'wasm' }).init();
+    await createTfjsBackend({ device: 'js', threads: cores + 1 }).init();
+    process.env.AEKIT_WASM_THREADS = '3';
+    expect(await defaultWasmThreads()).toBe(3);
+    process.env.AEKIT_WASM_THREADS = 'two';
+    await expect(defaultWasmThreads()).rejects.toThrow('AEKIT_WASM_THREADS must be a positive integer');
+  });
+
+  it('trains like the single-threaded build: the same losses and reconstructions to 1e-5', async () => {
+    const x = await fashion('train', 64);
+    const threaded = await train(x);
+    expect(getThreadsCount()).toBe(expectedThreads);
+
+    // Swap in the stock single-threaded build (the threaded backend and its workers are disposed).
+    tf.removeBackend('wasm');
+    tf.registerBackend('wasm', stockFactory!, 2);
+    setThreadsCount(1);
+    const single = await train(x);
+    expect(getThreadsCount()).toBe(1);
+
+    expect(threaded.losses[2]).toBeLessThan(threaded.losses[0]!);
+    expect(maxRelativeDiff(threaded.losses, single.losses)).toBeLessThan(1e-5);
+    expect(maxRelativeDiff(threaded.out, single.out)).toBeLessThan(1e-5);
+  });
+});
