@@ -22,7 +22,8 @@ export interface BenchContext {
   cpu: string;
   node: string;
   torch: string | undefined;
-  threads: number;
+  /** The thread counts run, each for both engines. */
+  threads: number[];
   epochs: number;
   reps: number;
   engine: string;
@@ -88,15 +89,16 @@ Training throughput of the zoo's \`denseAutoencoder()\`, \`deepAutoencoder()\` a
 (28x28x1, batch 128, Adam 1e-3, binary cross-entropy) for ${ctx.epochs} epochs over the first N
 Fashion-MNIST training images, with ${ctx.engine === 'aekit' ? "aekit's tfjs training backend (`createTfjsBackend({ device })`, which registers aekit's training kernels)" : "the benchmark's minimal tfjs-core training loop with aekit's training kernels"}, against
 PyTorch CPU (${ctx.torch ?? 'not available'}) on the same models, data and settings, measured in the same
-run. Both engines use ${ctx.threads} thread(s) (\`--threads\`, shown as "thr"): aekit's wasm device
-through \`AEKIT_WASM_THREADS\`, PyTorch through \`torch.set_num_threads\`; the js device has one.
+run. Both engines run at each thread count of \`--threads\` (here ${ctx.threads.join(' and ')}; shown as "thr"): aekit's
+wasm device through \`AEKIT_WASM_THREADS\`, PyTorch through \`torch.set_num_threads\`; the js device has one
+thread and is shown beside PyTorch at ${ctx.threads[0]}.
 Each configuration runs in its own process, ${ctx.reps} times; the table shows medians (a run's images/s
 is the median over its epochs). PyTorch always trains on the larger subset. Ratio = aekit / PyTorch
 (higher is better for aekit). Predict = \`reconstruct\` over the subset; ONNX Runtime = the model exported
 with \`exportOnnx\` run by onnxruntime-node (CPU execution provider, default threads).
 When another process keeps a core busy, threads that wait for each other slow down a lot (PyTorch's two
-OpenMP threads were measured more than 10x slower than one): run on a quiet machine, or compare with
-\`--threads 1\`.
+OpenMP threads were measured more than 10x slower than one): run on a quiet machine and compare the rows
+of each thread count.
 
 ${lines.join('\n')}
 
@@ -104,7 +106,7 @@ ${lines.join('\n')}
 - 1-minute load average: ${ctx.load[0].toFixed(2)} at start, ${ctx.load[1].toFixed(2)} at the end.
   Numbers taken on a shared machine are noisy; compare ratios, not absolute times.
 - Reproduce: \`pnpm bench\` (options: \`--images N --js-images N --epochs N --reps N --models dense,deep,conv
-  --devices wasm,js --threads N --no-torch --engine aekit|standalone\`); per-kernel profile of one
+  --devices wasm,js --threads 1,2 --no-torch --engine aekit|standalone\`); per-kernel profile of one
   training step: \`pnpm --filter @aekit/tools profile conv wasm\`.
 `;
 }

@@ -6,8 +6,9 @@
  *
  * Options: --images N (default 4096) --js-images N (default 512) --epochs N (default 3) --reps N (default 3)
  *          --models dense,deep,conv --devices wasm,js --no-torch
- *          --threads N (default AEKIT_WASM_THREADS, else the available cores): the threads of both engines,
- *          aekit's wasm device (AEKIT_WASM_THREADS in its processes) and PyTorch (torch.set_num_threads)
+ *          --threads 1,2 (default AEKIT_WASM_THREADS, else 1 and the available cores): each count is run
+ *          for both engines, aekit's wasm device (AEKIT_WASM_THREADS in its processes) and PyTorch
+ *          (torch.set_num_threads)
  *          --engine aekit|standalone (default aekit: the real training engine; standalone: the kernels
  *          under the benchmark's own minimal training loop)
  */
@@ -30,7 +31,13 @@ const images = Number(opt('images', '4096'));
 const jsImages = Number(opt('js-images', '512'));
 const epochs = Number(opt('epochs', '3'));
 const reps = Number(opt('reps', '3'));
-const threads = Number(opt('threads', process.env.AEKIT_WASM_THREADS ?? String(availableParallelism())));
+const cores = availableParallelism();
+const threadCounts = opt('threads', process.env.AEKIT_WASM_THREADS ?? (cores > 1 ? `1,${cores}` : '1'))
+  .split(',')
+  .map(Number);
+if (threadCounts.some((t) => !Number.isInteger(t) || t < 1)) {
+  throw new Error(`--threads takes positive integers separated by commas, got ${opt('threads', '')}`);
+}
 const models = opt('models', 'dense,deep,conv').split(',');
 const devices = opt('devices', 'wasm,js').split(',');
 const engine = opt('engine', 'aekit');
@@ -53,7 +60,7 @@ function parseResult(stdout: string, what: string): RunResult {
   return JSON.parse(line.replace(/^RESULT /, '')) as RunResult;
 }
 
-function runAekit(model: string, device: string, count: number): RunResult {
+function runAekit(model: string, device: string, count: number, threads: number): RunResult {
   const tsx = join(here, '..', 'node_modules', '.bin', 'tsx');
   const child = spawnSync(
     tsx,
@@ -77,7 +84,7 @@ function runAekit(model: string, device: string, count: number): RunResult {
   return parseResult(child.stdout, `aekit ${model}/${device}`);
 }
 
-function runTorch(model: string, dataPath: string, count: number): RunResult {
+function runTorch(model: string, dataPath: string, count: number, threads: number): RunResult {
   const child = spawnSync(
     python,
     [join(here, 'torch_bench.py'), model, dataPath, String(count), String(epochs), '128', String(threads)],
@@ -96,20 +103,24 @@ const loadBefore = loadavg()[0] as number;
 const rows: BenchRow[] = [];
 try {
   for (const model of models) {
-    const torchRuns: RunResult[] = [];
-    for (let r = 0; withTorch && r < reps; r++) {
-      torchRuns.push(runTorch(model, dataPath, images));
-      process.stderr.write(`torch ${model} ${threads} thread(s) rep ${r + 1}/${reps}\n`);
-    }
-    for (const device of devices) {
-      const count = device === 'js' ? jsImages : images;
-      const runs: RunResult[] = [];
-      for (let r = 0; r < reps; r++) {
-        runs.push(runAekit(model, device, count));
-        process.stderr.write(`aekit ${model}/${device} rep ${r + 1}/${reps}\n`);
+    for (const [i, threads] of threadCounts.entries()) {
+      const torchRuns: RunResult[] = [];
+      for (let r = 0; withTorch && r < reps; r++) {
+        torchRuns.push(runTorch(model, dataPath, images, threads));
+        process.stderr.write(`torch ${model} ${threads} thread(s) rep ${r + 1}/${reps}\n`);
       }
-      // PyTorch is timed on the larger subset; its images/s does not depend on the subset size.
-      rows.push({ model, device, images: count, runs, torch: torchRuns });
+      for (const device of devices) {
+        // The js device computes on one thread: timed once, beside PyTorch at the first count.
+        if (device === 'js' && i > 0) continue;
+        const count = device === 'js' ? jsImages : images;
+        const runs: RunResult[] = [];
+        for (let r = 0; r < reps; r++) {
+          runs.push(runAekit(model, device, count, threads));
+          process.stderr.write(`aekit ${model}/${device} ${threads} thread(s) rep ${r + 1}/${reps}\n`);
+        }
+        // PyTorch is timed on the larger subset; its images/s does not depend on the subset size.
+        rows.push({ model, device, images: count, runs, torch: torchRuns });
+      }
     }
   }
 } finally {
@@ -121,7 +132,7 @@ const markdown = formatMarkdown(rows, {
   cpu: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}`,
   node: process.version,
   torch: withTorch ? torchVersion() : undefined,
-  threads,
+  threads: threadCounts,
   epochs,
   reps,
   engine,
