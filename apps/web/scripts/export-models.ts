@@ -38,7 +38,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
 const outDir = resolve(here, '../public/models');
 const FASHION_DIR = process.env.AEKIT_FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
-const MNIST_DIR = process.env.AEKIT_MNIST_DIR ?? join(repoRoot, '../shared/datasets/mnist');
+const MNIST_DIR = process.env.AEKIT_MNIST_DIR ?? join(repoRoot, 'fixtures/mnist');
 
 const untrained = process.argv.includes('--untrained');
 const SEED = 7;

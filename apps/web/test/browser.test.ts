@@ -18,7 +18,7 @@ const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(appRoot, 'dist');
 const artifacts = join(appRoot, 'test-artifacts');
 const CHROMIUM = process.env.AEKIT_CHROMIUM ?? '/usr/bin/chromium';
-const MNIST_DIR = join(appRoot, '../..', '../shared/datasets/mnist');
+const MNIST_DIR = join(appRoot, '../..', 'fixtures/mnist');
 /** MSE of a held-out digit through the denoiser, after a 4000x4000 round trip; trained models score ~0.01. */
 const MAX_UPLOAD_MSE = 0.04;
 

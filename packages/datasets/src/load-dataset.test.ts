@@ -11,8 +11,8 @@ import { loadDataset, loadDatasetPair, sampleDir } from './load-dataset.js';
 import { codeOfAsync } from './test-utils/error-code.js';
 
 const SYSTEM_FASHION = '/usr/share/datasets/fashion-mnist';
-// The MNIST test set shipped beside the repository (refer to it relative to the repo root).
-const MNIST_DIR = new URL('../../../../shared/datasets/mnist/', import.meta.url);
+// The MNIST test set kept in the repository as a test fixture.
+const MNIST_DIR = new URL('../../../fixtures/mnist/', import.meta.url);
 
 const messages: string[] = [];
 let tmp: string;

@@ -8,7 +8,7 @@ import { rocAuc } from './ranking.js';
 import { ReconstructionDetector } from './reconstruction-detector.js';
 import { percentile, thresholdFor } from './threshold.js';
 
-const MNIST = join(fileURLToPath(new URL('../../../', import.meta.url)), '../shared/datasets/mnist');
+const MNIST = join(fileURLToPath(new URL('../../../', import.meta.url)), 'fixtures/mnist');
 
 function split(images: Float32Array, labels: Uint8Array, keep: (l: number) => boolean): Float32Array {
   const idx = Array.from(labels.keys()).filter((i) => keep(labels[i] as number));

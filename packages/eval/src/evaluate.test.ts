@@ -12,7 +12,7 @@ import { evaluateAutoencoder, evaluationReport } from './evaluate.js';
 import { ReconstructionDetector } from './reconstruction-detector.js';
 import { writeReport } from './report.js';
 
-const MNIST = join(fileURLToPath(new URL('../../../', import.meta.url)), '../shared/datasets/mnist');
+const MNIST = join(fileURLToPath(new URL('../../../', import.meta.url)), 'fixtures/mnist');
 const D = 784;
 const N_TRAIN = 1500;
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readIdxImages, readIdxLabels } from './idx.js';
 
-const mnist = resolve(fileURLToPath(import.meta.url), '../../../../..', '../shared/datasets/mnist');
+const mnist = resolve(fileURLToPath(import.meta.url), '../../../../..', 'fixtures/mnist');
 
 describe('readIdx', () => {
   it("reads MNIST's test images in [0, 1] and their labels", () => {
