@@ -24,3 +24,6 @@ export interface AdamUpdateAttrs {
   beta2: number;
   epsilon: number;
 }
+
+/** Gradient of ReLU: inputs {dy, x}, out = dy where x > 0, else 0 (tfjs runs Step, Cast and Multiply). */
+export const ReluGrad = 'AekitReluGrad';

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BCE_EPSILON, reconstructionLoss } from '../losses.js';
 import { createAdam } from '../optimizer-state.js';
-import { AdamUpdate, BinaryCrossEntropy } from './custom-kernels.js';
+import { AdamUpdate, BinaryCrossEntropy, ReluGrad } from './custom-kernels.js';
 import { registerTrainingKernels } from './index.js';
 
 const rng = createRng(7);
@@ -70,6 +70,20 @@ describe.each(['cpu', 'wasm'])('fused training kernels on %s', (backendName) => 
       tf.dispose([p, y]);
     },
   );
+
+  it("ReLU's gradient runs as one kernel and equals dy where x > 0", async () => {
+    const x = tf.tensor(uniform(4 * 9 * 9 * 3, -1, 1), [4, 9, 9, 3]);
+    const w = tf.tensor(uniform(4 * 9 * 9 * 3, -2, 2), [4, 9, 9, 3]);
+    const f = (t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), w));
+    const profile = await tf.profile(() => tf.grad(f)(x));
+    expect(profile.kernelNames).toContain(ReluGrad);
+    expect(profile.kernelNames).not.toContain('Step');
+    const g = tf.grad(f)(x).dataSync();
+    const xv = x.dataSync();
+    const wv = w.dataSync();
+    expect(Array.from(g)).toEqual(Array.from(wv, (v, i) => (xv[i]! > 0 ? v : 0)));
+    tf.dispose([x, w]);
+  });
 
   it('Adam as one kernel per parameter follows tfjs AdamOptimizer step for step', () => {
     expect(tf.getKernel(AdamUpdate, backendName)).toBeDefined();

@@ -7,7 +7,9 @@ import {
 } from './cpu/BinaryCrossEntropy.js';
 import { conv2DBackpropFilterConfig as cpuConv2DBackpropFilter } from './cpu/Conv2DBackpropFilter.js';
 import { maxPoolGradConfig as cpuMaxPoolGrad } from './cpu/MaxPoolGrad.js';
+import { reluGradConfig as cpuReluGrad } from './cpu/ReluGrad.js';
 import { resizeNearestNeighborGradConfig as cpuResizeNearestNeighborGrad } from './cpu/ResizeNearestNeighborGrad.js';
+import { registerReluGradient } from './relu-gradient.js';
 import { rememberStockKernel } from './stock-kernels.js';
 import { adamUpdateConfig as wasmAdamUpdate } from './wasm/AdamUpdate.js';
 import {
@@ -20,8 +22,11 @@ import {
 } from './wasm/BinaryCrossEntropy.js';
 import { conv2DBackpropFilterConfig as wasmConv2DBackpropFilter } from './wasm/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig as wasmConv2DBackpropInput } from './wasm/Conv2DBackpropInput.js';
+import { identityConfig as wasmIdentity } from './wasm/Identity.js';
 import { maxPoolGradConfig as wasmMaxPoolGrad } from './wasm/MaxPoolGrad.js';
+import { reluGradConfig as wasmReluGrad } from './wasm/ReluGrad.js';
 import { resizeNearestNeighborGradConfig as wasmResizeNearestNeighborGrad } from './wasm/ResizeNearestNeighborGrad.js';
+import { sumConfig as wasmSum } from './wasm/Sum.js';
 
 /** Kernels aekit adds to (or replaces in) each tfjs backend for training. */
 const trainingKernels: Record<string, KernelConfig[]> = {
@@ -35,6 +40,9 @@ const trainingKernels: Record<string, KernelConfig[]> = {
     wasmBinaryCrossEntropy,
     wasmBinaryCrossEntropyGrad,
     wasmAdamUpdate,
+    wasmReluGrad,
+    wasmSum,
+    wasmIdentity,
   ],
   cpu: [
     cpuConv2DBackpropFilter,
@@ -43,6 +51,7 @@ const trainingKernels: Record<string, KernelConfig[]> = {
     cpuBinaryCrossEntropy,
     cpuBinaryCrossEntropyGrad,
     cpuAdamUpdate,
+    cpuReluGrad,
   ],
 };
 
@@ -56,7 +65,10 @@ const installed = new Map<string, KernelConfig>();
  */
 export function registerTrainingKernels(backendName: string): string[] {
   const configs = trainingKernels[backendName] ?? [];
-  if (configs.length > 0) registerBinaryCrossEntropyGradient();
+  if (configs.length > 0) {
+    registerBinaryCrossEntropyGradient();
+    registerReluGradient();
+  }
   for (const config of configs) {
     const key = `${backendName}/${config.kernelName}`;
     const current = getKernel(config.kernelName, backendName);

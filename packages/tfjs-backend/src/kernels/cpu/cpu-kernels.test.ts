@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect } from 'vitest';
+import { ReluGrad } from '../custom-kernels.js';
 import { registerTrainingKernels, trainingKernelNames } from '../index.js';
-import { convCases, itMatchesReference, poolCases } from '../test-utils/kernel-cases.js';
+import { convCases, elementwiseCases, itMatchesReference, poolCases } from '../test-utils/kernel-cases.js';
 
 describe('cpu training kernels match the stock tfjs CPU kernels', () => {
   beforeAll(async () => {
@@ -10,4 +11,8 @@ describe('cpu training kernels match the stock tfjs CPU kernels', () => {
   });
   itMatchesReference('cpu', convCases(4));
   itMatchesReference('cpu', poolCases(5));
+  itMatchesReference(
+    'cpu',
+    elementwiseCases(7).filter((c) => c.kernelName === ReluGrad),
+  );
 });

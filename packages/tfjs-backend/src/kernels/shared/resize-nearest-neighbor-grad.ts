@@ -26,6 +26,34 @@ function sourceIndex(
   return src;
 }
 
+function floorMapped(
+  inSize: number,
+  outSize: number,
+  alignCorners: boolean,
+  halfPixelCenters: boolean,
+): boolean {
+  for (let i = 0; i < outSize; i++) {
+    if (
+      sourceIndex(i, inSize, outSize, alignCorners, halfPixelCenters) !== Math.floor((i * inSize) / outSize)
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether the resize copies output pixel (r, c) from input pixel (floor(r * inH / outH), floor(c * inW /
+ * outW)) exactly, the integer mapping that native kernels compute (true for UpSampling2D).
+ */
+export function usesFloorMapping(info: ResizeNearestInfo): boolean {
+  const { inHeight, inWidth, outHeight, outWidth, alignCorners, halfPixelCenters } = info;
+  return (
+    floorMapped(inHeight, outHeight, alignCorners, halfPixelCenters) &&
+    floorMapped(inWidth, outWidth, alignCorners, halfPixelCenters)
+  );
+}
+
 /**
  * Gradient of ResizeNearestNeighbor in NHWC: the exact adjoint of the forward kernel's index mapping
  * (each output pixel adds its gradient to the input pixel it was copied from). `dx` must be zero-filled.

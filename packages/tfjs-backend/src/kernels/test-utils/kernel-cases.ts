@@ -2,6 +2,7 @@ import { createRng, type Rng } from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { expect, it } from 'vitest';
+import { ReluGrad } from '../custom-kernels.js';
 
 /** One kernel invocation: inputs by name (shape + values) and attributes. */
 export interface KernelCase {
@@ -21,6 +22,7 @@ const names = [
   'ResizeNearestNeighbor',
   'BatchMatMul',
   '_FusedMatMul',
+  'Sum',
 ];
 const stockCpu = new Map(names.map((n) => [n, tf.getKernel(n, 'cpu')]));
 
@@ -134,6 +136,47 @@ export function poolCases(seed: number): KernelCase[] {
   return cases;
 }
 
+/** Bias-gradient sums (every axis but the last, as aekit's wasm Sum does natively), other sums, ReLU gradients. */
+export function elementwiseCases(seed: number): KernelCase[] {
+  const rng = createRng(seed);
+  const cases: KernelCase[] = [];
+  const sums: Array<[number[], number[], boolean]> = [
+    // shape, axis, keepDims
+    [[16, 28, 28, 16], [0, 1, 2], false],
+    [[3, 5, 7, 8], [0, 1, 2], true],
+    [[2, 4, 4, 20], [2, 0, 1], false],
+    [[37, 3], [0], false],
+    [[129, 1], [0], false],
+    [[6, 5, 4], [0, 1], false],
+    [[6, 5, 4], [1, 2], false],
+    [[6, 5, 4], [0, 1, 2], false],
+  ];
+  for (const [shape, axis, keepDims] of sums) {
+    cases.push({
+      label: `${shape} over ${axis}${keepDims ? ' keepDims' : ''}`,
+      kernelName: 'Sum',
+      inputs: { x: { shape, values: randomValues(rng, size(shape)) } },
+      attrs: { axis, keepDims },
+    });
+  }
+  for (const shape of [
+    [16, 28, 28, 16],
+    [3, 7],
+    [1, 13],
+  ]) {
+    cases.push({
+      label: `${shape}`,
+      kernelName: ReluGrad,
+      inputs: {
+        dy: { shape, values: randomValues(rng, size(shape)) },
+        x: { shape, values: randomValues(rng, size(shape), 0.2) }, // exact zeros: the gradient there is 0
+      },
+      attrs: {},
+    });
+  }
+  return cases;
+}
+
 /** Matmul cases with every transpose combination, batched and not, with and without fused bias + ReLU. */
 export function matMulCases(seed: number): KernelCase[] {
   const rng = createRng(seed);
@@ -184,7 +227,8 @@ function runStockCpu(kernelName: string, inputs: Record<string, tf.TensorInfo>, 
 
 /**
  * The reference: the stock tfjs CPU kernel, except for ResizeNearestNeighborGrad, whose reference is the
- * exact adjoint of the stock CPU forward kernel (it scatters dy through the forward index mapping).
+ * exact adjoint of the stock CPU forward kernel (it scatters dy through the forward index mapping), and
+ * aekit's ReluGrad, whose reference is its definition.
  */
 export function reference(c: KernelCase): Float32Array {
   const backend = tf.findBackend('cpu') as tf.KernelBackend & {
@@ -194,6 +238,10 @@ export function reference(c: KernelCase): Float32Array {
   for (const [name, t] of Object.entries(c.inputs))
     infos[name] = backend.makeTensorInfo(t.shape, 'float32', t.values);
   try {
+    if (c.kernelName === ReluGrad) {
+      const { dy, x } = c.inputs as Record<'dy' | 'x', { values: Float32Array }>;
+      return dy.values.map((g, i) => ((x.values[i] as number) > 0 ? g : 0));
+    }
     if (c.kernelName === 'ResizeNearestNeighborGrad') {
       const images = c.inputs.images!;
       const dy = c.inputs.dy!;

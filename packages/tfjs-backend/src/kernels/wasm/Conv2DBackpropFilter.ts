@@ -8,11 +8,13 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { addressOf, nativeKernels } from './native.js';
 import { conv2dExplicit, dispose, slice, transpose } from './wasm-ops.js';
 
 /**
- * Filter gradient of a 2-D convolution, computed as one XNNPACK convolution (the wasm backend has no
- * Conv2DBackpropFilter kernel): with the batch as the channel axis,
+ * Filter gradient of a 2-D convolution (the wasm backend has no Conv2DBackpropFilter kernel). It runs
+ * aekit's SIMD kernel (native/conv2d_backprop_filter.c) in the backend's memory; where that cannot load
+ * it is one XNNPACK convolution: with the batch as the channel axis,
  * `dW[kh,kw,ci,co] = sum_{b,oh,ow} x[b, oh*s+kh-pt, ow*s+kw-pl, ci] * dy[b,oh,ow,co]` is the convolution
  * of `x^T [ci,H,W,B]` with `dy^T [oh,ow,B,co]` dilated by the stride, giving `[ci,kh,kw,co]`.
  */
@@ -42,6 +44,31 @@ export function conv2DBackpropFilter(args: {
     info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
+  const native = nativeKernels(backend);
+  if (native !== null) {
+    const dw = backend.makeOutput(filterShape, 'float32');
+    native.conv2dBackpropFilter(
+      addressOf(backend, x),
+      addressOf(backend, dy),
+      addressOf(backend, dw),
+      info.batchSize,
+      inHeight,
+      inWidth,
+      info.inChannels,
+      outHeight,
+      outWidth,
+      info.outChannels,
+      filterHeight,
+      filterWidth,
+      strideHeight,
+      strideWidth,
+      info.dilationHeight,
+      info.dilationWidth,
+      top,
+      left,
+    );
+    return dw;
+  }
   // Rows/cols of the (padded) input that the last output position still reaches; the rest is cropped.
   let bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - top;
   let right = filterWidth + (outWidth - 1) * strideWidth - inWidth - left;

@@ -8,8 +8,12 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { maxPoolGradInto } from '../shared/max-pool-grad.js';
+import { addressOf, nativeKernels } from './native.js';
 
-/** MaxPoolGrad on the wasm heap with a channel-contiguous inner loop (the stock kernel is slower). */
+/**
+ * MaxPoolGrad on the wasm heap (the stock kernel is slower): aekit's SIMD kernel, else a JavaScript loop
+ * with a channel-contiguous inner loop.
+ */
 export function maxPoolGrad(args: {
   inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
   backend: BackendWasm;
@@ -27,6 +31,29 @@ export function maxPoolGrad(args: {
     dimRoundingMode,
   );
   const out = backend.makeOutput(input.shape, 'float32');
+  const native = nativeKernels(backend);
+  if (native !== null) {
+    native.maxPoolGrad(
+      addressOf(backend, input),
+      addressOf(backend, dy),
+      addressOf(backend, out),
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.effectiveFilterHeight,
+      info.effectiveFilterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.dilationHeight,
+      info.dilationWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    );
+    return out;
+  }
   // Views are taken after the allocation: growing the heap detaches older views.
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
   dx.fill(0);

@@ -6,9 +6,17 @@ import {
   type ResizeNearestNeighborGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { resizeNearestNeighborGradInto } from '../shared/resize-nearest-neighbor-grad.js';
+import {
+  type ResizeNearestInfo,
+  resizeNearestNeighborGradInto,
+  usesFloorMapping,
+} from '../shared/resize-nearest-neighbor-grad.js';
+import { addressOf, nativeKernels } from './native.js';
 
-/** Gradient of nearest-neighbour resizing (UpSampling2D) on the wasm heap. */
+/**
+ * Gradient of nearest-neighbour resizing (UpSampling2D) on the wasm heap: aekit's SIMD kernel for the
+ * integer index mapping, else a JavaScript loop.
+ */
 export function resizeNearestNeighborGrad(args: {
   inputs: { images: TensorInfo; dy: TensorInfo };
   backend: BackendWasm;
@@ -18,10 +26,7 @@ export function resizeNearestNeighborGrad(args: {
   const { images, dy } = inputs;
   const [batch, inHeight, inWidth, channels] = images.shape as [number, number, number, number];
   const [, outHeight, outWidth] = dy.shape as [number, number, number, number];
-  const out = backend.makeOutput(images.shape, 'float32');
-  const dx = backend.typedArrayFromHeap(out) as Float32Array;
-  dx.fill(0);
-  resizeNearestNeighborGradInto(backend.typedArrayFromHeap(dy) as Float32Array, dx, {
+  const info: ResizeNearestInfo = {
     batch,
     inHeight,
     inWidth,
@@ -30,7 +35,25 @@ export function resizeNearestNeighborGrad(args: {
     outWidth,
     alignCorners: attrs.alignCorners,
     halfPixelCenters: attrs.halfPixelCenters,
-  });
+  };
+  const out = backend.makeOutput(images.shape, 'float32');
+  const native = nativeKernels(backend);
+  if (native !== null && usesFloorMapping(info)) {
+    native.resizeNearestGrad(
+      addressOf(backend, dy),
+      addressOf(backend, out),
+      batch,
+      inHeight,
+      inWidth,
+      channels,
+      outHeight,
+      outWidth,
+    );
+    return out;
+  }
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
+  dx.fill(0);
+  resizeNearestNeighborGradInto(backend.typedArrayFromHeap(dy) as Float32Array, dx, info);
   return out;
 }
 

@@ -1,0 +1,26 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
+import { ReluGrad } from '../custom-kernels.js';
+import { reluGradInto } from '../shared/relu-grad.js';
+import { addressOf, nativeKernels } from './native.js';
+
+function reluGrad(args: { inputs: { dy: TensorInfo; x: TensorInfo }; backend: BackendWasm }): TensorInfo {
+  const { inputs, backend } = args;
+  const out = backend.makeOutput(inputs.x.shape, 'float32');
+  const native = nativeKernels(backend);
+  if (native !== null) {
+    const n = util.sizeFromShape(inputs.x.shape);
+    native.reluGrad(addressOf(backend, inputs.dy), addressOf(backend, inputs.x), addressOf(backend, out), n);
+    return out;
+  }
+  // Views are taken after the allocation: growing the heap detaches older views.
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  reluGradInto(view(inputs.dy), view(inputs.x), view(out));
+  return out;
+}
+
+export const reluGradConfig: KernelConfig = {
+  kernelName: ReluGrad,
+  backendName: 'wasm',
+  kernelFunc: reluGrad as unknown as KernelFunc,
+};

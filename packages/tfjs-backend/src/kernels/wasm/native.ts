@@ -1,0 +1,152 @@
+import { BackendUnavailableError } from '@aekit/core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { NATIVE_WASM_PLAIN, NATIVE_WASM_SHARED } from './native-module.generated.js';
+
+/** aekit's own WebAssembly SIMD kernels (native/*.c), working in place on the tfjs wasm backend's memory. */
+export interface NativeKernels {
+  conv2dBackpropFilter(
+    x: number,
+    dy: number,
+    dw: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    inC: number,
+    outH: number,
+    outW: number,
+    outC: number,
+    filterH: number,
+    filterW: number,
+    strideH: number,
+    strideW: number,
+    dilationH: number,
+    dilationW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  maxPoolGrad(
+    x: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    channels: number,
+    outH: number,
+    outW: number,
+    filterH: number,
+    filterW: number,
+    strideH: number,
+    strideW: number,
+    dilationH: number,
+    dilationW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  /** For the mapping src = floor(i * in / out) only. */
+  resizeNearestGrad(
+    dy: number,
+    dx: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    channels: number,
+    outH: number,
+    outW: number,
+  ): void;
+  /** out[c] = sum over r of x[r * cols + c]. */
+  sumRows(x: number, out: number, rows: number, cols: number): void;
+  /** dx = dy where x > 0, else 0. */
+  reluGrad(dy: number, x: number, dx: number, n: number): void;
+}
+
+interface EmscriptenModule {
+  wasmMemory?: WebAssembly.Memory;
+  asm?: { memory?: WebAssembly.Memory };
+}
+
+const byBackend = new WeakMap<BackendWasm, NativeKernels | null>();
+let lastReason: string | undefined;
+
+let enabled = !(typeof process !== 'undefined' && process.env?.AEKIT_NATIVE_KERNELS === '0');
+
+/**
+ * Turns aekit's SIMD kernels on or off for the wasm backend (default on, off with AEKIT_NATIVE_KERNELS=0).
+ * Off, every kernel runs its fallback: compositions of tfjs's own kernels or JavaScript loops.
+ */
+export function setNativeKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function instantiate(backend: BackendWasm): NativeKernels | null {
+  const module = backend.wasm as unknown as EmscriptenModule;
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  if (memory === undefined) {
+    lastReason = "the tfjs wasm module exposes no memory (neither 'wasmMemory' nor 'asm.memory')";
+    return null;
+  }
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  try {
+    const compiled = new WebAssembly.Module(decodeBase64(shared ? NATIVE_WASM_SHARED : NATIVE_WASM_PLAIN));
+    const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+    const e = instance.exports as unknown as {
+      conv2d_backprop_filter: NativeKernels['conv2dBackpropFilter'];
+      max_pool_grad: NativeKernels['maxPoolGrad'];
+      resize_nearest_grad: NativeKernels['resizeNearestGrad'];
+      sum_rows: NativeKernels['sumRows'];
+      relu_grad: NativeKernels['reluGrad'];
+    };
+    lastReason = undefined;
+    return {
+      conv2dBackpropFilter: e.conv2d_backprop_filter,
+      maxPoolGrad: e.max_pool_grad,
+      resizeNearestGrad: e.resize_nearest_grad,
+      sumRows: e.sum_rows,
+      reluGrad: e.relu_grad,
+    };
+  } catch (error) {
+    // No WebAssembly SIMD, or a main thread that refuses synchronous compilation: the callers fall back
+    // to compositions of the backend's own kernels.
+    lastReason = error instanceof Error ? error.message : String(error);
+    return null;
+  }
+}
+
+/**
+ * aekit's native kernels bound to this backend's memory, or null when they cannot run here (then
+ * `nativeKernelsUnavailableReason()` says why).
+ */
+export function nativeKernels(backend: BackendWasm): NativeKernels | null {
+  if (!enabled) {
+    lastReason = 'turned off (setNativeKernelsEnabled(false) or AEKIT_NATIVE_KERNELS=0)';
+    return null;
+  }
+  let kernels = byBackend.get(backend);
+  if (kernels === undefined) {
+    kernels = instantiate(backend);
+    byBackend.set(backend, kernels);
+  }
+  return kernels;
+}
+
+/** Why the last attempt to load the native kernels failed, if it did. */
+export function nativeKernelsUnavailableReason(): string | undefined {
+  return lastReason;
+}
+
+/** Byte offset of a tensor's data in the backend's memory. */
+export function addressOf(backend: BackendWasm, t: TensorInfo): number {
+  const data = backend.dataIdMap.get(t.dataId);
+  if (data === undefined) {
+    throw new BackendUnavailableError('a tensor passed to an aekit wasm kernel is not on the wasm backend');
+  }
+  return data.memoryOffset;
+}
