@@ -3,11 +3,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { createRng } from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BCE_EPSILON, reconstructionLoss } from '../losses.js';
 import { createAdam } from '../optimizer-state.js';
 import { AdamUpdate, BinaryCrossEntropy, ReluGrad } from './custom-kernels.js';
 import { registerTrainingKernels } from './index.js';
+import { setNativeKernelsEnabled } from './wasm/native.js';
 
 const rng = createRng(7);
 function uniform(size: number, lo: number, hi: number): Float32Array {
@@ -34,12 +35,18 @@ function referenceBce(p: tf.Tensor, y: tf.Tensor, reduction: 'mean' | 'sum'): tf
   return tf.mean(tf.sum(tf.reshape(perValue, [p.shape[0]!, -1]), 1));
 }
 
-describe.each(['cpu', 'wasm'])('fused training kernels on %s', (backendName) => {
+describe.each([
+  ['cpu', 'cpu', true],
+  ['wasm', 'wasm', true],
+  ['wasm without the SIMD module', 'wasm', false],
+] as const)('fused training kernels on %s', (_label, backendName, simd) => {
   beforeAll(async () => {
+    setNativeKernelsEnabled(simd);
     await tf.setBackend(backendName);
     await tf.ready();
     registerTrainingKernels(backendName);
   });
+  afterAll(() => setNativeKernelsEnabled(true));
 
   it.each([
     ['mean', [7, 5, 3, 2]],

@@ -1,18 +1,45 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { AdamUpdate, type AdamUpdateAttrs } from '../custom-kernels.js';
 import { adamUpdateInto } from '../shared/adam.js';
+import { addressOf, nativeKernels } from './native.js';
 
 type Inputs = Record<'param' | 'm' | 'v' | 'gradient' | 'accBeta1' | 'accBeta2', TensorInfo>;
 
 function adamUpdate(args: { inputs: Inputs; backend: BackendWasm; attrs: AdamUpdateAttrs }): TensorInfo[] {
   const { inputs, backend, attrs } = args;
-  const outs = [0, 1, 2].map(() => backend.makeOutput(inputs.param.shape, 'float32'));
+  const outs = [0, 1, 2].map(() => backend.makeOutput(inputs.param.shape, 'float32')) as [
+    TensorInfo,
+    TensorInfo,
+    TensorInfo,
+  ];
+  const native = nativeKernels(backend);
+  if (native !== null) {
+    const scalar = (t: TensorInfo) => (backend.typedArrayFromHeap(t) as Float32Array)[0]!;
+    const at = (t: TensorInfo) => addressOf(backend, t);
+    native.adamUpdate(
+      at(inputs.param),
+      at(inputs.m),
+      at(inputs.v),
+      at(inputs.gradient),
+      at(outs[0]),
+      at(outs[1]),
+      at(outs[2]),
+      util.sizeFromShape(inputs.param.shape),
+      attrs.learningRate,
+      attrs.beta1,
+      attrs.beta2,
+      attrs.epsilon,
+      1 - scalar(inputs.accBeta1),
+      1 - scalar(inputs.accBeta2),
+    );
+    return outs;
+  }
   // Views are taken after the allocations: growing the heap detaches older views.
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
   adamUpdateInto(
     { param: view(inputs.param), m: view(inputs.m), v: view(inputs.v), gradient: view(inputs.gradient) },
-    { param: view(outs[0]!), m: view(outs[1]!), v: view(outs[2]!) },
+    { param: view(outs[0]), m: view(outs[1]), v: view(outs[2]) },
     attrs,
     view(inputs.accBeta1)[0]!,
     view(inputs.accBeta2)[0]!,

@@ -59,6 +59,33 @@ export interface NativeKernels {
   sumRows(x: number, out: number, rows: number, cols: number): void;
   /** dx = dy where x > 0, else 0. */
   reluGrad(dy: number, x: number, dx: number, n: number): void;
+  /** Binary cross-entropy summed over n values (float64), probabilities clipped to [lo, hi]. */
+  binaryCrossEntropySum(p: number, y: number, n: number, lo: number, hi: number): number;
+  binaryCrossEntropyGrad(
+    p: number,
+    y: number,
+    dp: number,
+    n: number,
+    scale: number,
+    lo: number,
+    hi: number,
+  ): void;
+  adamUpdate(
+    param: number,
+    m: number,
+    v: number,
+    gradient: number,
+    paramOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    c1: number,
+    c2: number,
+  ): void;
 }
 
 interface EmscriptenModule {
@@ -103,6 +130,9 @@ function instantiate(backend: BackendWasm): NativeKernels | null {
       resize_nearest_grad: NativeKernels['resizeNearestGrad'];
       sum_rows: NativeKernels['sumRows'];
       relu_grad: NativeKernels['reluGrad'];
+      binary_cross_entropy_sum: NativeKernels['binaryCrossEntropySum'];
+      binary_cross_entropy_grad: NativeKernels['binaryCrossEntropyGrad'];
+      adam_update: NativeKernels['adamUpdate'];
     };
     lastReason = undefined;
     return {
@@ -111,6 +141,9 @@ function instantiate(backend: BackendWasm): NativeKernels | null {
       resizeNearestGrad: e.resize_nearest_grad,
       sumRows: e.sum_rows,
       reluGrad: e.relu_grad,
+      binaryCrossEntropySum: e.binary_cross_entropy_sum,
+      binaryCrossEntropyGrad: e.binary_cross_entropy_grad,
+      adamUpdate: e.adam_update,
     };
   } catch (error) {
     // No WebAssembly SIMD, or a main thread that refuses synchronous compilation: the callers fall back
