@@ -20,6 +20,7 @@ import {
   binaryCrossEntropyConfig as wasmBinaryCrossEntropy,
   binaryCrossEntropyGradConfig as wasmBinaryCrossEntropyGrad,
 } from './wasm/BinaryCrossEntropy.js';
+import { conv2DConfig as wasmConv2D } from './wasm/Conv2D.js';
 import { conv2DBackpropFilterConfig as wasmConv2DBackpropFilter } from './wasm/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig as wasmConv2DBackpropInput } from './wasm/Conv2DBackpropInput.js';
 import { identityConfig as wasmIdentity } from './wasm/Identity.js';
@@ -31,6 +32,7 @@ import { sumConfig as wasmSum } from './wasm/Sum.js';
 /** Kernels aekit adds to (or replaces in) each tfjs backend for training. */
 const trainingKernels: Record<string, KernelConfig[]> = {
   wasm: [
+    wasmConv2D,
     wasmConv2DBackpropFilter,
     wasmConv2DBackpropInput,
     wasmMaxPoolGrad,

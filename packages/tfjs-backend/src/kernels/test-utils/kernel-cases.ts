@@ -14,6 +14,7 @@ export interface KernelCase {
 
 // The stock CPU kernels, captured before any test registers aekit's kernels on the cpu backend.
 const names = [
+  'Conv2D',
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'MaxPoolGrad',
@@ -34,7 +35,7 @@ function randomValues(rng: Rng, size: number, zeros = 0): Float32Array {
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** Random convolution-gradient cases: strides 1 and 2, 'same' and 'valid', odd sizes, batch 1, 1-16 channels. */
+/** Random convolution cases (forward and both gradients): strides 1 and 2, 'same' and 'valid', odd sizes, batch 1, 1-16 channels. */
 export function convCases(seed: number): KernelCase[] {
   const rng = createRng(seed);
   const cases: KernelCase[] = [];
@@ -51,6 +52,29 @@ export function convCases(seed: number): KernelCase[] {
     [1, 13, 13, 3, 2, 5, 2, 'valid'],
     [3, 28, 28, 16, 1, 3, 1, 'same'],
   ];
+  // Forward convolutions: fewer than 4 output channels (aekit's kernel on wasm) and more (XNNPACK's).
+  const forward: Array<[number, number, number, number, number, number, number, number, 'same' | 'valid']> = [
+    // batch, height, width, inC, outC, kernel, stride, dilation, pad
+    [2, 28, 28, 16, 1, 3, 1, 1, 'same'],
+    [1, 9, 11, 5, 2, 3, 2, 1, 'same'],
+    [2, 10, 7, 3, 3, 2, 1, 1, 'valid'],
+    [1, 12, 12, 7, 1, 3, 1, 2, 'same'],
+    [1, 8, 8, 1, 1, 5, 2, 1, 'valid'],
+    [2, 7, 7, 8, 8, 3, 1, 1, 'same'],
+  ];
+  for (const [b, h, w, ci, co, k, s, d, pad] of forward) {
+    const xShape = [b, h, w, ci];
+    const filterShape = [k, k, ci, co];
+    cases.push({
+      label: `x ${xShape} k${k} s${s} d${d} ${pad} -> ${co}`,
+      kernelName: 'Conv2D',
+      inputs: {
+        x: { shape: xShape, values: randomValues(rng, size(xShape), 0.3) },
+        filter: { shape: filterShape, values: randomValues(rng, size(filterShape)) },
+      },
+      attrs: { strides: [s, s], pad, dataFormat: 'NHWC', dilations: [d, d], dimRoundingMode: undefined },
+    });
+  }
   for (const [b, h, w, ci, co, k, s, pad] of configs) {
     const xShape = [b, h, w, ci];
     const filterShape = [k, k, ci, co];

@@ -25,6 +25,27 @@ export interface NativeKernels {
     padTop: number,
     padLeft: number,
   ): void;
+  /** Forward convolution, filter as [outC, filterH, filterW, inC]. */
+  conv2dFewOutputs(
+    x: number,
+    filter: number,
+    y: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    inC: number,
+    outH: number,
+    outW: number,
+    outC: number,
+    filterH: number,
+    filterW: number,
+    strideH: number,
+    strideW: number,
+    dilationH: number,
+    dilationW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
   maxPoolGrad(
     x: number,
     dy: number,
@@ -133,6 +154,7 @@ function instantiate(backend: BackendWasm): NativeKernels | null {
       binary_cross_entropy_sum: NativeKernels['binaryCrossEntropySum'];
       binary_cross_entropy_grad: NativeKernels['binaryCrossEntropyGrad'];
       adam_update: NativeKernels['adamUpdate'];
+      conv2d_few_outputs: NativeKernels['conv2dFewOutputs'];
     };
     lastReason = undefined;
     return {
@@ -144,6 +166,7 @@ function instantiate(backend: BackendWasm): NativeKernels | null {
       binaryCrossEntropySum: e.binary_cross_entropy_sum,
       binaryCrossEntropyGrad: e.binary_cross_entropy_grad,
       adamUpdate: e.adam_update,
+      conv2dFewOutputs: e.conv2d_few_outputs,
     };
   } catch (error) {
     // No WebAssembly SIMD, or a main thread that refuses synchronous compilation: the callers fall back
