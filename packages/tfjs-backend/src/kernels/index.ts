@@ -101,3 +101,5 @@ export function registerTrainingKernels(backendName: string): string[] {
 export function trainingKernelNames(backendName: string): string[] {
   return (trainingKernels[backendName] ?? []).map((c) => c.kernelName);
 }
+
+export { nativeKernelsUnavailableReason, setNativeKernelsEnabled } from './wasm/native.js';
