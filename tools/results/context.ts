@@ -22,7 +22,10 @@ export interface ResultsContext {
   test: Float32Array;
   /** Trains `spec` on `data` with the run's batch size and seed. */
   fit(spec: ModelSpec, data: TrainData, settings?: FitSettings): Promise<FitOutcome>;
-  /** Writes `rows` of samples of `sampleShape` as docs/images/<name>.png and links it from the report. */
+  /**
+   * Writes `rows` of samples of `sampleShape` as <name>.png in the pictures' folder (docs/images/ by default)
+   * and links it from the report.
+   */
   picture(name: string, rows: Float32Array[], sampleShape: readonly number[], columns: number): Promise<void>;
   log(message: string): void;
 }

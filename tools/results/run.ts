@@ -5,11 +5,18 @@
  *
  *   pnpm results                                   # the full protocol (hours on a CPU)
  *   pnpm results --train 6000 --epochs 3 --conv-train 1000   # a reduced budget, stated in the report
+ *   pnpm results --only vae,denoising              # some rows only -> runs/results/results.md (git ignores runs/)
+ *   pnpm results --only vae --dry-run              # print the budget, rows and output paths; train nothing
  *
  * Flags: --train n, --test n, --epochs n, --conv-train n (training images of conv models), --batch n,
  * --denoising-train n (training images of the conv denoiser; default --train), --i2i-train n and
  * --i2i-epochs n (samples and epochs of inpainting, super-resolution and colorization; default 4000 and 4),
- * --only name,name, --out file, --images dir, --device auto|wasm|js|cpu|gpu.
+ * --only name,name, --out file, --images dir, --device auto|wasm|js|cpu|gpu, --dry-run. See USAGE in args.ts.
+ *
+ * A run with --only writes a table of those rows alone, so without --out it goes to runs/results/results.md
+ * (pictures in runs/results/images/), never over docs/results.md; pass --out docs/results.md to replace the
+ * committed table on purpose. Pictures go to images/ beside the report unless --images says otherwise.
+ * Unknown flags or rows, and values that are not positive integers, stop the script before it trains.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -30,6 +37,7 @@ import {
   vae,
 } from '@aekit/models';
 import { createTfjsBackend, type Device, jacobianFrobenius, sampleLatent } from '@aekit/tfjs-backend';
+import { DEFAULT_OUT, parseResultsArgs, type ResultsArgs, ResultsUsageError, USAGE } from './args.js';
 import {
   type FitOutcome,
   type FitSettings,
@@ -44,38 +52,35 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PIXELS = 784;
 const SHAPE = [28, 28, 1];
 
-function flags(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) out[a.slice(2)] = argv[i + 1] ?? '';
-  }
-  return out;
+let args: ResultsArgs;
+try {
+  args = parseResultsArgs(process.argv.slice(2), ROOT);
+} catch (error) {
+  if (!(error instanceof ResultsUsageError)) throw error;
+  console.error(`error: ${error.message}\n\n${USAGE}`);
+  process.exit(2);
 }
-
-const f = flags(process.argv.slice(2).filter((a) => a !== '--'));
-const budget = {
-  train: Number(f.train ?? 60000),
-  test: Number(f.test ?? 10000),
-  epochs: Number(f.epochs ?? 20),
-  convTrain: Number(f['conv-train'] ?? f.train ?? 60000),
-  batch: Number(f.batch ?? 256),
-  /** Training samples and epochs of the image-to-image rows (inpainting, super-resolution, colorization). */
-  i2iTrain: Number(f['i2i-train'] ?? 4000),
-  i2iEpochs: Number(f['i2i-epochs'] ?? 4),
-  /** Training images of the conv denoiser. */
-  denoisingTrain: Number(f['denoising-train'] ?? f.train ?? 60000),
-};
+const { budget, only, outFile, imagesDir } = args;
 /** The conv denoiser's learning rate (2e-3 gave 0.2 dB more than 1e-3 at 5,000 images x 3 epochs). */
 const DENOISING_LR = 2e-3;
-const only = f.only ? new Set(f.only.split(',')) : undefined;
-const outFile = resolve(ROOT, f.out ?? 'docs/results.md');
-const imagesDir = resolve(ROOT, f.images ?? 'docs/images');
 setLogger({ info() {}, warn: (m) => console.error(m) });
 
 const psnr = (t: Float32Array, p: Float32Array) => meanPsnr(t, p, PIXELS);
 
 async function main() {
+  const rowsRun = only ? [...only].join(', ') : 'all';
+  console.error(
+    `rows: ${rowsRun}; report -> ${relative(ROOT, outFile)}, pictures -> ${relative(ROOT, imagesDir)}/` +
+      (only && outFile !== resolve(ROOT, DEFAULT_OUT)
+        ? ' (--only: docs/results.md is left as it is; pass --out docs/results.md to replace it)'
+        : ''),
+  );
+  if (args.dryRun) {
+    console.error(
+      `budget: ${JSON.stringify(budget)}; device: ${args.device ?? 'auto'}; --dry-run: stopping here`,
+    );
+    return;
+  }
   const t0 = Date.now();
   const [train, test] = await Promise.all([
     loadDataset('fashion-mnist', { split: 'train', limit: budget.train, allowSample: false }),
@@ -134,7 +139,7 @@ async function main() {
     seconds: 0,
   });
 
-  const backend = createTfjsBackend(f.device ? { device: f.device as Device } : {});
+  const backend = createTfjsBackend(args.device ? { device: args.device as Device } : {});
   await backend.init();
   const relVsPca = (m: number) => `${(((m - pcaMse) / pcaMse) * 100).toFixed(1)}%`;
 

@@ -47,6 +47,13 @@ export interface ModelEntry {
   create(options: ModelCreateOptions): ModelSpec;
   /** Extra fit options the model needs (e.g. `corrupt` for a denoising model), merged into the CLI's. */
   fitOptions?(spec: ModelSpec, options: ModelCreateOptions): Partial<FitOptions>;
+  /**
+   * How `aekit train` scores the test set. 'reconstruction' (default): MSE of the outputs for the clean test
+   * images against them. 'denoising' (needs the spec's `corruption`): the test inputs corrupted with the noise
+   * the model trained with (a fixed seed), PSNR of the noisy inputs and of the outputs against the clean
+   * images, and MSE of the outputs against them.
+   */
+  testReport?: 'reconstruction' | 'denoising';
 }
 
 /** The models `aekit train --model <name>` knows, by name. Extend with `registerModel`. */
@@ -142,7 +149,7 @@ registerModel('denoising', {
     {
       flags: '--noise <kind>',
       description:
-        'denoising: gaussian:<std>, saltPepper:<amount>, mask:<fraction>[:<blockSize>] or watermark[:<opacity>]',
+        'denoising: noise of the training and scored test inputs: gaussian:<std>, saltPepper:<amount>, mask:<fraction>[:<blockSize>] or watermark[:<opacity>]',
       defaultValue: { type: 'gaussian', std: 0.5 },
       defaultDescription: 'gaussian:0.5',
       parse: parseNoise,
@@ -150,6 +157,7 @@ registerModel('denoising', {
   ],
   create: (o) => denoisingAutoencoder({ inputShape: o.inputShape, noise: o.noise as CorruptionInput }),
   fitOptions: corruptionFit,
+  testReport: 'denoising',
 });
 
 registerModel('inpainting', {

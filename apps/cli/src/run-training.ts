@@ -1,10 +1,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type EpochMetrics, type FitOptions, OptionError, type TrainableModel } from '@aekit/core';
+import {
+  type Corruption,
+  type EpochMetrics,
+  type FitOptions,
+  OptionError,
+  type TrainableModel,
+} from '@aekit/core';
 import { appendMetrics, METRICS_LOG } from '@aekit/core/node';
-import { type DatasetName, type ImageDataset, loadDataset } from '@aekit/datasets';
-import { imageGrid, writePng } from '@aekit/eval';
+import { corrupt, type DatasetName, type ImageDataset, loadDataset } from '@aekit/datasets';
+import { imageGrid, psnrPer, writePng } from '@aekit/eval';
 import { createTfjsBackend, type Device, saveTrainableModel } from '@aekit/tfjs-backend';
 import { getIo } from './io.js';
 import { getModel, type ModelCreateOptions } from './model-registry.js';
@@ -29,41 +35,92 @@ export interface TrainOptions extends Record<string, unknown> {
 }
 
 export interface TrainSummary {
+  /** MSE of the outputs against the clean test images (for a denoising model: of its outputs for noisy inputs). */
   testMse: number;
   samplesPerSecond: number;
   history: EpochMetrics[];
   out: string;
+  /** A denoising model's scores on test inputs corrupted with its training noise (`testReport: 'denoising'`). */
+  denoising?: DenoisingScores;
+}
+
+export interface DenoisingScores {
+  /** The corruption, as `--noise` writes it (e.g. `gaussian:0.5`). */
+  noise: string;
+  /** Seed of the test noise (`TEST_NOISE_SEED`). */
+  seed: number;
+  /** Mean PSNR in dB (peak 1) of the noisy test inputs against the clean images. */
+  psnrNoisy: number;
+  /** Mean PSNR in dB of the model's outputs for the noisy inputs against the clean images. */
+  psnrDenoised: number;
 }
 
 /** Samples shown in `reconstructions.png`. */
 export const PICTURE_SAMPLES = 10;
+/** Seed of the noise added to a denoising model's test inputs: fixed, so every run is scored on the same inputs. */
+export const TEST_NOISE_SEED = 99;
 /** Samples per forward pass when scoring the test set. */
 const EVAL_CHUNK = 1000;
+/** Per-image PSNRs are capped before averaging, so an image left unchanged cannot make the mean infinite. */
+const PSNR_CAP_DB = 100;
 
 function fmt(value: number): string {
   return value.toFixed(4);
 }
 
-/** Mean squared error of `model`'s reconstructions of `x` (n samples) against `x`, and the first few outputs. */
-async function testError(
+/** Sum over samples of `size` values of the PSNR in dB (peak 1) of each, capped at `PSNR_CAP_DB`. */
+function psnrSum(target: Float32Array, prediction: Float32Array, size: number): number {
+  let sum = 0;
+  for (const v of psnrPer(target, prediction, size)) sum += Math.min(v, PSNR_CAP_DB);
+  return sum;
+}
+
+/** Mean over samples of the PSNR in dB (peak 1), as docs/results.md averages it. */
+function meanPsnr(target: Float32Array, prediction: Float32Array, size: number): number {
+  return psnrSum(target, prediction, size) / (target.length / size);
+}
+
+/**
+ * Scores `model` on n samples: its outputs for `input` against `target` (the same array unless the inputs are
+ * corrupted). Returns the MSE over all values, the mean per-image PSNR and the first `keep` outputs.
+ */
+async function testScores(
   model: TrainableModel,
-  x: Float32Array,
+  input: Float32Array,
+  target: Float32Array,
   n: number,
   keep: number,
-): Promise<{ mse: number; first: Float32Array }> {
-  const size = x.length / n;
+): Promise<{ mse: number; psnr: number; first: Float32Array }> {
+  const size = target.length / n;
   let sum = 0;
+  let psnr = 0;
   let first = new Float32Array(0);
   for (let start = 0; start < n; start += EVAL_CHUNK) {
-    const chunk = x.subarray(start * size, Math.min(n, start + EVAL_CHUNK) * size);
-    const out = await model.reconstruct(chunk);
-    for (let i = 0; i < chunk.length; i++) {
-      const d = chunk[i]! - out[i]!;
+    const end = Math.min(n, start + EVAL_CHUNK);
+    const clean = target.subarray(start * size, end * size);
+    const out = await model.reconstruct(input.subarray(start * size, end * size));
+    for (let i = 0; i < clean.length; i++) {
+      const d = clean[i]! - out[i]!;
       sum += d * d;
     }
+    psnr += psnrSum(clean, out, size);
     if (start === 0) first = out.slice(0, keep * size);
   }
-  return { mse: sum / x.length, first };
+  return { mse: sum / target.length, psnr: psnr / n, first };
+}
+
+/** A corruption as `--noise` writes it. */
+function noiseText(c: Corruption): string {
+  switch (c.type) {
+    case 'gaussian':
+      return `gaussian:${c.std}`;
+    case 'saltPepper':
+      return `saltPepper:${c.amount}`;
+    case 'mask':
+      return `mask:${c.fraction}:${c.blockSize}`;
+    case 'watermark':
+      return `watermark:${c.opacity}`;
+  }
 }
 
 function checkDataDir(dir: string | undefined): void {
@@ -95,7 +152,10 @@ function split(
 
 /**
  * `aekit train`: loads the dataset, trains the model on tfjs with a progress bar (TTY) or per-epoch lines,
- * checkpoints and logs metrics into `out`, scores the test set, draws `reconstructions.png`.
+ * checkpoints and logs metrics into `out`, scores the test set, draws `reconstructions.png`. A model with
+ * `testReport: 'denoising'` is scored on test inputs corrupted with its training noise (seed `TEST_NOISE_SEED`):
+ * PSNR of the noisy inputs and of its outputs against the clean images, MSE of the outputs; its picture shows
+ * noisy inputs, outputs and clean images.
  */
 export async function runTraining(options: TrainOptions): Promise<TrainSummary> {
   const io = getIo();
@@ -106,6 +166,10 @@ export async function runTraining(options: TrainOptions): Promise<TrainSummary> 
   const test = await loadDataset(options.dataset, { ...load, split: 'test', limit: options.testLimit });
   const createOptions: ModelCreateOptions = { ...options, inputShape: data.sampleShape };
   const spec = entry.create(createOptions);
+  const noise = entry.testReport === 'denoising' ? spec.corruption : undefined;
+  if (entry.testReport === 'denoising' && !noise) {
+    throw new Error(`model "${options.model}" is scored as a denoiser but its spec has no corruption`);
+  }
   const { train, val, nVal } = split(data, options.validationFraction);
 
   const backend = createTfjsBackend(options.device === 'auto' ? {} : { device: options.device });
@@ -171,24 +235,50 @@ export async function runTraining(options: TrainOptions): Promise<TrainSummary> 
     process.removeListener('SIGINT', onSigint);
   }
 
-  const { mse, first } = await testError(
-    model,
-    test.images,
-    test.count,
-    Math.min(PICTURE_SAMPLES, test.count),
-  );
+  // A denoiser is scored on test inputs corrupted with the noise it trained with, against the clean images.
+  const size = test.images.length / test.count;
+  const input = noise ? corrupt(test.images, spec.inputShape, noise, TEST_NOISE_SEED) : test.images;
+  const shown = Math.min(PICTURE_SAMPLES, test.count);
+  const { mse, psnr, first } = await testScores(model, input, test.images, test.count, shown);
+  const denoising: DenoisingScores | undefined = noise && {
+    noise: noiseText(noise),
+    seed: TEST_NOISE_SEED,
+    psnrNoisy: meanPsnr(test.images, input, size),
+    psnrDenoised: psnr,
+  };
   const seconds = history.reduce((s, m) => s + m.seconds, 0);
   const samples = history.reduce((s, m) => s + m.samplesPerSecond * m.seconds, 0);
   const samplesPerSecond = seconds > 0 ? samples / seconds : 0;
-  await save({ testMse: mse, testSamples: test.count, samplesPerSecond });
-  const shown = first.length / (test.images.length / test.count);
+  await save({
+    testMse: mse,
+    testSamples: test.count,
+    samplesPerSecond,
+    ...(denoising && {
+      testNoise: denoising.noise,
+      testNoiseSeed: denoising.seed,
+      testPsnrNoisy: denoising.psnrNoisy,
+      testPsnrDenoised: denoising.psnrDenoised,
+    }),
+  });
+  const clean = test.images.subarray(0, shown * size);
   const picture = join(out, 'reconstructions.png');
-  await writePng(
-    picture,
-    imageGrid([test.images.subarray(0, first.length), first], test.sampleShape, { columns: shown }),
-  );
-  io.out(`checkpoint, ${METRICS_LOG} and ${shown} test reconstructions (reconstructions.png) in ${out}`);
-  io.out(`test MSE ${fmt(mse)} · ${Math.round(samplesPerSecond)} img/s`);
+  const rows = denoising ? [input.subarray(0, shown * size), first, clean] : [clean, first];
+  await writePng(picture, imageGrid(rows, test.sampleShape, { columns: shown }));
+  const rate = `${Math.round(samplesPerSecond)} img/s`;
+  if (denoising) {
+    io.out(
+      `checkpoint, ${METRICS_LOG} and ${shown} test images (reconstructions.png: noisy inputs, denoised outputs, clean targets) in ${out}`,
+    );
+    io.out(
+      `test inputs with ${denoising.noise} noise (seed ${denoising.seed}), scored against the clean images:`,
+    );
+    io.out(
+      `test PSNR noisy ${denoising.psnrNoisy.toFixed(2)} dB · denoised ${denoising.psnrDenoised.toFixed(2)} dB · MSE ${fmt(mse)} · ${rate}`,
+    );
+  } else {
+    io.out(`checkpoint, ${METRICS_LOG} and ${shown} test reconstructions (reconstructions.png) in ${out}`);
+    io.out(`test MSE ${fmt(mse)} · ${rate}`);
+  }
   model.dispose();
-  return { testMse: mse, samplesPerSecond, history, out };
+  return { testMse: mse, samplesPerSecond, history, out, ...(denoising && { denoising }) };
 }

@@ -3,7 +3,7 @@ import { DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE, DEVICES } from '@aekit/tfjs-
 import { type Command, Option } from 'commander';
 import { modelNames, modelRegistry } from '../model-registry.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
-import { runTraining, type TrainOptions } from '../run-training.js';
+import { runTraining, TEST_NOISE_SEED, type TrainOptions } from '../run-training.js';
 
 function modelTable(): string {
   const names = modelNames();
@@ -91,7 +91,13 @@ export function registerTrainCommand(program: Command): void {
   }
 
   command
-    .addHelpText('after', `\nModels:\n${modelTable()}\n`)
+    .addHelpText(
+      'after',
+      `\nModels:\n${modelTable()}\n\n` +
+        'The run ends with the test MSE of the reconstructions. A denoising model is scored instead on test inputs\n' +
+        `corrupted with its --noise (seed ${TEST_NOISE_SEED}): PSNR of the noisy inputs and of its outputs against the clean\n` +
+        'images, MSE of its outputs; reconstructions.png then shows noisy inputs, outputs and clean images.\n',
+    )
     .action(async (raw: Record<string, unknown>) => {
       const options = { ...raw, out: raw.out ?? `runs/${String(raw.model)}` } as TrainOptions;
       await runTraining(options);
