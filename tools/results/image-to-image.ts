@@ -4,7 +4,15 @@
  * upscaling, the grey image copied to R, G and B).
  */
 import { createRng, shapeSize } from '@aekit/core';
-import { createCorruption, downscale, loadColorPatches, toGrayscale, upscale } from '@aekit/datasets';
+import {
+  createCorruption,
+  downscale,
+  fromColorResidual,
+  loadColorPatches,
+  toColorResidual,
+  toGrayscale,
+  upscale,
+} from '@aekit/datasets';
 import { colorizationAutoencoder, inpaintingAutoencoder, superResolutionAutoencoder } from '@aekit/models';
 import { meanPsnr, mse, type ResultsContext, type Row } from './context.js';
 
@@ -101,21 +109,25 @@ export async function superResolutionRow(ctx: ResultsContext, n: number, epochs:
 
 /**
  * Colorization of 32x32 patches of the two sample photos: trained on patches of the top three quarters of
- * each photo, tested on patches of the bottom quarter (no pixel shared).
+ * each photo, tested on patches of the bottom quarter (no pixel shared). The model predicts the colour
+ * residual; its output plus the grey input is the colour image.
  */
 export async function colorizationRow(ctx: ResultsContext, n: number, epochs: number): Promise<Row> {
   const spec = colorizationAutoencoder();
   const trainRgb = loadColorPatches({ count: n, seed: 1, band: [0, 0.75] }).images;
   const testRgb = loadColorPatches({ count: COLOR_TEST, seed: 2, band: [0.75, 1] }).images;
   const trainGray = toGrayscale(trainRgb);
-  const fitted = await ctx.fit(spec, { x: trainGray, y: trainRgb }, { epochs });
+  // The model learns colour as an offset from grey (`toColorResidual`): outputs of 0.5 are the grey copy.
+  const fitted = await ctx.fit(spec, { x: trainGray, y: toColorResidual(trainRgb, trainGray) }, { epochs });
+  const colorize = async (grey: Float32Array) =>
+    fromColorResidual(grey, await fitted.model.reconstruct(grey));
   const copy = (gray: Float32Array) =>
     new Float32Array(gray.length * 3).map((_, i) => gray[Math.floor(i / 3)]!);
   const gray = toGrayscale(testRgb);
   const greyCopy = copy(gray);
-  const out = await fitted.model.reconstruct(gray);
+  const out = await colorize(gray);
   // The same on the training patches: what the model learnt about these photos' colours.
-  const seen = mse(trainRgb, await fitted.model.reconstruct(trainGray));
+  const seen = mse(trainRgb, await colorize(trainGray));
   const size = shapeSize(spec.outputShape!);
   await ctx.picture(
     'colorization',

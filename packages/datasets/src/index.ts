@@ -25,6 +25,7 @@ export {
   readJpeg,
   toGrayscale,
 } from './color-patches.js';
+export { fromColorResidual, toColorResidual } from './color-residual.js';
 export { type CorruptFn, type CorruptionInput, corrupt, createCorruption } from './corruption.js';
 export {
   type CsvOptions,

@@ -22,9 +22,11 @@ export interface ColorizationAutoencoderOptions {
 }
 
 /**
- * Colorization: a gray image in, its colour version out (`outputShape` [h, w, 3]). Train with x = gray
- * (`toGrayscale` from `@aekit/datasets`) and y = the RGB image. Conv encoder to h/4 x w/4 x 128, transposed
- * convolutions back, MSE loss.
+ * Colorization: a gray image in, its colour out (`outputShape` [h, w, 3]). Train with x = gray (`toGrayscale`
+ * from `@aekit/datasets`) and y = the colour residual (`toColorResidual(rgb, gray)`), and get the colour
+ * image with `fromColorResidual(gray, output)`: the model then starts from the grey copy and learns only the
+ * colour (trained on the RGB image directly it needs far more data to beat the grey copy). Conv encoder to
+ * h/4 x w/4 x 128, transposed convolutions back, MSE loss.
  */
 export function colorizationAutoencoder(options: ColorizationAutoencoderOptions = {}): ModelSpec {
   const inputShape = options.inputShape ?? [32, 32, 1];
