@@ -14,9 +14,13 @@ describe('colour residual', () => {
 
   it('round-trips, and 0.5 everywhere gives the grey image back', () => {
     const back = fromColorResidual(grey, toColorResidual(rgb, grey));
-    back.forEach((v, i) => expect(v).toBeCloseTo(rgb[i]!, 6));
+    back.forEach((v, i) => {
+      expect(v).toBeCloseTo(rgb[i]!, 6);
+    });
     const flat = fromColorResidual(grey, new Float32Array(9).fill(0.5));
-    flat.forEach((v, i) => expect(v).toBeCloseTo(grey[(i / 3) | 0]!, 6));
+    flat.forEach((v, i) => {
+      expect(v).toBeCloseTo(grey[(i / 3) | 0]!, 6);
+    });
   });
 
   it('rejects mismatched lengths', () => {
