@@ -114,6 +114,19 @@ interface EmscriptenModule {
   asm?: { memory?: WebAssembly.Memory };
 }
 
+/** The module's export (C function name) behind each kernel. */
+const EXPORT_NAMES: Record<keyof NativeKernels, string> = {
+  conv2dBackpropFilter: 'conv2d_backprop_filter',
+  conv2dFewOutputs: 'conv2d_few_outputs',
+  maxPoolGrad: 'max_pool_grad',
+  resizeNearestGrad: 'resize_nearest_grad',
+  sumRows: 'sum_rows',
+  reluGrad: 'relu_grad',
+  binaryCrossEntropySum: 'binary_cross_entropy_sum',
+  binaryCrossEntropyGrad: 'binary_cross_entropy_grad',
+  adamUpdate: 'adam_update',
+};
+
 const byBackend = new WeakMap<BackendWasm, NativeKernels | null>();
 let lastReason: string | undefined;
 
@@ -145,29 +158,14 @@ function instantiate(backend: BackendWasm): NativeKernels | null {
   try {
     const compiled = new WebAssembly.Module(decodeBase64(shared ? NATIVE_WASM_SHARED : NATIVE_WASM_PLAIN));
     const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-    const e = instance.exports as unknown as {
-      conv2d_backprop_filter: NativeKernels['conv2dBackpropFilter'];
-      max_pool_grad: NativeKernels['maxPoolGrad'];
-      resize_nearest_grad: NativeKernels['resizeNearestGrad'];
-      sum_rows: NativeKernels['sumRows'];
-      relu_grad: NativeKernels['reluGrad'];
-      binary_cross_entropy_sum: NativeKernels['binaryCrossEntropySum'];
-      binary_cross_entropy_grad: NativeKernels['binaryCrossEntropyGrad'];
-      adam_update: NativeKernels['adamUpdate'];
-      conv2d_few_outputs: NativeKernels['conv2dFewOutputs'];
-    };
+    const kernels: Record<string, unknown> = {};
+    for (const [name, exported] of Object.entries(EXPORT_NAMES)) {
+      const fn = instance.exports[exported];
+      if (typeof fn !== 'function') throw new Error(`the SIMD module has no export ${exported}`);
+      kernels[name] = fn;
+    }
     lastReason = undefined;
-    return {
-      conv2dBackpropFilter: e.conv2d_backprop_filter,
-      maxPoolGrad: e.max_pool_grad,
-      resizeNearestGrad: e.resize_nearest_grad,
-      sumRows: e.sum_rows,
-      reluGrad: e.relu_grad,
-      binaryCrossEntropySum: e.binary_cross_entropy_sum,
-      binaryCrossEntropyGrad: e.binary_cross_entropy_grad,
-      adamUpdate: e.adam_update,
-      conv2dFewOutputs: e.conv2d_few_outputs,
-    };
+    return kernels as unknown as NativeKernels;
   } catch (error) {
     // No WebAssembly SIMD, or a main thread that refuses synchronous compilation: the callers fall back
     // to compositions of the backend's own kernels.
