@@ -15,6 +15,19 @@ export interface BinaryCrossEntropyAttrs {
   divisor: number;
 }
 
+/**
+ * Binary cross-entropy of sigmoid(z) from the logits z, summed over every value and divided by `divisor`:
+ * inputs {z, y}, a scalar out. A sigmoid output layer trained with 'bce' runs this on its pre-activation.
+ */
+export const SigmoidCrossEntropy = 'AekitSigmoidCrossEntropy';
+/** d(SigmoidCrossEntropy)/dz = dy (sigmoid(z) - y) / divisor: inputs {dy (scalar), z, y}, out shaped as z. */
+export const SigmoidCrossEntropyGrad = 'AekitSigmoidCrossEntropyGrad';
+
+export interface SigmoidCrossEntropyAttrs {
+  /** The sum is divided by this: the value count for a mean, the batch size for a per-sample sum. */
+  divisor: number;
+}
+
 /** One Adam step of one parameter: inputs {param, m, v, gradient, accBeta1, accBeta2}, outputs [param, m, v]. */
 export const AdamUpdate = 'AekitAdamUpdate';
 
@@ -23,6 +36,16 @@ export interface AdamUpdateAttrs {
   beta1: number;
   beta2: number;
   epsilon: number;
+}
+
+/**
+ * A dense layer's forward pass: inputs {x [batch, in], kernel [in, out], bias? [out]}, out = activation(x .
+ * kernel + bias) with the activation 'linear' or 'relu' (tfjs runs MatMul, Add and Relu).
+ */
+export const Dense = 'AekitDense';
+
+export interface DenseAttrs {
+  activation: 'linear' | 'relu';
 }
 
 /** Gradient of ReLU: inputs {dy, x}, out = dy where x > 0, else 0 (tfjs runs Step, Cast and Multiply). */

@@ -4,9 +4,16 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { createRng } from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BCE_EPSILON, reconstructionLoss } from '../losses.js';
+import { BCE_EPSILON, reconstructionLoss, sigmoidCrossEntropyLoss } from '../losses.js';
 import { createAdam } from '../optimizer-state.js';
-import { AdamUpdate, BinaryCrossEntropy, ReluGrad } from './custom-kernels.js';
+import {
+  AdamUpdate,
+  BinaryCrossEntropy,
+  Dense,
+  type DenseAttrs,
+  ReluGrad,
+  SigmoidCrossEntropy,
+} from './custom-kernels.js';
 import { registerTrainingKernels } from './index.js';
 import { setNativeKernelsEnabled } from './wasm/native.js';
 
@@ -75,6 +82,101 @@ describe.each([
       expect(fg[0]).toBe(0);
       expect(fg[1]).toBe(0);
       tf.dispose([p, y]);
+    },
+  );
+
+  it.each([
+    ['mean', [7, 5, 3, 2]],
+    ['sum', [1, 28, 28, 1]],
+    ['sum', [33, 17]],
+  ] as const)('cross-entropy from logits (%s, shape %j) and its gradient', (reduction, shape) => {
+    expect(tf.getKernel(SigmoidCrossEntropy, backendName)).toBeDefined();
+    const size = (shape as readonly number[]).reduce((a, b) => a * b, 1);
+    const divisor = reduction === 'mean' ? size : shape[0];
+    const y = tf.tensor(uniform(size, 0, 1), [...shape]);
+    const yv = y.dataSync();
+    const fused = (v: tf.Tensor) => sigmoidCrossEntropyLoss(tf, reduction, v, y);
+    // Against -(y log s + (1 - y) log(1 - s)) in float64, with s = 1 / (1 + e^-z), 1 - s = 1 / (1 + e^z).
+    const zv = uniform(size, -30, 30);
+    zv[0] = 0;
+    const z = tf.tensor(zv, [...shape]);
+    let loss = 0;
+    const grad = new Float64Array(size);
+    zv.forEach((v, i) => {
+      const t = yv[i]!;
+      loss -= t * Math.log(1 / (1 + Math.exp(-v))) + (1 - t) * Math.log(1 / (1 + Math.exp(v)));
+      grad[i] = (1 / (1 + Math.exp(-v)) - t) / divisor;
+    });
+    expect(maxRelDiff(fused(z).dataSync(), [loss / divisor])).toBeLessThan(1e-6);
+    expect(maxRelDiff(tf.grad(fused)(z).dataSync(), grad)).toBeLessThan(1e-5);
+    // And the same as bce on sigmoid(z) (float32 ops) where the probabilities are not near 0 or 1.
+    const near = tf.tensor(uniform(size, -4, 4), [...shape]);
+    const composed = (v: tf.Tensor) => referenceBce(tf.sigmoid(v), y, reduction);
+    expect(maxRelDiff(fused(near).dataSync(), composed(near).dataSync())).toBeLessThan(1e-5);
+    expect(maxRelDiff(tf.grad(fused)(near).dataSync(), tf.grad(composed)(near).dataSync())).toBeLessThan(
+      1e-5,
+    );
+    tf.dispose([z, y, near]);
+  });
+
+  it('cross-entropy from logits stays finite and exact for saturated logits', () => {
+    const zv = Float32Array.of(-200, -90, -40, 0, 40, 90, 200);
+    const yv = Float32Array.of(1, 0.5, 0, 0.25, 1, 0.5, 0);
+    const z = tf.tensor(zv);
+    const y = tf.tensor(yv);
+    const fused = (v: tf.Tensor) => sigmoidCrossEntropyLoss(tf, 'sum', v, y);
+    // float64: max(z, 0) - z y + log(1 + e^-|z|), and sigmoid(z) - y.
+    const loss = Array.from(zv).reduce(
+      (s, v, i) => s + Math.max(v, 0) - v * yv[i]! + Math.log1p(Math.exp(-Math.abs(v))),
+      0,
+    );
+    const grad = Array.from(zv, (v, i) => 1 / (1 + Math.exp(-v)) - yv[i]!);
+    expect(maxRelDiff(fused(z).dataSync(), [loss / 7])).toBeLessThan(1e-6);
+    expect(
+      maxRelDiff(
+        tf.grad(fused)(z).dataSync(),
+        grad.map((g) => g / 7),
+      ),
+    ).toBeLessThan(1e-6);
+    tf.dispose([z, y]);
+  });
+
+  it.each([
+    ['relu', true],
+    ['linear', true],
+    ['relu', false],
+  ] as const)(
+    'a dense layer (%s, bias %s) and its gradients equal MatMul + Add + activation',
+    async (activation, useBias) => {
+      expect(tf.getKernel(Dense, backendName)).toBeDefined();
+      // A batch and widths off the SIMD kernel's 4 x 8 tiles.
+      const x = tf.tensor(uniform(7 * 13, -1, 1), [7, 13]);
+      const kernel = tf.tensor(uniform(13 * 9, -1, 1), [13, 9]);
+      const bias = tf.tensor(uniform(9, -0.5, 0.5), [9]);
+      const w = tf.tensor(uniform(7 * 9, -2, 2), [7, 9]);
+      const attrs: DenseAttrs = { activation };
+      const fused = (a: tf.Tensor, k: tf.Tensor, b: tf.Tensor) =>
+        tf.engine().runKernel(Dense, useBias ? { x: a, kernel: k, bias: b } : { x: a, kernel: k }, {
+          ...attrs,
+        }) as tf.Tensor;
+      const composed = (a: tf.Tensor, k: tf.Tensor, b: tf.Tensor) => {
+        const z = useBias ? tf.add(tf.matMul(a, k), b) : tf.matMul(a, k);
+        return activation === 'relu' ? tf.relu(z) : z;
+      };
+      const profile = await tf.profile(() => fused(x, kernel, bias));
+      expect(profile.kernelNames).not.toContain('Add');
+      expect(
+        maxRelDiff(fused(x, kernel, bias).dataSync(), composed(x, kernel, bias).dataSync()),
+      ).toBeLessThan(1e-5);
+      const grads = (f: typeof fused) =>
+        useBias
+          ? tf.grads((a, k, b) => tf.sum(tf.mul(f(a, k, b), w)))([x, kernel, bias])
+          : tf.grads((a, k) => tf.sum(tf.mul(f(a, k, bias), w)))([x, kernel]);
+      const [fg, cg] = [grads(fused), grads(composed)];
+      fg.forEach((g, i) => {
+        expect(maxRelDiff(g.dataSync(), cg[i]!.dataSync())).toBeLessThan(1e-5);
+      });
+      tf.dispose([x, kernel, bias, w, ...fg, ...cg]);
     },
   );
 

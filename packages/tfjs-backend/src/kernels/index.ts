@@ -9,7 +9,14 @@ import { conv2DBackpropFilterConfig as cpuConv2DBackpropFilter } from './cpu/Con
 import { maxPoolGradConfig as cpuMaxPoolGrad } from './cpu/MaxPoolGrad.js';
 import { reluGradConfig as cpuReluGrad } from './cpu/ReluGrad.js';
 import { resizeNearestNeighborGradConfig as cpuResizeNearestNeighborGrad } from './cpu/ResizeNearestNeighborGrad.js';
+import {
+  sigmoidCrossEntropyConfig as cpuSigmoidCrossEntropy,
+  sigmoidCrossEntropyGradConfig as cpuSigmoidCrossEntropyGrad,
+} from './cpu/SigmoidCrossEntropy.js';
+import { registerDenseGradient } from './dense-gradient.js';
+import { denseConfig } from './dense-kernel.js';
 import { registerReluGradient } from './relu-gradient.js';
+import { registerSigmoidCrossEntropyGradient } from './sigmoid-cross-entropy-gradient.js';
 import { rememberStockKernel } from './stock-kernels.js';
 import { adamUpdateConfig as wasmAdamUpdate } from './wasm/AdamUpdate.js';
 import {
@@ -27,11 +34,16 @@ import { identityConfig as wasmIdentity } from './wasm/Identity.js';
 import { maxPoolGradConfig as wasmMaxPoolGrad } from './wasm/MaxPoolGrad.js';
 import { reluGradConfig as wasmReluGrad } from './wasm/ReluGrad.js';
 import { resizeNearestNeighborGradConfig as wasmResizeNearestNeighborGrad } from './wasm/ResizeNearestNeighborGrad.js';
+import {
+  sigmoidCrossEntropyConfig as wasmSigmoidCrossEntropy,
+  sigmoidCrossEntropyGradConfig as wasmSigmoidCrossEntropyGrad,
+} from './wasm/SigmoidCrossEntropy.js';
 import { sumConfig as wasmSum } from './wasm/Sum.js';
 
 /** Kernels aekit adds to (or replaces in) each tfjs backend for training. */
 const trainingKernels: Record<string, KernelConfig[]> = {
   wasm: [
+    denseConfig('wasm'),
     wasmConv2D,
     wasmConv2DBackpropFilter,
     wasmConv2DBackpropInput,
@@ -41,17 +53,22 @@ const trainingKernels: Record<string, KernelConfig[]> = {
     wasmFusedMatMul,
     wasmBinaryCrossEntropy,
     wasmBinaryCrossEntropyGrad,
+    wasmSigmoidCrossEntropy,
+    wasmSigmoidCrossEntropyGrad,
     wasmAdamUpdate,
     wasmReluGrad,
     wasmSum,
     wasmIdentity,
   ],
   cpu: [
+    denseConfig('cpu'),
     cpuConv2DBackpropFilter,
     cpuMaxPoolGrad,
     cpuResizeNearestNeighborGrad,
     cpuBinaryCrossEntropy,
     cpuBinaryCrossEntropyGrad,
+    cpuSigmoidCrossEntropy,
+    cpuSigmoidCrossEntropyGrad,
     cpuAdamUpdate,
     cpuReluGrad,
   ],
@@ -69,6 +86,8 @@ export function registerTrainingKernels(backendName: string): string[] {
   const configs = trainingKernels[backendName] ?? [];
   if (configs.length > 0) {
     registerBinaryCrossEntropyGradient();
+    registerSigmoidCrossEntropyGradient();
+    registerDenseGradient();
     registerReluGradient();
   }
   for (const config of configs) {

@@ -211,6 +211,10 @@ export function matMulCases(seed: number): KernelCase[] {
     [1, 7, 5, 3],
     [3, 4, 9, 6],
     [1, 1, 13, 1],
+    // Row and column tails of the SIMD kernel's 4 x 8 tiles, one-column panels, a 1-long product.
+    [1, 6, 33, 13],
+    [1, 9, 1, 17],
+    [2, 5, 64, 8],
   ];
   for (const [batch, m, k, n] of dims) {
     for (const transposeA of [false, true]) {
@@ -236,6 +240,15 @@ export function matMulCases(seed: number): KernelCase[] {
       }
     }
   }
+  // Outer dimensions broadcast from one operand.
+  const a = { shape: [2, 3, 5, 7], values: randomValues(rng, 2 * 3 * 5 * 7) };
+  const b = { shape: [7, 10], values: randomValues(rng, 70) };
+  cases.push({
+    label: 'a 2,3,5,7 b 7,10 (broadcast)',
+    kernelName: 'BatchMatMul',
+    inputs: { a, b },
+    attrs: { transposeA: false, transposeB: false },
+  });
   return cases;
 }
 

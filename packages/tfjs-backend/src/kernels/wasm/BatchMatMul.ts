@@ -2,12 +2,90 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
   _FusedMatMul,
   BatchMatMul,
+  backend_util,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
+  util,
 } from '@tensorflow/tfjs-core';
 import { requireStockKernel } from '../stock-kernels.js';
+import { addressOf, nativeKernels } from './native.js';
 import { dispose, transpose } from './wasm-ops.js';
+
+interface MatMulArgs {
+  inputs: Record<string, TensorInfo | undefined>;
+  backend: BackendWasm;
+  attrs: { transposeA: boolean; transposeB: boolean; activation?: string } & Record<string, unknown>;
+}
+
+/** Clamp bounds of the activations the SIMD kernel fuses; other activations go to the stock kernel. */
+const CLAMPS: Record<string, [number, number]> = {
+  linear: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY],
+  relu: [0, Number.POSITIVE_INFINITY],
+  relu6: [0, 6],
+};
+
+/** Scratch floats per column panel of the SIMD kernel (its NR). */
+const PANEL = 8;
+
+/**
+ * The product with aekit's SIMD kernel (native/matmul.c), which reads either operand transposed in
+ * place and fuses the bias and a clamp activation; null when it does not apply (no module, non-float
+ * operands, outer dimensions that neither match nor are 1, a bias that is not one value per column).
+ */
+function nativeMatMul(args: MatMulArgs): TensorInfo | null {
+  const { inputs, backend, attrs } = args;
+  const native = nativeKernels(backend);
+  const a = inputs.a as TensorInfo;
+  const b = inputs.b as TensorInfo;
+  const bias = inputs.bias;
+  const clampRange = CLAMPS[attrs.activation ?? 'linear'];
+  if (native === null || clampRange === undefined || a.dtype !== 'float32' || b.dtype !== 'float32')
+    return null;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const [aRows, aCols] = [a.shape[ra - 2] as number, a.shape[ra - 1] as number];
+  const [bRows, bCols] = [b.shape[rb - 2] as number, b.shape[rb - 1] as number];
+  const M = attrs.transposeA ? aCols : aRows;
+  const K = attrs.transposeA ? aRows : aCols;
+  const N = attrs.transposeB ? bRows : bCols;
+  const kB = attrs.transposeB ? bCols : bRows;
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const batchA = util.sizeFromShape(outerA);
+  const batchB = util.sizeFromShape(outerB);
+  if (K !== kB || K === 0 || M === 0 || N === 0) return null;
+  if (batchA !== batchB && batchA !== 1 && batchB !== 1) return null;
+  if (batchA === batchB && batchA > 1 && !util.arraysEqual(outerA, outerB)) return null;
+  const perColumn = (t: TensorInfo) => util.sizeFromShape(t.shape) === N && t.shape[t.shape.length - 1] === N;
+  if (bias !== undefined && (bias.dtype !== 'float32' || !perColumn(bias))) return null;
+  const outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
+  const out = backend.makeOutput([...outer, M, N], 'float32');
+  const scratch = backend.makeOutput([K * PANEL], 'float32');
+  const pa = addressOf(backend, a);
+  const pb = addressOf(backend, b);
+  const pc = addressOf(backend, out);
+  const pBias = bias === undefined ? 0 : addressOf(backend, bias);
+  const batch = Math.max(batchA, batchB);
+  for (let i = 0; i < batch; i++) {
+    native.matmul(
+      pa + (batchA === 1 ? 0 : i * M * K * 4),
+      pb + (batchB === 1 ? 0 : i * K * N * 4),
+      pBias,
+      pc + i * M * N * 4,
+      M,
+      N,
+      K,
+      attrs.transposeA ? 1 : 0,
+      attrs.transposeB ? 1 : 0,
+      clampRange[0],
+      clampRange[1],
+      addressOf(backend, scratch),
+    );
+  }
+  dispose(backend, scratch);
+  return out;
+}
 
 function swapLastTwo(rank: number): number[] {
   const perm = Array.from({ length: rank }, (_, i) => i);
@@ -19,20 +97,19 @@ function swapLastTwo(rank: number): number[] {
 /**
  * The wasm backend runs a matmul through XNNPACK only when neither operand is transposed; with
  * `transposeA` or `transposeB` (every matmul gradient) it falls back to a scalar loop about 6x slower.
- * This wrapper materialises the transposes with the (memory-bound, cheap) Transpose kernel and calls the
- * stock kernel without them.
+ * Without the SIMD module, this materialises the transposes with the (memory-bound, cheap) Transpose
+ * kernel and calls the stock kernel without them.
  */
-function materializeTransposes(kernelName: string): KernelFunc {
-  return (args) => {
-    const { inputs, backend, attrs } = args as unknown as {
-      inputs: Record<string, TensorInfo>;
-      backend: BackendWasm;
-      attrs: { transposeA: boolean; transposeB: boolean } & Record<string, unknown>;
-    };
+function matMul(kernelName: string): KernelFunc {
+  return (kernelArgs) => {
+    const args = kernelArgs as unknown as MatMulArgs;
+    const viaNative = nativeMatMul(args);
+    if (viaNative !== null) return viaNative;
+    const { inputs, backend, attrs } = args;
     const stock = requireStockKernel(kernelName, 'wasm');
     const a = inputs.a as TensorInfo;
     const b = inputs.b as TensorInfo;
-    if (!attrs.transposeA && !attrs.transposeB) return stock.kernelFunc(args);
+    if (!attrs.transposeA && !attrs.transposeB) return stock.kernelFunc(kernelArgs);
     const temps: TensorInfo[] = [];
     const a2 = attrs.transposeA ? transpose(backend, a, swapLastTwo(a.shape.length)) : a;
     const b2 = attrs.transposeB ? transpose(backend, b, swapLastTwo(b.shape.length)) : b;
@@ -53,11 +130,11 @@ function materializeTransposes(kernelName: string): KernelFunc {
 export const batchMatMulConfig: KernelConfig = {
   kernelName: BatchMatMul,
   backendName: 'wasm',
-  kernelFunc: materializeTransposes(BatchMatMul),
+  kernelFunc: matMul(BatchMatMul),
 };
 
 export const fusedMatMulConfig: KernelConfig = {
   kernelName: _FusedMatMul,
   backendName: 'wasm',
-  kernelFunc: materializeTransposes(_FusedMatMul),
+  kernelFunc: matMul(_FusedMatMul),
 };

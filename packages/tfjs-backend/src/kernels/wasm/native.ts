@@ -76,6 +76,24 @@ export interface NativeKernels {
     outH: number,
     outW: number,
   ): void;
+  /**
+   * c[M, N] = clamp(op(a) . op(b) + bias, lo, hi); a is [M, K] (transA: [K, M]), b is [K, N] (transB:
+   * [N, K]), bias N floats or 0; scratch holds K * 8 floats.
+   */
+  matmul(
+    a: number,
+    b: number,
+    bias: number,
+    c: number,
+    M: number,
+    N: number,
+    K: number,
+    transA: number,
+    transB: number,
+    lo: number,
+    hi: number,
+    scratch: number,
+  ): void;
   /** out[c] = sum over r of x[r * cols + c]. */
   sumRows(x: number, out: number, rows: number, cols: number): void;
   /** dx = dy where x > 0, else 0. */
@@ -91,6 +109,10 @@ export interface NativeKernels {
     lo: number,
     hi: number,
   ): void;
+  /** Binary cross-entropy of sigmoid(z) from the logits, summed over n values (float64). */
+  sigmoidCrossEntropySum(z: number, y: number, n: number): number;
+  /** dz = scale (sigmoid(z) - y). */
+  sigmoidCrossEntropyGrad(z: number, y: number, dz: number, n: number, scale: number): void;
   adamUpdate(
     param: number,
     m: number,
@@ -120,10 +142,13 @@ const EXPORT_NAMES: Record<keyof NativeKernels, string> = {
   conv2dFewOutputs: 'conv2d_few_outputs',
   maxPoolGrad: 'max_pool_grad',
   resizeNearestGrad: 'resize_nearest_grad',
+  matmul: 'matmul',
   sumRows: 'sum_rows',
   reluGrad: 'relu_grad',
   binaryCrossEntropySum: 'binary_cross_entropy_sum',
   binaryCrossEntropyGrad: 'binary_cross_entropy_grad',
+  sigmoidCrossEntropySum: 'sigmoid_cross_entropy_sum',
+  sigmoidCrossEntropyGrad: 'sigmoid_cross_entropy_grad',
   adamUpdate: 'adam_update',
 };
 

@@ -78,5 +78,6 @@ describe('without the SIMD module, the fallbacks match the tfjs CPU kernels', ()
 
   itMatchesReference('wasm', convCases(11));
   itMatchesReference('wasm', poolCases(12));
+  itMatchesReference('wasm', matMulCases(16));
   itMatchesReference('wasm', elementwiseCases(18));
 });

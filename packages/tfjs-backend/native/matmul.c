@@ -1,0 +1,132 @@
+// Matrix product with an optional bias and clamp, in WebAssembly SIMD:
+//
+//   c[i][j] = clamp(sum over k of A(i, k) * B(k, j) + bias[j], lo, hi)
+//   A(i, k) = a[i * K + k], or a[k * M + i] when transposed;  B(k, j) = b[k * N + j], or b[j * K + k].
+//
+// Training a dense layer runs all three shapes (forward x.W, input gradient dy.W^T, weight gradient
+// x^T.dy); the tfjs wasm backend sends only the first to XNNPACK and builds (packs) an XNNPACK operator
+// for each new weight tensor, that is, every step. Here each panel of NR columns of B is copied to
+// `scratch` (K * NR floats) in k-major order, then swept by MR x NR register tiles: per k, NR/4 vector
+// loads of B, MR broadcasts of A, MR * NR/4 multiply-adds into accumulators that stay in registers.
+#include "common.h"
+
+#define MR 4
+#define NR 8
+
+// scratch[k][jj] = B(k, j0 + jj) for jj < cols, zero beyond (so a partial panel computes zeros).
+INLINE void pack_panel(const float* b, float* bp, int K, int N, int j0, int cols, int transB) {
+  if (!transB && cols == NR) {
+    const float* row = b + j0;
+    for (int k = 0; k < K; k++, row += N) {
+      wasm_v128_store(bp + k * NR, wasm_v128_load(row));
+      wasm_v128_store(bp + k * NR + 4, wasm_v128_load(row + 4));
+    }
+    return;
+  }
+  zero(bp, K * NR);
+  for (int jj = 0; jj < cols; jj++) {
+    if (transB) {
+      const float* col = b + (j0 + jj) * K;
+      for (int k = 0; k < K; k++) bp[k * NR + jj] = col[k];
+    } else {
+      const float* col = b + j0 + jj;
+      for (int k = 0; k < K; k++) bp[k * NR + jj] = col[k * N];
+    }
+  }
+}
+
+INLINE v128_t fma4(v128_t acc, v128_t x, v128_t y) { return wasm_f32x4_add(acc, wasm_f32x4_mul(x, y)); }
+
+INLINE v128_t clamp(v128_t v, v128_t lo, v128_t hi) { return wasm_f32x4_pmin(wasm_f32x4_pmax(v, lo), hi); }
+
+// One output row of a tile: bias, clamp, store `cols` values.
+INLINE void store_row(float* c, v128_t v0, v128_t v1, v128_t b0, v128_t b1, v128_t lo, v128_t hi, int cols) {
+  v0 = clamp(wasm_f32x4_add(v0, b0), lo, hi);
+  v1 = clamp(wasm_f32x4_add(v1, b1), lo, hi);
+  if (cols == NR) {
+    wasm_v128_store(c, v0);
+    wasm_v128_store(c + 4, v1);
+    return;
+  }
+  // A partial panel (no arrays: the module has no stack).
+  if (cols >= 4) {
+    wasm_v128_store(c, v0);
+    c += 4;
+    cols -= 4;
+    v0 = v1;
+  }
+  if (cols > 0) c[0] = wasm_f32x4_extract_lane(v0, 0);
+  if (cols > 1) c[1] = wasm_f32x4_extract_lane(v0, 1);
+  if (cols > 2) c[2] = wasm_f32x4_extract_lane(v0, 2);
+}
+
+// Rows i0..i0+rows of C for one packed panel. A row's k-th value is at a[(i) * sm + k * sk]; rows past
+// the end read row i0 again and are not stored.
+INLINE void tile(const float* a, int sm, int sk, const float* bp, int K, float* c, int ldc, int rows, int cols,
+                 v128_t b0, v128_t b1, v128_t lo, v128_t hi) {
+  const float* a0 = a;
+  const float* a1 = rows > 1 ? a + sm : a;
+  const float* a2 = rows > 2 ? a + 2 * sm : a;
+  const float* a3 = rows > 3 ? a + 3 * sm : a;
+  v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (int k = 0; k < K; k++) {
+    const v128_t p0 = wasm_v128_load(bp);
+    const v128_t p1 = wasm_v128_load(bp + 4);
+    bp += NR;
+    const v128_t x0 = wasm_v128_load32_splat(a0);
+    const v128_t x1 = wasm_v128_load32_splat(a1);
+    const v128_t x2 = wasm_v128_load32_splat(a2);
+    const v128_t x3 = wasm_v128_load32_splat(a3);
+    a0 += sk;
+    a1 += sk;
+    a2 += sk;
+    a3 += sk;
+    c00 = fma4(c00, x0, p0);
+    c01 = fma4(c01, x0, p1);
+    c10 = fma4(c10, x1, p0);
+    c11 = fma4(c11, x1, p1);
+    c20 = fma4(c20, x2, p0);
+    c21 = fma4(c21, x2, p1);
+    c30 = fma4(c30, x3, p0);
+    c31 = fma4(c31, x3, p1);
+  }
+  store_row(c, c00, c01, b0, b1, lo, hi, cols);
+  if (rows > 1) store_row(c + ldc, c10, c11, b0, b1, lo, hi, cols);
+  if (rows > 2) store_row(c + 2 * ldc, c20, c21, b0, b1, lo, hi, cols);
+  if (rows > 3) store_row(c + 3 * ldc, c30, c31, b0, b1, lo, hi, cols);
+}
+
+INLINE void sweep(const float* a, int sm, int sk, const float* bp, int M, int K, float* c, int N, int j0, int cols,
+                  v128_t b0, v128_t b1, v128_t lo, v128_t hi) {
+  for (int i = 0; i < M; i += MR) {
+    const int rows = M - i < MR ? M - i : MR;
+    tile(a + i * sm, sm, sk, bp, K, c + i * N + j0, N, rows, cols, b0, b1, lo, hi);
+  }
+}
+
+// scratch: K * NR floats. bias: N floats or 0 (none).
+EXPORT("matmul")
+void matmul(const float* a, const float* b, const float* bias, float* c, int M, int N, int K, int transA,
+            int transB, float lo, float hi, float* scratch) {
+  const v128_t vlo = wasm_f32x4_splat(lo), vhi = wasm_f32x4_splat(hi);
+  for (int j0 = 0; j0 < N; j0 += NR) {
+    const int cols = N - j0 < NR ? N - j0 : NR;
+    pack_panel(b, scratch, K, N, j0, cols, transB);
+    v128_t b0 = wasm_f32x4_splat(0.0f), b1 = b0;
+    if (bias) {
+      const float* p = bias + j0;
+      if (cols == NR) {
+        b0 = wasm_v128_load(p);
+        b1 = wasm_v128_load(p + 4);
+      } else {
+        b0 = wasm_f32x4_make(p[0], cols > 1 ? p[1] : 0.0f, cols > 2 ? p[2] : 0.0f, cols > 3 ? p[3] : 0.0f);
+        b1 = wasm_f32x4_make(cols > 4 ? p[4] : 0.0f, cols > 5 ? p[5] : 0.0f, cols > 6 ? p[6] : 0.0f, 0.0f);
+      }
+    }
+    // Constant strides in each branch, so the compiler specialises the inner loop.
+    if (transA)
+      sweep(a, 1, M, scratch, M, K, c, N, j0, cols, b0, b1, vlo, vhi);
+    else
+      sweep(a, K, 1, scratch, M, K, c, N, j0, cols, b0, b1, vlo, vhi);
+  }
+}
