@@ -1,6 +1,7 @@
 import { type Activation, type Layer, layerOutputShape, toPair } from '@aekit/core';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { applyActivation } from './activations.js';
+import { Dense, type DenseAttrs } from './kernels/custom-kernels.js';
 import type { Tensor, Tf, Variable } from './tf.js';
 
 /** What a forward pass needs besides the layer and its input. */
@@ -33,6 +34,27 @@ function dense(tf: Tf, x: Tensor, kernel: Tensor): Tensor {
   const inner = x.shape[x.rank - 1]!;
   const flat = tf.reshape(x, [-1, inner]);
   return tf.reshape(tf.matMul(flat, kernel), [...x.shape.slice(0, -1), kernel.shape[1]!]);
+}
+
+/**
+ * A dense layer on a batch of vectors as aekit's Dense kernel (product, bias and ReLU in one call, one
+ * gradient function) where the backend has it; undefined where it does not, or under double
+ * backpropagation, which keeps to tfjs' own ops.
+ */
+function fusedDense(
+  ctx: ForwardContext,
+  x: Tensor,
+  layer: Extract<Layer, { type: 'dense' }>,
+  param: ParamLookup,
+): Tensor | undefined {
+  const { tf } = ctx;
+  if (ctx.secondOrder || x.rank !== 2 || tf.getKernel(Dense, tf.getBackend()) === undefined) return undefined;
+  const fusable = layer.activation === 'relu' || layer.activation === 'linear';
+  const attrs: DenseAttrs = { activation: layer.activation === 'relu' ? 'relu' : 'linear' };
+  const kernel = param('kernel');
+  const inputs: TfCore.NamedTensorMap = layer.useBias ? { x, kernel, bias: param('bias') } : { x, kernel };
+  const y = tf.engine().runKernel(Dense, inputs, { ...attrs }) as Tensor;
+  return fusable ? y : act(ctx, y, layer.activation);
 }
 
 function batchNorm(
@@ -135,7 +157,10 @@ export function layerForward(ctx: ForwardContext, layer: Layer, x: Tensor, param
   const { tf } = ctx;
   switch (layer.type) {
     case 'dense':
-      return act(ctx, addBias(tf, dense(tf, x, param('kernel')), layer.useBias, param), layer.activation);
+      return (
+        fusedDense(ctx, x, layer, param) ??
+        act(ctx, addBias(tf, dense(tf, x, param('kernel')), layer.useBias, param), layer.activation)
+      );
     case 'conv2d': {
       const y = tf.conv2d(x as never, param('kernel') as never, toPair(layer.strides), layer.padding);
       return act(ctx, addBias(tf, y, layer.useBias, param), layer.activation);

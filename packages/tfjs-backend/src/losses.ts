@@ -1,5 +1,10 @@
 import type { ReconstructionLoss } from '@aekit/core';
-import { BinaryCrossEntropy, type BinaryCrossEntropyAttrs } from './kernels/custom-kernels.js';
+import {
+  BinaryCrossEntropy,
+  type BinaryCrossEntropyAttrs,
+  SigmoidCrossEntropy,
+  type SigmoidCrossEntropyAttrs,
+} from './kernels/custom-kernels.js';
 import type { Tensor, Tf } from './tf.js';
 
 /** Probabilities are clipped to [BCE_EPSILON, 1 - BCE_EPSILON] before the logarithms (as Keras). */
@@ -39,6 +44,26 @@ export function reconstructionLoss(
   }
   if (loss.reduction === 'mean') return tf.mean(perValue);
   return tf.mean(tf.sum(tf.reshape(perValue, [perValue.shape[0]!, -1]), 1));
+}
+
+/**
+ * Binary cross-entropy of sigmoid(logits) against the targets, reduced as `reconstructionLoss`:
+ * max(z, 0) - z y + log(1 + e^-|z|) per value, the same value as 'bce' on the sigmoid's output without
+ * its clipping (which only matters where |z| > 16). One kernel and one gradient kernel where aekit
+ * registered them, else tfjs ops (softplus is overflow-safe, and its gradient is the sigmoid).
+ */
+export function sigmoidCrossEntropyLoss(
+  tf: Tf,
+  reduction: ReconstructionLoss['reduction'],
+  logits: Tensor,
+  target: Tensor,
+): Tensor {
+  const divisor = reduction === 'mean' ? logits.size : logits.shape[0]!;
+  if (tf.getKernel(SigmoidCrossEntropy, tf.getBackend()) !== undefined) {
+    const attrs: SigmoidCrossEntropyAttrs = { divisor };
+    return tf.engine().runKernel(SigmoidCrossEntropy, { z: logits, y: target }, { ...attrs }) as Tensor;
+  }
+  return tf.div(tf.sum(tf.sub(tf.softplus(logits), tf.mul(logits, target))), divisor);
 }
 
 /** KL(q(z|x) || N(0, I)) = -0.5 * sum(1 + logVar - mean^2 - exp(logVar)) per sample, averaged over the batch. */

@@ -11,7 +11,7 @@ import {
 } from '@aekit/core';
 import { initialValues } from './init.js';
 import { type ForwardContext, isTilingPool, layerForward } from './layers.js';
-import { gaussianKl, reconstructionLoss } from './losses.js';
+import { gaussianKl, reconstructionLoss, sigmoidCrossEntropyLoss } from './losses.js';
 import { klSparsity, l1Activity, l2Weights, sigmoidDenseJacobianNorm } from './regularizers.js';
 import type { Tensor, Tf, Variable } from './tf.js';
 
@@ -32,6 +32,24 @@ export interface ForwardResult {
 
 let nextNetworkId = 0;
 
+/**
+ * The index of the decoder layer whose sigmoid makes the output (followed by reshapes only), if there is
+ * one: a 'bce' loss is then computed from that layer's pre-activation.
+ */
+function sigmoidOutputLayer(layers: readonly Layer[]): number | undefined {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i]!;
+    if (layer.type === 'flatten' || layer.type === 'reshape') continue;
+    const activated =
+      layer.type === 'dense' ||
+      layer.type === 'conv2d' ||
+      layer.type === 'conv2dTranspose' ||
+      layer.type === 'activation';
+    return activated && layer.activation === 'sigmoid' ? i : undefined;
+  }
+  return undefined;
+}
+
 /** A spec's parameters as tf.Variables (one per paramInfos entry) and its forward passes and loss terms. */
 export class Network {
   readonly infos: ParamInfo[];
@@ -42,6 +60,8 @@ export class Network {
   /** tf variable name -> parameter name. */
   readonly paramNameOf = new Map<string, string>();
   private readonly contractiveClosedForm: boolean;
+  /** Decoder layer whose sigmoid the 'bce' loss folds in (it then runs on logits), if any. */
+  private readonly bceLogitsLayer: number | undefined;
 
   constructor(
     readonly tf: Tf,
@@ -61,6 +81,7 @@ export class Network {
       this.paramNameOf.set(variable.name, info.name);
       if (trainable) this.trainable.push(variable);
     });
+    this.bceLogitsLayer = spec.loss.reconstruction === 'bce' ? sigmoidOutputLayer(spec.decoder) : undefined;
     const dense = spec.encoder.filter((l) => l.type !== 'flatten');
     this.contractiveClosedForm =
       spec.latent.type === 'deterministic' &&
@@ -85,10 +106,19 @@ export class Network {
     return v;
   }
 
-  private runLayers(ctx: ForwardContext, part: 'encoder' | 'decoder', layers: readonly Layer[], x: Tensor) {
+  /** Runs `layers`; the layer at `linearAt` (if any) skips its activation. */
+  private runLayers(
+    ctx: ForwardContext,
+    part: 'encoder' | 'decoder',
+    layers: readonly Layer[],
+    x: Tensor,
+    linearAt?: number,
+  ) {
     let h = x;
     layers.forEach((layer, i) => {
-      h = layerForward(ctx, layer, h, (suffix) => this.param(`${part}.${i}.${suffix}`));
+      const run =
+        i === linearAt && 'activation' in layer ? { ...layer, activation: 'linear' as const } : layer;
+      h = layerForward(ctx, run, h, (suffix) => this.param(`${part}.${i}.${suffix}`));
     });
     return h;
   }
@@ -111,13 +141,14 @@ export class Network {
     return { code: mean, z, mean, logVar };
   }
 
-  decode(ctx: ForwardContext, z: Tensor): Tensor {
-    return this.runLayers(ctx, 'decoder', this.spec.decoder, z);
+  /** The decoder's output, or with `logits` the pre-activation of its sigmoid output layer. */
+  decode(ctx: ForwardContext, z: Tensor, logits = false): Tensor {
+    return this.runLayers(ctx, 'decoder', this.spec.decoder, z, logits ? this.bceLogitsLayer : undefined);
   }
 
-  forward(ctx: ForwardContext, x: Tensor): ForwardResult {
+  forward(ctx: ForwardContext, x: Tensor, logits = false): ForwardResult {
     const encoded = this.encode(ctx, x);
-    return { ...encoded, output: this.decode(ctx, encoded.z) };
+    return { ...encoded, output: this.decode(ctx, encoded.z, logits) };
   }
 
   /** Kernels (not biases, scales or states), for the L2 penalty. */
@@ -160,9 +191,13 @@ export class Network {
   /** Every loss term of a batch (already weighted); the loss is their sum. */
   lossTerms(ctx: ForwardContext, x: Tensor, y: Tensor): Record<string, Tensor> {
     const { tf } = ctx;
-    const out = this.forward(ctx, x);
+    // A sigmoid output with 'bce': the loss from the logits (one fused kernel and its gradient).
+    const logits = this.bceLogitsLayer !== undefined;
+    const out = this.forward(ctx, x, logits);
     const terms: Record<string, Tensor> = {
-      reconstruction: reconstructionLoss(tf, this.spec.loss, out.output, y),
+      reconstruction: logits
+        ? sigmoidCrossEntropyLoss(tf, this.spec.loss.reduction, out.output, y)
+        : reconstructionLoss(tf, this.spec.loss, out.output, y),
     };
     if (this.spec.latent.type === 'gaussian' && out.mean && out.logVar) {
       terms.kl = tf.mul(this.spec.latent.beta, gaussianKl(tf, out.mean, out.logVar));

@@ -215,31 +215,33 @@ export class TfjsModel implements TrainableModel {
     optimizer: Adam,
   ): Record<string, number> {
     const tf = this.tf;
-    let packed: Tensor | undefined;
+    // Several terms come back stacked in one tensor (one read); a single term is the loss itself.
+    let stacked: Tensor | undefined;
     let names: string[] = [];
-    tf.tidy(() => {
+    const cost = tf.tidy(() => {
       const xs = tf.tensor(x, [count, ...this.inputShape]);
       const ys = tf.tensor(y, [count, ...this.outputShape]);
       const ctx = this.context(true, seed);
-      optimizer.minimize(
+      return optimizer.minimize(
         () => {
           const terms = this.network.lossTerms(ctx, xs, ys);
           names = Object.keys(terms);
           const list = names.map((k) => terms[k]!);
-          const total = list.length === 1 ? list[0]! : tf.addN(list);
-          packed = tf.keep(tf.stack([total, ...list]));
-          return total as never;
+          if (list.length === 1) return list[0] as never;
+          stacked = tf.keep(tf.stack(list));
+          return tf.addN(list) as never;
         },
-        false,
+        true,
         this.network.trainable,
-      );
+      )!;
     });
-    const values = packed!.dataSync();
-    packed!.dispose();
+    const loss = cost.dataSync()[0]!;
+    const values = stacked?.dataSync() ?? [loss];
+    tf.dispose([cost, ...(stacked ? [stacked] : [])]);
     this.step++;
-    const out: Record<string, number> = { loss: values[0]! };
+    const out: Record<string, number> = { loss };
     names.forEach((name, i) => {
-      out[name] = values[i + 1]!;
+      out[name] = values[i]!;
     });
     return out;
   }
