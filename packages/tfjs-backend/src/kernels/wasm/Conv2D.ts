@@ -8,7 +8,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { requireStockKernel } from '../stock-kernels.js';
-import { addressOf, nativeKernels } from './native.js';
+import { addressOf, convGeometry, nativeKernels } from './native.js';
 import { dispose, transpose } from './wasm-ops.js';
 
 /** Below this many output channels aekit's kernel (input channels in the lanes) beats XNNPACK's. */
@@ -48,21 +48,7 @@ function conv2d(args: {
     addressOf(backend, x),
     addressOf(backend, filterT),
     addressOf(backend, out),
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    outC,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.padInfo.top,
-    info.padInfo.left,
+    ...convGeometry(info),
   );
   if (filterT !== filter) dispose(backend, filterT);
   return out;

@@ -8,7 +8,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { addressOf, nativeKernels } from './native.js';
+import { addressOf, convGeometry, nativeKernels } from './native.js';
 import { conv2dExplicit, dispose, slice, transpose } from './wasm-ops.js';
 
 /**
@@ -51,21 +51,7 @@ export function conv2DBackpropFilter(args: {
       addressOf(backend, x),
       addressOf(backend, dy),
       addressOf(backend, dw),
-      info.batchSize,
-      inHeight,
-      inWidth,
-      info.inChannels,
-      outHeight,
-      outWidth,
-      info.outChannels,
-      filterHeight,
-      filterWidth,
-      strideHeight,
-      strideWidth,
-      info.dilationHeight,
-      info.dilationWidth,
-      top,
-      left,
+      ...convGeometry(info),
     );
     return dw;
   }

@@ -1,51 +1,52 @@
 import { BackendUnavailableError } from '@aekit/core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { NATIVE_WASM_PLAIN, NATIVE_WASM_SHARED } from './native-module.generated.js';
+
+/** A 2-D NHWC convolution's geometry, in the order the SIMD kernels take it. */
+export type ConvGeometry = [
+  batch: number,
+  inH: number,
+  inW: number,
+  inC: number,
+  outH: number,
+  outW: number,
+  outC: number,
+  filterH: number,
+  filterW: number,
+  strideH: number,
+  strideW: number,
+  dilationH: number,
+  dilationW: number,
+  padTop: number,
+  padLeft: number,
+];
+
+export function convGeometry(info: backend_util.Conv2DInfo): ConvGeometry {
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
+}
 
 /** aekit's own WebAssembly SIMD kernels (native/*.c), working in place on the tfjs wasm backend's memory. */
 export interface NativeKernels {
-  conv2dBackpropFilter(
-    x: number,
-    dy: number,
-    dw: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    inC: number,
-    outH: number,
-    outW: number,
-    outC: number,
-    filterH: number,
-    filterW: number,
-    strideH: number,
-    strideW: number,
-    dilationH: number,
-    dilationW: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
+  conv2dBackpropFilter(x: number, dy: number, dw: number, ...geometry: ConvGeometry): void;
   /** Forward convolution, filter as [outC, filterH, filterW, inC]. */
-  conv2dFewOutputs(
-    x: number,
-    filter: number,
-    y: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    inC: number,
-    outH: number,
-    outW: number,
-    outC: number,
-    filterH: number,
-    filterW: number,
-    strideH: number,
-    strideW: number,
-    dilationH: number,
-    dilationW: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
+  conv2dFewOutputs(x: number, filter: number, y: number, ...geometry: ConvGeometry): void;
   maxPoolGrad(
     x: number,
     dy: number,
