@@ -6,7 +6,7 @@ import {
   setLogger,
   validateSpec,
 } from '@aekit/core';
-import { denseAutoencoder, vae } from '@aekit/models';
+import { convAutoencoder, denseAutoencoder, vae } from '@aekit/models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleLatent } from './analysis.js';
 import { fashion, mse } from './test-utils/data.js';
@@ -115,6 +115,24 @@ describe('training on real data', () => {
     expect(trained).toBeLessThan(untrained / 3);
     expect(result.history.at(-1)!.valLoss).toBeLessThan(result.history[0]!.valLoss!);
     expect(result.step).toBe(5 * Math.ceil(3000 / 64));
+    model.dispose();
+  });
+
+  it.each([
+    ['dense (sigmoid dense, then reshape)', denseAutoencoder],
+    ['conv (sigmoid conv2d)', convAutoencoder],
+  ])('%s: the bce loss from logits equals bce of the reconstructions', async (_label, makeSpec) => {
+    const x = await fashion('test', 64);
+    const model = await backend.createModel(makeSpec(), { seed: 3 });
+    const p = await model.reconstruct(x);
+    // float64 bce of the sigmoid outputs, probabilities clipped to [1e-7, 1 - 1e-7], mean over values.
+    let sum = 0;
+    p.forEach((q, i) => {
+      const c = Math.min(Math.max(q, 1e-7), 1 - 1e-7);
+      sum -= x[i]! * Math.log(c) + (1 - x[i]!) * Math.log(1 - c);
+    });
+    const { loss } = await model.evaluate({ x });
+    expect(Math.abs(loss - sum / p.length) / (sum / p.length)).toBeLessThan(1e-5);
     model.dispose();
   });
 

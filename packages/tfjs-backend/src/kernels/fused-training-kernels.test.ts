@@ -119,6 +119,26 @@ describe.each([
     tf.dispose([z, y, near]);
   });
 
+  it('without the kernel (tfjs-node, webgl) the loss from logits is tfjs ops with the same value and gradient', () => {
+    const z = tf.tensor(uniform(6 * 11, -20, 20), [6, 11]);
+    const y = tf.tensor(uniform(6 * 11, 0, 1), [6, 11]);
+    const run = () => {
+      const f = (v: tf.Tensor) => sigmoidCrossEntropyLoss(tf, 'sum', v, y);
+      return [f(z).dataSync(), tf.grad(f)(z).dataSync()];
+    };
+    const [value, grad] = run();
+    const config = tf.getKernel(SigmoidCrossEntropy, backendName)!;
+    tf.unregisterKernel(SigmoidCrossEntropy, backendName);
+    try {
+      const [opsValue, opsGrad] = run();
+      expect(maxRelDiff(opsValue!, value!)).toBeLessThan(1e-5);
+      expect(maxRelDiff(opsGrad!, grad!)).toBeLessThan(1e-5);
+    } finally {
+      tf.registerKernel(config);
+    }
+    tf.dispose([z, y]);
+  });
+
   it('cross-entropy from logits stays finite and exact for saturated logits', () => {
     const zv = Float32Array.of(-200, -90, -40, 0, 40, 90, 200);
     const yv = Float32Array.of(1, 0.5, 0, 0.25, 1, 0.5, 0);
