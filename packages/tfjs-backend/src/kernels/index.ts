@@ -1,18 +1,14 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { registerBinaryCrossEntropyGradient } from './binary-cross-entropy-gradient.js';
 import { adamUpdateConfig as cpuAdamUpdate } from './cpu/AdamUpdate.js';
-import {
-  binaryCrossEntropyConfig as cpuBinaryCrossEntropy,
-  binaryCrossEntropyGradConfig as cpuBinaryCrossEntropyGrad,
-} from './cpu/BinaryCrossEntropy.js';
 import { conv2DBackpropFilterConfig as cpuConv2DBackpropFilter } from './cpu/Conv2DBackpropFilter.js';
+import {
+  binaryCrossEntropyConfigs as cpuBinaryCrossEntropy,
+  sigmoidCrossEntropyConfigs as cpuSigmoidCrossEntropy,
+} from './cpu/CrossEntropy.js';
 import { maxPoolGradConfig as cpuMaxPoolGrad } from './cpu/MaxPoolGrad.js';
 import { reluGradConfig as cpuReluGrad } from './cpu/ReluGrad.js';
 import { resizeNearestNeighborGradConfig as cpuResizeNearestNeighborGrad } from './cpu/ResizeNearestNeighborGrad.js';
-import {
-  sigmoidCrossEntropyConfig as cpuSigmoidCrossEntropy,
-  sigmoidCrossEntropyGradConfig as cpuSigmoidCrossEntropyGrad,
-} from './cpu/SigmoidCrossEntropy.js';
 import { registerDenseGradient } from './dense-gradient.js';
 import { denseConfig } from './dense-kernel.js';
 import { registerReluGradient } from './relu-gradient.js';
@@ -23,21 +19,17 @@ import {
   batchMatMulConfig as wasmBatchMatMul,
   fusedMatMulConfig as wasmFusedMatMul,
 } from './wasm/BatchMatMul.js';
-import {
-  binaryCrossEntropyConfig as wasmBinaryCrossEntropy,
-  binaryCrossEntropyGradConfig as wasmBinaryCrossEntropyGrad,
-} from './wasm/BinaryCrossEntropy.js';
 import { conv2DConfig as wasmConv2D } from './wasm/Conv2D.js';
 import { conv2DBackpropFilterConfig as wasmConv2DBackpropFilter } from './wasm/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig as wasmConv2DBackpropInput } from './wasm/Conv2DBackpropInput.js';
+import {
+  binaryCrossEntropyConfigs as wasmBinaryCrossEntropy,
+  sigmoidCrossEntropyConfigs as wasmSigmoidCrossEntropy,
+} from './wasm/CrossEntropy.js';
 import { identityConfig as wasmIdentity } from './wasm/Identity.js';
 import { maxPoolGradConfig as wasmMaxPoolGrad } from './wasm/MaxPoolGrad.js';
 import { reluGradConfig as wasmReluGrad } from './wasm/ReluGrad.js';
 import { resizeNearestNeighborGradConfig as wasmResizeNearestNeighborGrad } from './wasm/ResizeNearestNeighborGrad.js';
-import {
-  sigmoidCrossEntropyConfig as wasmSigmoidCrossEntropy,
-  sigmoidCrossEntropyGradConfig as wasmSigmoidCrossEntropyGrad,
-} from './wasm/SigmoidCrossEntropy.js';
 import { sumConfig as wasmSum } from './wasm/Sum.js';
 
 /** Kernels aekit adds to (or replaces in) each tfjs backend for training. */
@@ -51,10 +43,8 @@ const trainingKernels: Record<string, KernelConfig[]> = {
     wasmResizeNearestNeighborGrad,
     wasmBatchMatMul,
     wasmFusedMatMul,
-    wasmBinaryCrossEntropy,
-    wasmBinaryCrossEntropyGrad,
-    wasmSigmoidCrossEntropy,
-    wasmSigmoidCrossEntropyGrad,
+    ...wasmBinaryCrossEntropy,
+    ...wasmSigmoidCrossEntropy,
     wasmAdamUpdate,
     wasmReluGrad,
     wasmSum,
@@ -65,10 +55,8 @@ const trainingKernels: Record<string, KernelConfig[]> = {
     cpuConv2DBackpropFilter,
     cpuMaxPoolGrad,
     cpuResizeNearestNeighborGrad,
-    cpuBinaryCrossEntropy,
-    cpuBinaryCrossEntropyGrad,
-    cpuSigmoidCrossEntropy,
-    cpuSigmoidCrossEntropyGrad,
+    ...cpuBinaryCrossEntropy,
+    ...cpuSigmoidCrossEntropy,
     cpuAdamUpdate,
     cpuReluGrad,
   ],

@@ -1,3 +1,10 @@
+import {
+  BinaryCrossEntropy,
+  type BinaryCrossEntropyAttrs,
+  BinaryCrossEntropyGrad,
+} from '../custom-kernels.js';
+import type { CrossEntropyDefinition } from './cross-entropy.js';
+
 /**
  * Binary cross-entropy of probabilities `p` against targets `y`, summed over every value:
  * -(y log pc + (1 - y) log(1 - pc)) with pc = p clipped to [epsilon, 1 - epsilon] (as Keras). The clip
@@ -38,3 +45,11 @@ export function binaryCrossEntropyGradInto(
     dp[i] = q >= lo && q <= hi ? (scale * (q - y[i]!)) / (q * (1 - q)) : 0;
   }
 }
+
+export const binaryCrossEntropy: CrossEntropyDefinition<BinaryCrossEntropyAttrs> = {
+  kernelName: BinaryCrossEntropy,
+  gradKernelName: BinaryCrossEntropyGrad,
+  input: 'p',
+  sum: (p, y, attrs) => binaryCrossEntropySum(p, y, attrs.epsilon),
+  gradInto: (p, y, scale, attrs, dp) => binaryCrossEntropyGradInto(p, y, scale, attrs.epsilon, dp),
+};

@@ -1,3 +1,10 @@
+import {
+  SigmoidCrossEntropy,
+  type SigmoidCrossEntropyAttrs,
+  SigmoidCrossEntropyGrad,
+} from '../custom-kernels.js';
+import type { CrossEntropyDefinition } from './cross-entropy.js';
+
 /**
  * Binary cross-entropy of s = sigmoid(z) against targets y, from the logits z, summed over every value
  * (float64): max(z, 0) - z y + log(1 + e^-|z|), which equals -(y log s + (1 - y) log(1 - s)) without
@@ -25,3 +32,11 @@ export function sigmoidCrossEntropyGradInto(
     dz[i] = scale * ((v >= 0 ? 1 : e) / (1 + e) - y[i]!);
   }
 }
+
+export const sigmoidCrossEntropy: CrossEntropyDefinition<SigmoidCrossEntropyAttrs> = {
+  kernelName: SigmoidCrossEntropy,
+  gradKernelName: SigmoidCrossEntropyGrad,
+  input: 'z',
+  sum: (z, y) => sigmoidCrossEntropySum(z, y),
+  gradInto: (z, y, scale, _attrs, dz) => sigmoidCrossEntropyGradInto(z, y, scale, dz),
+};

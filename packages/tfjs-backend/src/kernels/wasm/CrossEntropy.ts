@@ -1,0 +1,66 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
+import type { BinaryCrossEntropyAttrs } from '../custom-kernels.js';
+import { binaryCrossEntropy } from '../shared/binary-cross-entropy.js';
+import type { CrossEntropyDefinition } from '../shared/cross-entropy.js';
+import { sigmoidCrossEntropy } from '../shared/sigmoid-cross-entropy.js';
+import { addressOf, type NativeKernels, nativeKernels } from './native.js';
+
+/** A cross-entropy's SIMD kernels, on addresses in the backend's memory. */
+interface NativeCrossEntropy<A> {
+  sum(native: NativeKernels, x: number, y: number, n: number, attrs: A): number;
+  grad(native: NativeKernels, x: number, y: number, dx: number, n: number, scale: number, attrs: A): void;
+}
+
+/**
+ * The loss and gradient kernels of a cross-entropy on the wasm backend: aekit's SIMD kernels in place,
+ * else the JavaScript definition on views of the heap.
+ */
+function crossEntropyConfigs<A extends { divisor: number }>(
+  def: CrossEntropyDefinition<A>,
+  simd: NativeCrossEntropy<A>,
+): KernelConfig[] {
+  type Args = { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs: A };
+  // Views are taken after any allocation: growing the heap detaches older views.
+  const heap = (backend: BackendWasm, t: TensorInfo | undefined) =>
+    backend.typedArrayFromHeap(t!) as Float32Array;
+  const loss = ({ inputs, backend, attrs }: Args): TensorInfo => {
+    const [x, y] = [inputs[def.input]!, inputs.y!];
+    const native = nativeKernels(backend);
+    const sum =
+      native !== null
+        ? simd.sum(native, addressOf(backend, x), addressOf(backend, y), util.sizeFromShape(x.shape), attrs)
+        : def.sum(heap(backend, x), heap(backend, y), attrs);
+    const out = backend.makeOutput([], 'float32');
+    heap(backend, out)[0] = sum / attrs.divisor;
+    return out;
+  };
+  const grad = ({ inputs, backend, attrs }: Args): TensorInfo => {
+    const [x, y] = [inputs[def.input]!, inputs.y!];
+    const out = backend.makeOutput(x.shape, 'float32');
+    const scale = heap(backend, inputs.dy)[0]! / attrs.divisor;
+    const native = nativeKernels(backend);
+    if (native !== null) {
+      const at = (t: TensorInfo) => addressOf(backend, t);
+      simd.grad(native, at(x), at(y), at(out), util.sizeFromShape(x.shape), scale, attrs);
+    } else {
+      def.gradInto(heap(backend, x), heap(backend, y), scale, attrs, heap(backend, out));
+    }
+    return out;
+  };
+  return [
+    { kernelName: def.kernelName, backendName: 'wasm', kernelFunc: loss as unknown as KernelFunc },
+    { kernelName: def.gradKernelName, backendName: 'wasm', kernelFunc: grad as unknown as KernelFunc },
+  ];
+}
+
+export const binaryCrossEntropyConfigs = crossEntropyConfigs<BinaryCrossEntropyAttrs>(binaryCrossEntropy, {
+  sum: (native, p, y, n, a) => native.binaryCrossEntropySum(p, y, n, a.epsilon, 1 - a.epsilon),
+  grad: (native, p, y, dp, n, scale, a) =>
+    native.binaryCrossEntropyGrad(p, y, dp, n, scale, a.epsilon, 1 - a.epsilon),
+});
+
+export const sigmoidCrossEntropyConfigs = crossEntropyConfigs(sigmoidCrossEntropy, {
+  sum: (native, z, y, n) => native.sigmoidCrossEntropySum(z, y, n),
+  grad: (native, z, y, dz, n, scale) => native.sigmoidCrossEntropyGrad(z, y, dz, n, scale),
+});
