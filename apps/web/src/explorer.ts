@@ -59,7 +59,21 @@ export class LatentExplorer {
     }));
     this.draw();
     this.caption.textContent = `${data.points.length} held-out images · ${data.method} · axes explain ${(100 * data.explained[0]).toFixed(0)}% and ${(100 * data.explained[1]).toFixed(0)}% of the variance. Hover a point; click to use it as input.`;
-    this.preview.getContext('2d')?.clearRect(0, 0, this.preview.width, this.preview.height);
+    this.previewHint();
+  }
+
+  /** The preview while no point is hovered: a hint, not an empty (black) square. */
+  private previewHint(): void {
+    const ctx = this.preview.getContext('2d');
+    if (!ctx) return;
+    const { width, height } = this.preview;
+    ctx.fillStyle = '#eee';
+    ctx.fillRect(0, 0, width, height);
+    ctx.fillStyle = '#777';
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText('hover a point', width / 2, height / 2);
   }
 
   /** Screen position of point `index` in canvas pixels (used by the end-to-end test). */
@@ -87,7 +101,7 @@ export class LatentExplorer {
     const point = this.data?.points[index];
     this.preview.dataset.index = String(index);
     if (!point || !this.data) {
-      this.preview.getContext('2d')?.clearRect(0, 0, this.preview.width, this.preview.height);
+      this.previewHint();
       return;
     }
     drawSample(this.preview, decodeThumbnail(point.image), this.data.width, this.data.height);

@@ -84,7 +84,11 @@ async function refreshNoise(): Promise<void> {
 
 /** Sets the model input; `fromPad` keeps the drawing, other sources clear it so the pad never shows a stale drawing. */
 function setInput(x: Float32Array, fromPad = false): Promise<void> {
-  if (!fromPad) pad.clear();
+  // An example, upload or explorer pick appears on the pad, so strokes drawn next edit that image.
+  if (!fromPad) {
+    const { w, h } = size();
+    drawSample(canvas('pad'), x, w, h);
+  }
   current = x;
   return enqueue(refresh);
 }

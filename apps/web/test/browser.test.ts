@@ -179,6 +179,10 @@ describe.skipIf(!available)('web app in Chromium', () => {
     const uploadMse = Number(await page.locator('#recon-error').getAttribute('data-mse'));
     console.log(`upload reconstruction MSE ${uploadMse.toFixed(5)}`);
     expect(uploadMse).toBeLessThan(MAX_UPLOAD_MSE);
+    // The pad shows the uploaded digit (to draw over), the same picture as the model input.
+    const [padMean, inputMean] = [await canvasMean(page, 'pad'), await canvasMean(page, 'input-view')];
+    expect(padMean).toBeGreaterThan(0.05);
+    expect(Math.abs(padMean - inputMean)).toBeLessThan(0.02);
     const noisy = Number((await page.locator('#noisy-error').textContent()) ?? 'NaN');
     const denoised = Number(await page.locator('#denoised-error').getAttribute('data-mse'));
     console.log(`noise 0.4: noisy MSE ${noisy.toFixed(5)}, denoised MSE ${denoised.toFixed(5)}`);
@@ -222,6 +226,9 @@ describe.skipIf(!available)('web app in Chromium', () => {
         ).aekitDemo.explorerPointPosition(i),
       target,
     );
+    // Before any hover the preview holds a light hint, not a black square.
+    const hint = await canvasData(page, 'explorer-preview');
+    expect(await canvasMean(page, 'explorer-preview')).toBeGreaterThan(0.5);
     const box = (await page.locator('#explorer').boundingBox())!;
     const size = await page.evaluate(() => {
       const c = document.getElementById('explorer') as HTMLCanvasElement;
@@ -230,6 +237,7 @@ describe.skipIf(!available)('web app in Chromium', () => {
     await page.mouse.move(box.x + (pos.x * box.width) / size.w, box.y + (pos.y * box.height) / size.h);
     const hovered = Number(await page.locator('#explorer-preview').getAttribute('data-index'));
     expect(hovered).toBeGreaterThanOrEqual(0);
+    expect(await canvasData(page, 'explorer-preview')).not.toBe(hint);
     expect(await canvasMean(page, 'explorer-preview')).toBeGreaterThan(0.05);
     expect(await page.locator('#explorer-caption').textContent()).toMatch(/^#\d+: \d/);
     await page.screenshot({ path: join(artifacts, '4-explorer-hover.png'), fullPage: true });
