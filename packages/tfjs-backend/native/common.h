@@ -11,3 +11,11 @@ INLINE void zero(float* p, int n) {
   for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, wasm_f32x4_splat(0.0f));
   for (; i < n; i++) p[i] = 0.0f;
 }
+
+// The taps k in [0, n) whose position start + k * step (step > 0) lies inside [0, limit): k in [*lo, *hi),
+// empty when *lo >= *hi. A window's rows or columns inside the input, or the outputs a filter tap reaches.
+INLINE void taps(int start, int step, int n, int limit, int* lo, int* hi) {
+  const int h = start >= limit ? 0 : (limit - 1 - start) / step + 1;
+  *lo = start < 0 ? (-start + step - 1) / step : 0;
+  *hi = h < n ? h : n;
+}

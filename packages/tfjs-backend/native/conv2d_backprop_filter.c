@@ -85,9 +85,7 @@ static void outer_accumulate(float* dw, const float* x, int xs, const float* d, 
       const float* xp = x + ci;
       const float* dp = d;
       int co = 0;
-      for (; co + 16 <= co4; co += 16) tile_co(w + co, outC, xp, xs, dp + co, outC, n, 2, 4);
-      for (; co + 8 <= co4; co += 8) tile_co(w + co, outC, xp, xs, dp + co, outC, n, 2, 2);
-      for (; co < co4; co += 4) tile_co(w + co, outC, xp, xs, dp + co, outC, n, 2, 1);
+      CO_TILES(2)
     }
     for (; ci < inC; ci++) {
       float* w = dw + ci * outC;
@@ -126,9 +124,8 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, int batc
           const int off = kw * dilationW - padLeft;
           if (off >= inW) break;
           // Output columns whose input column ow*strideW + off lies inside the row.
-          const int ow0 = off < 0 ? (-off + strideW - 1) / strideW : 0;
-          int ow1 = (inW - 1 - off) / strideW + 1;
-          if (ow1 > outW) ow1 = outW;
+          int ow0, ow1;
+          taps(off, strideW, outW, inW, &ow0, &ow1);
           if (ow0 >= ow1) continue;
           outer_accumulate(dw + (kh * filterW + kw) * inC * outC, xRow + (ow0 * strideW + off) * inC, xs,
                            dyRow + ow0 * outC, ow1 - ow0, inC, outC);

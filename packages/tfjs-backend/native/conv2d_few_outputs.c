@@ -22,18 +22,20 @@ void conv2d_few_outputs(const float* x, const float* wt, float* y, int batch, in
     const float* xb = x + b * inH * inW * inC;
     for (int oh = 0; oh < outH; oh++) {
       const int h0 = oh * strideH - padTop;
+      int khLo, khHi;
+      taps(h0, dilationH, filterH, inH, &khLo, &khHi);
       for (int ow = 0; ow < outW; ow++) {
         const int w0 = ow * strideW - padLeft;
+        int kwLo, kwHi;
+        taps(w0, dilationW, filterW, inW, &kwLo, &kwHi);
         for (int co = 0; co < outC; co++) {
           const float* wc = wt + co * filterH * filterW * inC;
           v128_t acc = wasm_f32x4_splat(0.0f);
           float s = 0.0f;
-          for (int kh = 0; kh < filterH; kh++) {
+          for (int kh = khLo; kh < khHi; kh++) {
             const int ih = h0 + kh * dilationH;
-            if (ih < 0 || ih >= inH) continue;
-            for (int kw = 0; kw < filterW; kw++) {
+            for (int kw = kwLo; kw < kwHi; kw++) {
               const int iw = w0 + kw * dilationW;
-              if (iw < 0 || iw >= inW) continue;
               s += dot_into(&acc, xb + (ih * inW + iw) * inC, wc + (kh * filterW + kw) * inC, inC);
             }
           }

@@ -104,7 +104,11 @@ INLINE void sweep(const float* a, int sm, int sk, const float* bp, int M, int K,
   }
 }
 
-// scratch: K * NR floats. bias: N floats or 0 (none).
+// The scratch `matmul` needs for a product of inner dimension K: one packed column panel.
+EXPORT("matmul_scratch_floats")
+int matmul_scratch_floats(int K) { return K * NR; }
+
+// scratch: matmul_scratch_floats(K) floats. bias: N floats or 0 (none).
 EXPORT("matmul")
 void matmul(const float* a, const float* b, const float* bias, float* c, int M, int N, int K, int transA,
             int transB, float lo, float hi, float* scratch) {

@@ -5,8 +5,9 @@
 
 EXPORT("max_pool_grad")
 void max_pool_grad(const float* x, const float* dy, float* dx, int batch, int inH, int inW, int C, int outH,
-                   int outW, int filterH, int filterW, int strideH, int strideW, int dilationH, int dilationW,
-                   int padTop, int padLeft) {
+                   int outW, int outC, int filterH, int filterW, int strideH, int strideW, int dilationH,
+                   int dilationW, int padTop, int padLeft) {
+  (void)outC;  // A pool's geometry: outC equals C.
   zero(dx, batch * inH * inW * C);
   const int c4 = C & ~3;
   for (int b = 0; b < batch; b++) {
@@ -14,65 +15,48 @@ void max_pool_grad(const float* x, const float* dy, float* dx, int batch, int in
     float* dxb = dx + b * inH * inW * C;
     for (int oh = 0; oh < outH; oh++) {
       const int h0 = oh * strideH - padTop;
+      int rLo, rHi;
+      taps(h0, dilationH, filterH, inH, &rLo, &rHi);
       for (int ow = 0; ow < outW; ow++) {
         const int w0 = ow * strideW - padLeft;
+        int sLo, sHi;
+        taps(w0, dilationW, filterW, inW, &sLo, &sHi);
+        if (rLo >= rHi || sLo >= sHi) continue;  // A window entirely in the padding.
         const float* g = dy + ((b * outH + oh) * outW + ow) * C;
+        // Window positions (h * inW + w) in scan order; the first one starts as the maximum.
+        const int first = (h0 + rLo * dilationH) * inW + w0 + sLo * dilationW;
         for (int c = 0; c < c4; c += 4) {
-          v128_t best = wasm_f32x4_splat(0.0f);
-          v128_t bestAt = wasm_i32x4_splat(-1);
-          int seen = 0;
-          for (int r = 0; r < filterH; r += dilationH) {
-            const int h = h0 + r;
-            if (h < 0 || h >= inH) continue;
-            for (int s = 0; s < filterW; s += dilationW) {
-              const int w = w0 + s;
-              if (w < 0 || w >= inW) continue;
-              const int at = h * inW + w;
+          v128_t best = wasm_v128_load(xb + first * C + c);
+          v128_t bestAt = wasm_i32x4_splat(first);
+          for (int r = rLo; r < rHi; r++)
+            for (int s = sLo; s < sHi; s++) {
+              const int at = (h0 + r * dilationH) * inW + w0 + s * dilationW;
               const v128_t v = wasm_v128_load(xb + at * C + c);
-              if (!seen) {
-                best = v;
-                bestAt = wasm_i32x4_splat(at);
-                seen = 1;
-              } else {
-                const v128_t better = wasm_f32x4_gt(v, best);
-                best = wasm_v128_bitselect(v, best, better);
-                bestAt = wasm_v128_bitselect(wasm_i32x4_splat(at), bestAt, better);
-              }
+              const v128_t better = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, better);
+              bestAt = wasm_v128_bitselect(wasm_i32x4_splat(at), bestAt, better);
             }
-          }
-          if (!seen) continue;
           const v128_t gv = wasm_v128_load(g + c);
-          for (int r = 0; r < filterH; r += dilationH) {
-            const int h = h0 + r;
-            if (h < 0 || h >= inH) continue;
-            for (int s = 0; s < filterW; s += dilationW) {
-              const int w = w0 + s;
-              if (w < 0 || w >= inW) continue;
-              const int at = h * inW + w;
+          for (int r = rLo; r < rHi; r++)
+            for (int s = sLo; s < sHi; s++) {
+              const int at = (h0 + r * dilationH) * inW + w0 + s * dilationW;
               const v128_t mine = wasm_i32x4_eq(bestAt, wasm_i32x4_splat(at));
               float* o = dxb + at * C + c;
               wasm_v128_store(o, wasm_f32x4_add(wasm_v128_load(o), wasm_v128_and(gv, mine)));
             }
-          }
         }
         for (int c = c4; c < C; c++) {
-          float best = 0.0f;
-          int bestAt = -1;
-          for (int r = 0; r < filterH; r += dilationH) {
-            const int h = h0 + r;
-            if (h < 0 || h >= inH) continue;
-            for (int s = 0; s < filterW; s += dilationW) {
-              const int w = w0 + s;
-              if (w < 0 || w >= inW) continue;
-              const int at = h * inW + w;
-              const float v = xb[at * C + c];
-              if (bestAt < 0 || v > best) {
-                best = v;
+          float best = xb[first * C + c];
+          int bestAt = first;
+          for (int r = rLo; r < rHi; r++)
+            for (int s = sLo; s < sHi; s++) {
+              const int at = (h0 + r * dilationH) * inW + w0 + s * dilationW;
+              if (xb[at * C + c] > best) {
+                best = xb[at * C + c];
                 bestAt = at;
               }
             }
-          }
-          if (bestAt >= 0) dxb[bestAt * C + c] += g[c];
+          dxb[bestAt * C + c] += g[c];
         }
       }
     }

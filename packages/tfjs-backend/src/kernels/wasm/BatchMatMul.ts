@@ -25,9 +25,6 @@ const CLAMPS: Record<string, [number, number]> = {
   relu6: [0, 6],
 };
 
-/** Scratch floats per column panel of the SIMD kernel (its NR). */
-const PANEL = 8;
-
 /**
  * The product with aekit's SIMD kernel (native/matmul.c), which reads either operand transposed in
  * place and fuses the bias and a clamp activation; null when it does not apply (no module, non-float
@@ -61,10 +58,11 @@ function nativeMatMul(args: MatMulArgs): TensorInfo | null {
   if (bias !== undefined && (bias.dtype !== 'float32' || !perColumn(bias))) return null;
   const outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
   const out = backend.makeOutput([...outer, M, N], 'float32');
-  const scratch = backend.makeOutput([K * PANEL], 'float32');
+  const scratch = backend.makeOutput([native.matmulScratchFloats(K)], 'float32');
   const pa = addressOf(backend, a);
   const pb = addressOf(backend, b);
   const pc = addressOf(backend, out);
+  const pScratch = addressOf(backend, scratch);
   const pBias = bias === undefined ? 0 : addressOf(backend, bias);
   const batch = Math.max(batchA, batchB);
   for (let i = 0; i < batch; i++) {
@@ -80,7 +78,7 @@ function nativeMatMul(args: MatMulArgs): TensorInfo | null {
       attrs.transposeB ? 1 : 0,
       clampRange[0],
       clampRange[1],
-      addressOf(backend, scratch),
+      pScratch,
     );
   }
   dispose(backend, scratch);

@@ -8,7 +8,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { maxPoolGradInto } from '../shared/max-pool-grad.js';
-import { addressOf, nativeKernels } from './native.js';
+import { addressOf, convGeometry, nativeKernels } from './native.js';
 
 /**
  * MaxPoolGrad on the wasm heap (the stock kernel is slower): aekit's SIMD kernel, else a JavaScript loop
@@ -37,20 +37,7 @@ export function maxPoolGrad(args: {
       addressOf(backend, input),
       addressOf(backend, dy),
       addressOf(backend, out),
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outHeight,
-      info.outWidth,
-      info.effectiveFilterHeight,
-      info.effectiveFilterWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.dilationHeight,
-      info.dilationWidth,
-      info.padInfo.top,
-      info.padInfo.left,
+      ...convGeometry(info),
     );
     return out;
   }

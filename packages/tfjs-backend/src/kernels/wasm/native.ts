@@ -3,7 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { NATIVE_WASM_PLAIN, NATIVE_WASM_SHARED } from './native-module.generated.js';
 
-/** A 2-D NHWC convolution's geometry, in the order the SIMD kernels take it. */
+/** A 2-D NHWC convolution's (or pool's) geometry, in the order the SIMD kernels take it. */
 export type ConvGeometry = [
   batch: number,
   inH: number,
@@ -47,25 +47,8 @@ export interface NativeKernels {
   conv2dBackpropFilter(x: number, dy: number, dw: number, ...geometry: ConvGeometry): void;
   /** Forward convolution, filter as [outC, filterH, filterW, inC]. */
   conv2dFewOutputs(x: number, filter: number, y: number, ...geometry: ConvGeometry): void;
-  maxPoolGrad(
-    x: number,
-    dy: number,
-    dx: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    channels: number,
-    outH: number,
-    outW: number,
-    filterH: number,
-    filterW: number,
-    strideH: number,
-    strideW: number,
-    dilationH: number,
-    dilationW: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
+  /** Max-pool gradient; a pool's geometry has outC = inC. */
+  maxPoolGrad(x: number, dy: number, dx: number, ...geometry: ConvGeometry): void;
   /** For the mapping src = floor(i * in / out) only. */
   resizeNearestGrad(
     dy: number,
@@ -79,7 +62,7 @@ export interface NativeKernels {
   ): void;
   /**
    * c[M, N] = clamp(op(a) . op(b) + bias, lo, hi); a is [M, K] (transA: [K, M]), b is [K, N] (transB:
-   * [N, K]), bias N floats or 0; scratch holds K * 8 floats.
+   * [N, K]), bias N floats or 0; scratch holds matmulScratchFloats(K) floats.
    */
   matmul(
     a: number,
@@ -95,6 +78,8 @@ export interface NativeKernels {
     hi: number,
     scratch: number,
   ): void;
+  /** The scratch floats `matmul` needs for inner dimension K. */
+  matmulScratchFloats(K: number): number;
   /** out[c] = sum over r of x[r * cols + c]. */
   sumRows(x: number, out: number, rows: number, cols: number): void;
   /** dx = dy where x > 0, else 0. */
@@ -144,6 +129,7 @@ const EXPORT_NAMES: Record<keyof NativeKernels, string> = {
   maxPoolGrad: 'max_pool_grad',
   resizeNearestGrad: 'resize_nearest_grad',
   matmul: 'matmul',
+  matmulScratchFloats: 'matmul_scratch_floats',
   sumRows: 'sum_rows',
   reluGrad: 'relu_grad',
   binaryCrossEntropySum: 'binary_cross_entropy_sum',
