@@ -1,5 +1,4 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
-import { registerBinaryCrossEntropyGradient } from './binary-cross-entropy-gradient.js';
 import { adamUpdateConfig as cpuAdamUpdate } from './cpu/AdamUpdate.js';
 import { conv2DBackpropFilterConfig as cpuConv2DBackpropFilter } from './cpu/Conv2DBackpropFilter.js';
 import {
@@ -9,10 +8,10 @@ import {
 import { maxPoolGradConfig as cpuMaxPoolGrad } from './cpu/MaxPoolGrad.js';
 import { reluGradConfig as cpuReluGrad } from './cpu/ReluGrad.js';
 import { resizeNearestNeighborGradConfig as cpuResizeNearestNeighborGrad } from './cpu/ResizeNearestNeighborGrad.js';
+import { registerCrossEntropyGradients } from './cross-entropy-gradient.js';
 import { registerDenseGradient } from './dense-gradient.js';
 import { denseConfig } from './dense-kernel.js';
 import { registerReluGradient } from './relu-gradient.js';
-import { registerSigmoidCrossEntropyGradient } from './sigmoid-cross-entropy-gradient.js';
 import { rememberStockKernel } from './stock-kernels.js';
 import { adamUpdateConfig as wasmAdamUpdate } from './wasm/AdamUpdate.js';
 import {
@@ -73,8 +72,7 @@ const installed = new Map<string, KernelConfig>();
 export function registerTrainingKernels(backendName: string): string[] {
   const configs = trainingKernels[backendName] ?? [];
   if (configs.length > 0) {
-    registerBinaryCrossEntropyGradient();
-    registerSigmoidCrossEntropyGradient();
+    registerCrossEntropyGradients();
     registerDenseGradient();
     registerReluGradient();
   }
