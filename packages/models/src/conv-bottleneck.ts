@@ -1,4 +1,5 @@
 import { type LayerInput, type ModelSpec, validateSpec } from '@aekit/core';
+import { tconv } from './layer-builders.js';
 import { requireDivisible } from './options.js';
 
 export interface ConvBottleneckAutoencoderOptions {
@@ -26,15 +27,6 @@ export function convBottleneckAutoencoder(options: ConvBottleneckAutoencoderOpti
   const [h, w, channels] = inputShape;
   const down = (filters: number) =>
     ({ type: 'conv2d', filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }) as const;
-  const up = (filters: number) =>
-    ({
-      type: 'conv2dTranspose',
-      filters,
-      kernelSize: 3,
-      strides: 2,
-      padding: 'same',
-      activation: 'relu',
-    }) as const;
   const inner: [number, number, number] = [h / 4, w / 4, f2];
   const encoder: LayerInput[] = [
     down(f1),
@@ -45,8 +37,8 @@ export function convBottleneckAutoencoder(options: ConvBottleneckAutoencoderOpti
   const decoder: LayerInput[] = [
     { type: 'dense', units: inner[0] * inner[1] * inner[2], activation: 'relu' },
     { type: 'reshape', targetShape: inner },
-    up(f2),
-    up(f1),
+    tconv(f2),
+    tconv(f1),
     { type: 'conv2d', filters: channels, kernelSize: 3, padding: 'same', activation: 'sigmoid' },
   ];
   return validateSpec({

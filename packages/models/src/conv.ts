@@ -1,4 +1,5 @@
 import { type LayerInput, type ModelSpec, OptionError, validateSpec } from '@aekit/core';
+import { tconv } from './layer-builders.js';
 
 export interface ConvAutoencoderOptions {
   /** [height, width, channels]. Default [28, 28, 1]. */
@@ -22,15 +23,6 @@ const conv = (
 ) => ({ type: 'conv2d', filters, kernelSize, padding, activation }) as const;
 const pool = { type: 'maxPool2d', poolSize: 2, padding: 'same' } as const;
 const up = { type: 'upSampling2d', size: 2 } as const;
-const tconv = (filters: number) =>
-  ({
-    type: 'conv2dTranspose',
-    filters,
-    kernelSize: 3,
-    strides: 2,
-    padding: 'same',
-    activation: 'relu',
-  }) as const;
 
 /**
  * The Keras tutorials' convolutional autoencoder: (Conv 3x3 + MaxPool 2) per entry of `filters`, then the

@@ -1,17 +1,9 @@
 import { type LayerInput, type ModelSpec, validateSpec } from '@aekit/core';
+import { tconv } from './layer-builders.js';
 import { requireDivisible, requireNumber } from './options.js';
 
 const conv = (filters: number, strides = 1, activation: 'relu' | 'sigmoid' = 'relu') =>
   ({ type: 'conv2d', filters, kernelSize: 3, strides, padding: 'same', activation }) as const;
-const tconv = (filters: number, strides = 2) =>
-  ({
-    type: 'conv2dTranspose',
-    filters,
-    kernelSize: 3,
-    strides,
-    padding: 'same',
-    activation: 'relu',
-  }) as const;
 
 export interface ColorizationAutoencoderOptions {
   /** Gray input [height, width, 1], height and width divisible by 4. Default [32, 32, 1]. */
