@@ -5,8 +5,9 @@ import {
   ResizeNearestNeighborGrad,
   type ResizeNearestNeighborGradAttrs,
   type TensorInfo,
+  util,
 } from '@tensorflow/tfjs-core';
-import { resizeNearestNeighborGradInto } from '../shared/resize-nearest-neighbor-grad.js';
+import { resizeNearestInfo, resizeNearestNeighborGradInto } from '../shared/resize-nearest-neighbor-grad.js';
 
 /** Gradient of nearest-neighbour resizing (UpSampling2D) for the CPU backend. */
 export function resizeNearestNeighborGrad(args: {
@@ -16,19 +17,9 @@ export function resizeNearestNeighborGrad(args: {
 }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { images, dy } = inputs;
-  const [batch, inHeight, inWidth, channels] = images.shape as [number, number, number, number];
-  const [, outHeight, outWidth] = dy.shape as [number, number, number, number];
-  const dx = new Float32Array(batch * inHeight * inWidth * channels);
-  resizeNearestNeighborGradInto(backend.readSync(dy.dataId) as Float32Array, dx, {
-    batch,
-    inHeight,
-    inWidth,
-    channels,
-    outHeight,
-    outWidth,
-    alignCorners: attrs.alignCorners,
-    halfPixelCenters: attrs.halfPixelCenters,
-  });
+  const info = resizeNearestInfo(images.shape, dy.shape, attrs);
+  const dx = new Float32Array(util.sizeFromShape(images.shape));
+  resizeNearestNeighborGradInto(backend.readSync(dy.dataId) as Float32Array, dx, info);
   return backend.makeTensorInfo(images.shape, 'float32', dx);
 }
 

@@ -10,6 +10,26 @@ export interface ResizeNearestInfo {
   halfPixelCenters: boolean;
 }
 
+/** The resize of ResizeNearestNeighborGrad: `images` the resize's input (NHWC), `dy` its output's gradient. */
+export function resizeNearestInfo(
+  images: readonly number[],
+  dy: readonly number[],
+  attrs: { alignCorners: boolean; halfPixelCenters: boolean },
+): ResizeNearestInfo {
+  const [batch, inHeight, inWidth, channels] = images as [number, number, number, number];
+  const [, outHeight, outWidth] = dy as [number, number, number, number];
+  return {
+    batch,
+    inHeight,
+    inWidth,
+    channels,
+    outHeight,
+    outWidth,
+    alignCorners: attrs.alignCorners,
+    halfPixelCenters: attrs.halfPixelCenters,
+  };
+}
+
 function sourceIndex(
   i: number,
   inSize: number,

@@ -7,7 +7,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import {
-  type ResizeNearestInfo,
+  resizeNearestInfo,
   resizeNearestNeighborGradInto,
   usesFloorMapping,
 } from '../shared/resize-nearest-neighbor-grad.js';
@@ -24,30 +24,19 @@ export function resizeNearestNeighborGrad(args: {
 }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { images, dy } = inputs;
-  const [batch, inHeight, inWidth, channels] = images.shape as [number, number, number, number];
-  const [, outHeight, outWidth] = dy.shape as [number, number, number, number];
-  const info: ResizeNearestInfo = {
-    batch,
-    inHeight,
-    inWidth,
-    channels,
-    outHeight,
-    outWidth,
-    alignCorners: attrs.alignCorners,
-    halfPixelCenters: attrs.halfPixelCenters,
-  };
+  const info = resizeNearestInfo(images.shape, dy.shape, attrs);
   const out = backend.makeOutput(images.shape, 'float32');
   const native = nativeKernels(backend);
   if (native !== null && usesFloorMapping(info)) {
     native.resizeNearestGrad(
       addressOf(backend, dy),
       addressOf(backend, out),
-      batch,
-      inHeight,
-      inWidth,
-      channels,
-      outHeight,
-      outWidth,
+      info.batch,
+      info.inHeight,
+      info.inWidth,
+      info.channels,
+      info.outHeight,
+      info.outWidth,
     );
     return out;
   }
