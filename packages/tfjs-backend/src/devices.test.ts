@@ -2,6 +2,7 @@ import { AekitError, BackendUnavailableError, OptionError, setLogger, trainingBa
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICES, parseDevice, selectDevice } from './devices.js';
 import { createTfjsBackend, TFJS_BACKEND_NAME, tfjsBackend } from './index.js';
+import { tinySpec } from './test-utils/data.js';
 
 const logged: string[] = [];
 beforeAll(() => {
@@ -37,17 +38,7 @@ describe('devices', () => {
   it("'wasm' and 'js' train a model; describe() says which and why", async () => {
     for (const device of ['wasm', 'js'] as const) {
       const backend = createTfjsBackend({ device });
-      const model = await backend.createModel({
-        specVersion: 1,
-        name: 'tiny',
-        inputShape: [4],
-        encoder: [{ type: 'dense', units: 2, activation: 'linear', useBias: true }],
-        latent: { type: 'deterministic' },
-        decoder: [{ type: 'dense', units: 4, activation: 'linear', useBias: true }],
-        loss: { reconstruction: 'mse', reduction: 'mean' },
-        regularizers: [],
-        preprocessing: '',
-      });
+      const model = await backend.createModel(tinySpec());
       // wasm also says what it computes with (wasm-threads.test.ts checks the count).
       expect(backend.describe()).toMatch(
         device === 'js' ? /^js \(requested\)$/ : /^wasm \(\d+ threads?, SIMD; requested\)$/,

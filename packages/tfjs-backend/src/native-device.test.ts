@@ -1,5 +1,6 @@
 import { setLogger } from '@aekit/core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { tinySpec } from './test-utils/data.js';
 import { createTfjsBackend } from './tfjs-backend.js';
 
 // tfjs-node cannot be installed here: stand in for it with a namespace that registers a "tensorflow" backend
@@ -29,17 +30,7 @@ describe('native device (tfjs-node stand-in)', () => {
     expect(backend.describe()).toMatch(
       /^cpu \(auto; skipped \[gpu\] @tensorflow\/tfjs-node-gpu is not installed/,
     );
-    const model = await backend.createModel({
-      specVersion: 1,
-      name: 'tiny',
-      inputShape: [4],
-      encoder: [{ type: 'dense', units: 2, activation: 'tanh', useBias: true }],
-      latent: { type: 'deterministic' },
-      decoder: [{ type: 'dense', units: 4, activation: 'linear', useBias: true }],
-      loss: { reconstruction: 'mse', reduction: 'mean' },
-      regularizers: [],
-      preprocessing: '',
-    });
+    const model = await backend.createModel(tinySpec('tanh'));
     const x = new Float32Array([0, 1, 0, 1, 1, 0, 1, 0, 0.5, 0.5, 0.5, 0.5]);
     const { history } = await model.fit({ x }, { epochs: 30, batchSize: 3, learningRate: 0.05 });
     expect(model.tf.getBackend()).toBe('tensorflow');
