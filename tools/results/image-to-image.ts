@@ -3,9 +3,8 @@
  * colorization of photo patches, each against the trivial answer (the masked input, nearest / bicubic
  * upscaling, the grey image copied to R, G and B).
  */
-import { createRng, shapeSize } from '@aekit/core';
+import { createCorruption, createRng, shapeSize } from '@aekit/core';
 import {
-  createCorruption,
   downscale,
   fromColorResidual,
   loadColorPatches,

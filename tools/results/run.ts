@@ -19,12 +19,12 @@
  * Unknown flags or rows, and values that are not positive integers, stop the script before it trains.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRng, type ModelSpec, setLogger, shapeSize, type TrainData } from '@aekit/core';
-import { createCorruption, loadDataset } from '@aekit/datasets';
+import { createCorruption, createRng, type ModelSpec, setLogger, shapeSize, type TrainData } from '@aekit/core';
+import { writeFileAtomic } from '@aekit/core/node';
+import { loadDataset } from '@aekit/datasets';
 import { imageGrid, Pca, vaeNegativeElbo, writePng } from '@aekit/eval';
 import {
   contractiveAutoencoder,
@@ -151,7 +151,6 @@ async function main() {
       batchSize: budget.batch,
       learningRate: options.learningRate ?? 1e-3,
       seed: 1,
-      ...(spec.corruption ? { corrupt: createCorruption(spec.corruption, spec.inputShape) } : {}),
       callbacks: {
         onEpochEnd: (m) =>
           log(`${spec.name} epoch ${m.epoch} loss ${m.loss.toFixed(4)} (${m.seconds.toFixed(0)} s)`),
@@ -364,10 +363,7 @@ async function main() {
     ...pictures.map((p) => `![${p}](${p})`),
     '',
   ];
-  await mkdir(dirname(outFile), { recursive: true });
-  const tmp = `${outFile}.tmp`;
-  await writeFile(tmp, lines.join('\n'));
-  await rename(tmp, outFile);
+  await writeFileAtomic(outFile, lines.join('\n'));
   log(`wrote ${relative(ROOT, outFile)}`);
 }
 

@@ -1,9 +1,9 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { paramInfos } from '@aekit/core';
+import { corrupt, paramInfos } from '@aekit/core';
 import { loadCheckpoint, readMetrics } from '@aekit/core/node';
-import { corrupt, loadDataset } from '@aekit/datasets';
+import { loadDataset } from '@aekit/datasets';
 import { psnrPer } from '@aekit/eval';
 import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';

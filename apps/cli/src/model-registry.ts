@@ -1,5 +1,4 @@
-import { type FitOptions, type ModelSpec, OptionError } from '@aekit/core';
-import { createCorruption } from '@aekit/datasets';
+import { createCorruption, type FitOptions, type ModelSpec, OptionError } from '@aekit/core';
 import {
   type CorruptionInput,
   contractiveAutoencoder,

@@ -3,15 +3,16 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type Corruption,
+  corrupt,
   type EpochMetrics,
   type FitOptions,
   OptionError,
   type TrainableModel,
 } from '@aekit/core';
-import { appendMetrics, METRICS_LOG } from '@aekit/core/node';
-import { corrupt, type DatasetName, type ImageDataset, loadDataset } from '@aekit/datasets';
+import { appendMetrics, METRICS_LOG, saveTrainableModel } from '@aekit/core/node';
+import { type DatasetName, type ImageDataset, loadDataset } from '@aekit/datasets';
 import { imageGrid, psnrPer, writePng } from '@aekit/eval';
-import { createTfjsBackend, type Device, saveTrainableModel } from '@aekit/tfjs-backend';
+import { createTfjsBackend, type Device } from '@aekit/tfjs-backend';
 import { getIo } from './io.js';
 import { getModel, type ModelCreateOptions } from './model-registry.js';
 import { ProgressBar } from './progress-bar.js';

@@ -10,6 +10,21 @@ export {
   type CheckpointManifest,
 } from './checkpoint.js';
 export {
+  type CorruptFn,
+  type CorruptionInput,
+  corrupt,
+  createCorruption,
+} from './corruption/corrupt.js';
+export {
+  type ConcreteDevice,
+  DEVICE_NAMES,
+  DEVICES,
+  type Device,
+  GPU_DEVICES,
+  isDevice,
+  parseDevice,
+} from './devices.js';
+export {
   AekitError,
   type AekitErrorCode,
   type AekitErrorOptions,
@@ -20,6 +35,7 @@ export {
   ShapeMismatchError,
   SpecValidationError,
 } from './errors.js';
+export { gatherRows } from './gather.js';
 export { getLogger, infoOnce, type Logger, setLogger } from './logger.js';
 export { trainingBackends } from './registries.js';
 export { createRng, type Rng } from './rng.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { gatherSamples, shuffledBatches, subset, trainValidationSplit } from './batching.js';
+import { shuffledBatches, subset, trainValidationSplit } from './batching.js';
 import type { ImageDataset } from './image-dataset.js';
-import { codeOf } from './test-utils/error-code.js';
+import { codeOf } from '@aekit/core/testing';
 
 function fakeDataset(count: number): ImageDataset {
   const images = new Float32Array(count * 4);
@@ -36,18 +36,6 @@ describe('shuffledBatches', () => {
   });
 });
 
-describe('gatherSamples', () => {
-  it('copies the samples at the indices, for floats and labels', () => {
-    const data = Float32Array.of(0, 0, 1, 1, 2, 2, 3, 3);
-    expect(Array.from(gatherSamples(data, 2, [3, 0]))).toEqual([3, 3, 0, 0]);
-    const labels = Uint8Array.of(5, 6, 7);
-    const picked = gatherSamples(labels, 1, Uint32Array.of(2, 2, 0));
-    expect(picked).toBeInstanceOf(Uint8Array);
-    expect(Array.from(picked)).toEqual([7, 7, 5]);
-    expect(codeOf(() => gatherSamples(data, 2, [4]))).toBe('OPTION_INVALID');
-    expect(codeOf(() => gatherSamples(data, 3, [0]))).toBe('SHAPE_MISMATCH');
-  });
-});
 
 describe('trainValidationSplit and subset', () => {
   it('splits disjointly with the requested fraction', () => {

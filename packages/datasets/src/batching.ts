@@ -1,4 +1,4 @@
-import { createRng, OptionError, ShapeMismatchError } from '@aekit/core';
+import { createRng, gatherRows, OptionError } from '@aekit/core';
 
 /**
  * Anything with `count` samples of `sampleShape` in `images`, and optionally one label per sample:
@@ -54,41 +54,6 @@ export function shuffledBatches(
   return batches;
 }
 
-/**
- * Copies the samples at `indices` (each `sampleSize` consecutive values of `data`) into a new array of the
- * same type, in the order given. Works for images (Float32Array) and labels (Uint8Array, sampleSize 1).
- */
-export function gatherSamples<T extends Float32Array | Uint8Array>(
-  data: T,
-  sampleSize: number,
-  indices: ArrayLike<number>,
-): T {
-  positiveInt('sampleSize', sampleSize);
-  if (data.length % sampleSize !== 0) {
-    throw new ShapeMismatchError(
-      `gatherSamples: ${data.length} values is not a whole number of samples of ${sampleSize} values`,
-      sampleSize,
-      data.length,
-    );
-  }
-  const count = data.length / sampleSize;
-  const out = (
-    data instanceof Float32Array
-      ? new Float32Array(indices.length * sampleSize)
-      : new Uint8Array(indices.length * sampleSize)
-  ) as T;
-  for (let i = 0; i < indices.length; i++) {
-    const index = indices[i]!;
-    if (!(Number.isInteger(index) && index >= 0 && index < count)) {
-      throw new OptionError(`gatherSamples: index ${index} at position ${i} is outside 0..${count - 1}`, {
-        details: { expected: `0..${count - 1}`, actual: index },
-      });
-    }
-    out.set(data.subarray(index * sampleSize, (index + 1) * sampleSize), i * sampleSize);
-  }
-  return out;
-}
-
 function sampleSizeOf(dataset: SampleSet): number {
   return dataset.sampleShape.reduce((a, b) => a * b, 1);
 }
@@ -97,8 +62,8 @@ function sampleSizeOf(dataset: SampleSet): number {
 export function selectSamples<T extends SampleSet>(dataset: T, indices: ArrayLike<number>): T {
   return {
     ...dataset,
-    images: gatherSamples(dataset.images, sampleSizeOf(dataset), indices),
-    ...(dataset.labels ? { labels: gatherSamples(dataset.labels, 1, indices) } : {}),
+    images: gatherRows(dataset.images, sampleSizeOf(dataset), indices),
+    ...(dataset.labels ? { labels: gatherRows(dataset.labels, 1, indices) } : {}),
     count: indices.length,
   };
 }

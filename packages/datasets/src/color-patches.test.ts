@@ -2,7 +2,7 @@ import { setLogger } from '@aekit/core';
 import { describe, expect, it } from 'vitest';
 import { loadColorPatches, type RgbImage, readJpeg, toGrayscale } from './color-patches.js';
 import { packagedFile } from './packaged-data.js';
-import { codeOf } from './test-utils/error-code.js';
+import { codeOf } from '@aekit/core/testing';
 
 setLogger({ info() {}, warn() {} });
 

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { DataError } from '@aekit/core';
+import { withAtomicFile } from '@aekit/core/node';
 
 /** Called while a file downloads: bytes received so far, the total when the server says it, the file. */
 export type ProgressCallback = (received: number, total: number | undefined, file: string) => void;
@@ -46,35 +47,34 @@ export async function downloadVerified(
   }
   const lengthHeader = response.headers.get('content-length');
   const total = lengthHeader === null ? undefined : Number(lengthHeader);
-  await mkdir(dirname(dest), { recursive: true });
-  const temp = `${dest}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const md5 = createHash('md5');
   const sha256 = createHash('sha256');
-  const handle = await open(temp, 'w');
-  let received = 0;
-  let done = false;
-  try {
-    const reader = response.body.getReader();
-    for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (cause) {
-        throw new DataError(
-          'DATA_NOT_FOUND',
-          `download of ${url} broke off after ${received} bytes: ${(cause as Error).message}`,
-          { cause, details: { url, received } },
-        );
+  await withAtomicFile(dest, async (temp) => {
+    const handle = await open(temp, 'wx');
+    let received = 0;
+    try {
+      const reader = response.body!.getReader();
+      for (;;) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (cause) {
+          throw new DataError(
+            'DATA_NOT_FOUND',
+            `download of ${url} broke off after ${received} bytes: ${(cause as Error).message}`,
+            { cause, details: { url, received } },
+          );
+        }
+        if (chunk.done) break;
+        md5.update(chunk.value);
+        sha256.update(chunk.value);
+        await handle.write(chunk.value);
+        received += chunk.value.length;
+        options.onProgress?.(received, total, file);
       }
-      if (chunk.done) break;
-      md5.update(chunk.value);
-      sha256.update(chunk.value);
-      await handle.write(chunk.value);
-      received += chunk.value.length;
-      options.onProgress?.(received, total, file);
+    } finally {
+      await handle.close();
     }
-    await handle.sync();
-    await handle.close();
     if (total !== undefined && Number.isFinite(total) && received !== total) {
       throw new DataError(
         'DATA_INVALID',
@@ -97,12 +97,5 @@ export async function downloadVerified(
         );
       }
     }
-    await rename(temp, dest);
-    done = true;
-  } finally {
-    if (!done) {
-      await handle.close().catch(() => {});
-      await rm(temp, { force: true });
-    }
-  }
+  });
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEcg, slidingWindows } from './ecg.js';
 import { readNpy, readNpz } from './npz.js';
 import { packagedFile } from './packaged-data.js';
-import { codeOf } from './test-utils/error-code.js';
+import { codeOf } from '@aekit/core/testing';
 
 setLogger({ info() {}, warn() {} });
 

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readIdx, writeIdx } from './idx.js';
-import { codeOf } from './test-utils/error-code.js';
+import { codeOf } from '@aekit/core/testing';
 
 describe('readIdx', () => {
   const pixels = Uint8Array.from({ length: 2 * 3 * 4 }, (_, i) => i * 10);

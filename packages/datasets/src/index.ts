@@ -1,5 +1,4 @@
 export {
-  gatherSamples,
   type SampleSet,
   selectSamples,
   shuffledBatches,
@@ -7,7 +6,6 @@ export {
   subset,
   trainValidationSplit,
 } from './batching.js';
-export { GLYPH_HEIGHT, GLYPH_SPACING, GLYPH_WIDTH, renderText, type TextBitmap } from './bitmap-font.js';
 export { BREAST_CANCER_FEATURES, type BreastCancerData, loadBreastCancer } from './breast-cancer.js';
 export {
   DATASET_NAMES,
@@ -26,7 +24,6 @@ export {
   toGrayscale,
 } from './color-patches.js';
 export { fromColorResidual, toColorResidual } from './color-residual.js';
-export { type CorruptFn, type CorruptionInput, corrupt, createCorruption } from './corruption.js';
 export {
   type CsvOptions,
   fitMinMax,

@@ -8,7 +8,7 @@ import { type AekitError, setLogger } from '@aekit/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeIdx } from './idx.js';
 import { loadDataset, loadDatasetPair, sampleDir } from './load-dataset.js';
-import { codeOfAsync } from './test-utils/error-code.js';
+import { codeOfAsync } from '@aekit/core/testing';
 
 const SYSTEM_FASHION = '/usr/share/datasets/fashion-mnist';
 // The MNIST test set kept in the repository as a test fixture.

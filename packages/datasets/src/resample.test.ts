@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downscale, upscale } from './resample.js';
-import { codeOf } from './test-utils/error-code.js';
+import { codeOf } from '@aekit/core/testing';
 
 describe('downscale', () => {
   it('averages factor x factor blocks per channel', () => {

@@ -37,7 +37,6 @@ export {
   type OneClassSplit,
   type OneClassSplitOptions,
   oneClassSplit,
-  takeRows,
 } from './one-class-split.js';
 export { Pca, type PcaOptions } from './pca.js';
 export { anomalyHistogramSpec, lossCurveSpec, renderSvg, scatterSpec, svgToPng } from './plots.js';

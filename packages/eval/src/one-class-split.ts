@@ -1,5 +1,4 @@
 import { createRng, DataError, OptionError } from '@aekit/core';
-import { sampleCount } from './check.js';
 
 /** Row indices of a one-class split, each list ascending. */
 export interface OneClassSplit {
@@ -46,22 +45,4 @@ export function oneClassSplit(anomaly: ArrayLike<number>, options: OneClassSplit
     train: ascending(normal.slice(0, nTrain)),
     test: ascending([...normal.slice(nTrain), ...anomalous]),
   };
-}
-
-/** Copies the rows at `indices` of a stacked [n, featureCount] table, in that order. */
-export function takeRows(
-  features: Float32Array,
-  featureCount: number,
-  indices: ArrayLike<number>,
-): Float32Array {
-  const n = sampleCount(features, featureCount, 'takeRows');
-  const out = new Float32Array(indices.length * featureCount);
-  for (let k = 0; k < indices.length; k++) {
-    const i = indices[k] as number;
-    if (!(Number.isInteger(i) && i >= 0 && i < n)) {
-      throw new OptionError(`takeRows: row index ${i} is outside [0, ${n}).`);
-    }
-    out.set(features.subarray(i * featureCount, (i + 1) * featureCount), k * featureCount);
-  }
-  return out;
 }

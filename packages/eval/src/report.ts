@@ -1,7 +1,7 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpochMetrics } from '@aekit/core';
-import { readMetrics } from '@aekit/core/node';
+import { readMetrics, writeFileAtomic } from '@aekit/core/node';
 import { imageGrid } from './images/index.js';
 import { anomalyHistogramSpec, lossCurveSpec, renderSvg, scatterSpec, svgToPng } from './plots.js';
 import type { ImageShape } from './ssim.js';
@@ -109,8 +109,6 @@ ${sections.join('\n')}
 </body></html>
 `;
   const path = join(dir, 'index.html');
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, html);
-  await rename(tmp, path);
+  await writeFileAtomic(path, html);
   return path;
 }

@@ -2,7 +2,7 @@ import { createRng, setLogger } from '@aekit/core';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { describe, expect, it } from 'vitest';
 import { breastCancerOptions, breastCancerTable } from '../bench/tabular-setup.js';
-import { oneClassSplit, takeRows } from './one-class-split.js';
+import { oneClassSplit } from './one-class-split.js';
 import { tabularAnomaly } from './tabular-anomaly.js';
 
 describe('oneClassSplit', () => {
@@ -24,11 +24,6 @@ describe('oneClassSplit', () => {
     expect(() => oneClassSplit(anomaly, { trainFraction: 1 })).toThrow(/trainFraction must be in \(0, 1\)/);
     expect(() => oneClassSplit(anomaly, { trainFraction: 0.99 })).toThrow(/leaves 40 to train on and 0/);
     expect(() => oneClassSplit([0, 2, 0])).toThrow(/must be 0 or 1, got 2 at 1/);
-  });
-
-  it('takeRows copies rows in the order given', () => {
-    expect([...takeRows(new Float32Array([0, 1, 2, 3, 4, 5]), 2, [2, 0])]).toEqual([4, 5, 0, 1]);
-    expect(() => takeRows(new Float32Array(4), 2, [2])).toThrow(/row index 2 is outside \[0, 2\)/);
   });
 });
 

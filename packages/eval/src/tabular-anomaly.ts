@@ -1,8 +1,8 @@
-import { OptionError } from '@aekit/core';
+import { gatherRows, OptionError } from '@aekit/core';
 import { sampleCount } from './check.js';
 import { KnnDetector } from './knn.js';
 import { fitStandardizer, standardize } from './latent.js';
-import { type OneClassSplit, oneClassSplit, takeRows } from './one-class-split.js';
+import { type OneClassSplit, oneClassSplit } from './one-class-split.js';
 import { Pca } from './pca.js';
 import { prAuc, rocAuc } from './ranking.js';
 import { ReconstructionDetector, type Reconstructor } from './reconstruction-detector.js';
@@ -131,10 +131,10 @@ export async function tabularAnomaly(
   const seed = options.seed ?? 0;
   const rule = options.threshold ?? { percentile: 95 };
   const split = oneClassSplit(table.anomaly, { trainFraction: options.trainFraction, seed });
-  const rawTrain = takeRows(table.features, d, split.train);
+  const rawTrain = gatherRows(table.features, d, split.train, 'tabularAnomaly');
   const scaler = (options.fitScaler ?? standardScaler)(rawTrain, d);
   const train = scaler.transform(rawTrain);
-  const test = scaler.transform(takeRows(table.features, d, split.test));
+  const test = scaler.transform(gatherRows(table.features, d, split.test, 'tabularAnomaly'));
   const truth = Uint8Array.from(split.test, (i) => table.anomaly[i] as number);
 
   const reconstructionResult = async (model: Reconstructor): Promise<DetectorResult> => {

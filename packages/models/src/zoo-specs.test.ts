@@ -1,4 +1,5 @@
-import { AekitError, inferShapes, paramInfos, shapeSize } from '@aekit/core';
+import { inferShapes, paramInfos, shapeSize } from '@aekit/core';
+import { codeOf } from '@aekit/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   colorizationAutoencoder,
@@ -16,15 +17,7 @@ import {
   vae,
 } from './index.js';
 
-const codeOf = (e: unknown) => (AekitError.isInstance(e) ? e.code : String(e));
-function errorCode(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return codeOf(e);
-  }
-  return undefined;
-}
+
 
 describe('zoo specs', () => {
   it('conv bottleneck codes 28x28x1 in 32 values and general shapes divisible by 4', () => {
@@ -34,7 +27,7 @@ describe('zoo specs', () => {
     expect(inferShapes(convBottleneckAutoencoder({ inputShape: [32, 32, 3], latentDim: 8 })).output).toEqual([
       32, 32, 3,
     ]);
-    expect(errorCode(() => convBottleneckAutoencoder({ inputShape: [30, 30, 1] }))).toBe('OPTION_INVALID');
+    expect(codeOf(() => convBottleneckAutoencoder({ inputShape: [30, 30, 1] }))).toBe('OPTION_INVALID');
   });
 
   it('denoising keeps the base architecture and records the corruption', () => {
@@ -45,13 +38,13 @@ describe('zoo specs', () => {
     expect(d.encoder).toEqual(convAutoencoder({ filters: [32, 32] }).encoder);
     expect(inferShapes(d).latent).toEqual([7, 7, 32]);
     expect(inferShapes(denoisingAutoencoder({ inputShape: [32, 32, 3] })).output).toEqual([32, 32, 3]);
-    expect(errorCode(() => denoisingAutoencoder({ base: deepAutoencoder(), inputShape: [28, 28, 1] }))).toBe(
+    expect(codeOf(() => denoisingAutoencoder({ base: deepAutoencoder(), inputShape: [28, 28, 1] }))).toBe(
       'OPTION_INVALID',
     );
     const m = denoisingAutoencoder({ base: deepAutoencoder(), noise: { type: 'mask', fraction: 0.3 } });
     expect(m.name).toBe('denoising-deep');
     expect(m.corruption).toEqual({ type: 'mask', fraction: 0.3, blockSize: 1 });
-    expect(errorCode(() => denoisingAutoencoder({ noise: { type: 'gaussian', std: -1 } }))).toBe(
+    expect(codeOf(() => denoisingAutoencoder({ noise: { type: 'gaussian', std: -1 } }))).toBe(
       'SPEC_INVALID',
     );
   });
@@ -63,7 +56,7 @@ describe('zoo specs', () => {
     const kl = sparseAutoencoder({ penalty: { type: 'kl', rho: 0.05, weight: 1 }, latentDim: 1000 });
     expect(kl.regularizers).toEqual([{ type: 'klSparsity', rho: 0.05, weight: 1 }]);
     expect(inferShapes(kl).latent).toEqual([1000]);
-    expect(errorCode(() => sparseAutoencoder({ penalty: { type: 'kl', rho: 1.5, weight: 1 } }))).toBe(
+    expect(codeOf(() => sparseAutoencoder({ penalty: { type: 'kl', rho: 1.5, weight: 1 } }))).toBe(
       'OPTION_INVALID',
     );
   });
@@ -87,7 +80,7 @@ describe('zoo specs', () => {
       expect(s.output).toEqual([28, 28, 1]);
       expect(paramInfos(v).some((p) => p.name === 'latent.logVar.kernel')).toBe(true);
     }
-    expect(errorCode(() => vae({ kind: 'conv', inputShape: [27, 27, 1] }))).toBe('OPTION_INVALID');
+    expect(codeOf(() => vae({ kind: 'conv', inputShape: [27, 27, 1] }))).toBe('OPTION_INVALID');
   });
 
   it('lstm: LSTM -> code -> repeat -> LSTM -> per-step dense', () => {
@@ -135,9 +128,9 @@ describe('command-line option parsers', () => {
     expect(parseSparsity('kl:0.05:1')).toEqual({ type: 'kl', rho: 0.05, weight: 1 });
   });
   it('rejects malformed values with an OptionError naming the expected form', () => {
-    expect(errorCode(() => parseNoise('gaussian'))).toBe('OPTION_INVALID');
-    expect(errorCode(() => parseNoise('blur:2'))).toBe('OPTION_INVALID');
-    expect(errorCode(() => parseSparsity('kl:0.05'))).toBe('OPTION_INVALID');
+    expect(codeOf(() => parseNoise('gaussian'))).toBe('OPTION_INVALID');
+    expect(codeOf(() => parseNoise('blur:2'))).toBe('OPTION_INVALID');
+    expect(codeOf(() => parseSparsity('kl:0.05'))).toBe('OPTION_INVALID');
     expect(() => parseSparsity('l2:1')).toThrow(/l1:<weight>/);
   });
 });

@@ -1,6 +1,5 @@
-import { createRng, type ModelSpec, type TrainData } from '@aekit/core';
+import { createCorruption, createRng, type ModelSpec, type TrainData } from '@aekit/core';
 import {
-  createCorruption,
   downscale,
   fromColorResidual,
   loadColorPatches,

@@ -1,5 +1,4 @@
-import { createRng, type ModelSpec, shapeSize } from '@aekit/core';
-import { createCorruption } from '@aekit/datasets';
+import { createCorruption, createRng, type ModelSpec, shapeSize } from '@aekit/core';
 import { jacobianFrobenius, sampleLatent, type TfjsModel } from '@aekit/tfjs-backend';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {

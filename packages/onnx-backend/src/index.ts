@@ -9,7 +9,7 @@ import { loadNodeRuntime } from './runtime-node.js';
 import { createSessionOn, type OnnxSession, type Platform, type SessionOptions } from './session.js';
 
 export * from './api.js';
-export { saveOnnx, writeFileAtomic } from './save-onnx.js';
+export { saveOnnx } from './save-onnx.js';
 
 /** True when onnxruntime-node is installed with its CUDA provider (ONNXRUNTIME_NODE_INSTALL=cuda12). */
 function hasCuda(): boolean {

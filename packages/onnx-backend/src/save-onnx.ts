@@ -1,18 +1,6 @@
-import { rename, unlink, writeFile } from 'node:fs/promises';
 import type { ModelSpec, NamedTensor } from '@aekit/core';
+import { writeFileAtomic } from '@aekit/core/node';
 import { type ExportOptions, exportOnnx, type OnnxExport } from './export-onnx.js';
-
-/** Writes bytes atomically: a temp file beside the target, then rename (never a half file). */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (error) {
-    await unlink(tmp).catch(() => {});
-    throw error;
-  }
-}
 
 /** exportOnnx, then writes the `.onnx` file atomically. */
 export async function saveOnnx(

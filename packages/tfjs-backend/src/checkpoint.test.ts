@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, setLogger, validateSpec } from '@aekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTrainableModel, saveTrainableModel } from './checkpoint.js';
+import { loadTrainableModel, saveTrainableModel } from '@aekit/core/node';
 import { createTfjsBackend } from './tfjs-backend.js';
 
 const backend = createTfjsBackend({ device: 'wasm' });

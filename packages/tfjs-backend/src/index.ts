@@ -1,5 +1,4 @@
 export { jacobianFrobenius, sampleLatent } from './analysis.js';
-export { loadTrainableModel, saveTrainableModel } from './checkpoint.js';
 export {
   AUTO_ORDER,
   type ConcreteDevice,

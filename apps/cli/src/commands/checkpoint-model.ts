@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainableModel } from '@aekit/core';
 import { CHECKPOINT_MANIFEST, DataError } from '@aekit/core';
-import { loadCheckpoint } from '@aekit/core/node';
-import { createTfjsBackend, DEVICES, type Device, loadTrainableModel } from '@aekit/tfjs-backend';
+import { loadCheckpoint, loadTrainableModel } from '@aekit/core/node';
+import { createTfjsBackend, DEVICES, type Device } from '@aekit/tfjs-backend';
 import { Option } from 'commander';
 import { choiceOption } from '../parse-options.js';
 

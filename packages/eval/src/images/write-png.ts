@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { DataError } from '@aekit/core';
+import { writeFileAtomic } from '@aekit/core/node';
 import { encodePng } from './encode-png.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -24,14 +22,5 @@ export async function writePng(
       `writePng(${path}): the bytes are not a PNG (no PNG signature); pass PNG bytes, or pixels with their width and height`,
     );
   }
-  const target = resolve(path);
-  await mkdir(dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${randomBytes(4).toString('hex')}`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, target);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, bytes);
 }

@@ -1,4 +1,7 @@
-import { AekitError, type TrainableModel, type TrainingBackend, trainingBackends } from '@aekit/core';
+import { AekitError } from '../errors.js';
+import { trainingBackends } from '../registries.js';
+import type { TrainableModel, TrainingBackend } from '../training.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint-io.js';
 
 /**
  * Saves a model as a checkpoint directory (core's format: `checkpoint.json` with the spec and manifests,
@@ -9,7 +12,6 @@ export async function saveTrainableModel(
   model: TrainableModel,
   meta?: Record<string, unknown>,
 ): Promise<void> {
-  const { saveCheckpoint } = await import('@aekit/core/node');
   await saveCheckpoint(dir, {
     spec: model.spec,
     weights: model.getWeights(),
@@ -21,11 +23,10 @@ export async function saveTrainableModel(
 
 /**
  * Loads a checkpoint directory into a new model of `backend` (default: the best registered training backend,
- * 'tfjs' once this package is imported), with its weights, step, epoch and optimizer state, ready to resume.
- * The checkpoint's `meta` is read with core's `loadCheckpoint` (`@aekit/core/node`).
+ * e.g. 'tfjs' once `@aekit/tfjs-backend` is imported), with its weights, step, epoch and optimizer state, ready to resume.
+ * The checkpoint's `meta` is read with `loadCheckpoint`.
  */
 export async function loadTrainableModel(dir: string, backend?: TrainingBackend): Promise<TrainableModel> {
-  const { loadCheckpoint } = await import('@aekit/core/node');
   const checkpoint = await loadCheckpoint(dir);
   const chosen = backend ?? (await trainingBackends.resolve()).backend;
   const model = await chosen.createModel(checkpoint.spec);

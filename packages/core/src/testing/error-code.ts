@@ -1,4 +1,4 @@
-import { AekitError } from '@aekit/core';
+import { AekitError } from '../errors.js';
 
 /** The AekitError code `fn` throws (`untyped: ...` for any other error), or undefined when it does not throw. */
 export function codeOf(fn: () => unknown): string | undefined {

@@ -1,8 +1,8 @@
-import { createRng } from '@aekit/core';
+import { createRng } from '../rng.js';
 import { describe, expect, it } from 'vitest';
 import { renderText } from './bitmap-font.js';
-import { corrupt, createCorruption } from './corruption.js';
-import { codeOf } from './test-utils/error-code.js';
+import { corrupt, createCorruption } from './corrupt.js';
+import { codeOf } from '../testing/error-code.js';
 
 const SHAPE = [28, 28, 1];
 const PIXELS = 28 * 28;

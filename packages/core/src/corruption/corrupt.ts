@@ -1,12 +1,7 @@
-import {
-  batchCount,
-  type Corruption,
-  corruptionSchema,
-  createRng,
-  OptionError,
-  type Rng,
-  SpecValidationError,
-} from '@aekit/core';
+import { OptionError, SpecValidationError } from '../errors.js';
+import { createRng, type Rng } from '../rng.js';
+import { type Corruption, corruptionSchema } from '../spec/corruption.js';
+import { batchCount } from '../tensor.js';
 import { renderText, type TextBitmap } from './bitmap-font.js';
 
 /** A corruption spec as written by a user: core's `Corruption` with its defaulted fields optional. */
