@@ -36,6 +36,7 @@ export {
   SpecValidationError,
 } from './errors.js';
 export { gatherRows } from './gather.js';
+export { initialWeights } from './initial-weights.js';
 export { getLogger, infoOnce, type Logger, setLogger } from './logger.js';
 export { trainingBackends } from './registries.js';
 export { createRng, type Rng } from './rng.js';

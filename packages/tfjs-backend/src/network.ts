@@ -1,6 +1,7 @@
 import {
   formatShape,
   inferShapes,
+  initialWeights,
   type Layer,
   type ModelSpec,
   OptionError,
@@ -9,7 +10,6 @@ import {
   type SpecShapes,
   shapeSize,
 } from '@aekit/core';
-import { initialValues } from './init.js';
 import { type ForwardContext, isTilingPool, layerForward } from './layers.js';
 import { gaussianKl, reconstructionLoss, sigmoidCrossEntropyLoss } from './losses.js';
 import { klSparsity, l1Activity, l2Weights, sigmoidDenseJacobianNorm } from './regularizers.js';
@@ -71,7 +71,7 @@ export class Network {
     this.infos = paramInfos(spec);
     this.shapes = inferShapes(spec);
     const id = nextNetworkId++;
-    const values = initialValues(this.infos, seed);
+    const values = initialWeights(spec, seed).map((w) => w.data);
     this.infos.forEach((info, i) => {
       const trainable = info.role !== 'state';
       const variable = tf.tidy(() =>

@@ -1,4 +1,7 @@
-import { createRng, type ParamInfo, shapeSize } from '@aekit/core';
+import { createRng } from './rng.js';
+import type { ModelSpec } from './spec/model-spec.js';
+import { type ParamInfo, paramInfos } from './spec/params.js';
+import { type NamedTensor, shapeSize } from './tensor.js';
 
 /** Keras' fan-in/fan-out of a kernel shape: receptive field times the last two axes. */
 function fans(shape: readonly number[]): [number, number] {
@@ -12,7 +15,7 @@ function fans(shape: readonly number[]): [number, number] {
  * biases (an LSTM's forget-gate bias is 1, as Keras' unit_forget_bias), batch-norm gamma 1, beta 0, moving
  * mean 0, moving variance 1.
  */
-export function initialValues(infos: readonly ParamInfo[], seed: number): Float32Array[] {
+function initialValues(infos: readonly ParamInfo[], seed: number): Float32Array[] {
   const rng = createRng(seed);
   return infos.map((info) => {
     const data = new Float32Array(shapeSize(info.shape));
@@ -35,4 +38,15 @@ function lstmUnitsOf(infos: readonly ParamInfo[], bias: ParamInfo): number | und
   const prefix = bias.name.slice(0, -'.bias'.length);
   const recurrent = infos.find((i) => i.name === `${prefix}.recurrentKernel`);
   return recurrent ? recurrent.shape[0] : undefined;
+}
+
+/**
+ * The weights of an untrained model of `spec`, named as `paramInfos(spec)` names them, from one seeded RNG:
+ * Glorot-uniform kernels, zero biases (an LSTM's forget-gate bias 1, as Keras' unit_forget_bias), batch-norm
+ * gamma 1, beta 0, moving mean 0, moving variance 1. Every training backend starts from these values.
+ */
+export function initialWeights(spec: ModelSpec, seed: number): NamedTensor[] {
+  const infos = paramInfos(spec);
+  const values = initialValues(infos, seed);
+  return infos.map((info, i) => ({ name: info.name, shape: [...info.shape], data: values[i]! }));
 }
