@@ -6,11 +6,12 @@
  *   pnpm --filter @aekit/web models               # train + export (a few minutes on a laptop CPU)
  *   pnpm --filter @aekit/web models --untrained   # random weights, for UI work without a training backend
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createRng,
+  initialWeights,
   MissingDependencyError,
   type ModelSpec,
   type NamedTensor,
@@ -20,17 +21,18 @@ import {
   type TrainingBackend,
   trainingBackends,
 } from '@aekit/core';
+import { writeFileAtomic } from '@aekit/core/node';
+import {
+  DATASETS,
+  type DatasetName,
+  type Split as DatasetSplit,
+  type ImageDataset,
+  loadDataset,
+  selectSamples,
+} from '@aekit/datasets';
 import { convAutoencoder, denoisingAutoencoder, vae } from '@aekit/models';
 import { exportOnnx } from '@aekit/onnx-backend';
-import {
-  DIGIT_CLASSES,
-  type ExplorerData,
-  FASHION_CLASSES,
-  type Manifest,
-  type ModelEntry,
-} from '../src/manifest.js';
-import { type IdxImages, readIdxImages, readIdxLabels } from './lib/idx.js';
-import { initWeights } from './lib/init-weights.js';
+import type { ExplorerData, Manifest, ModelEntry } from '../src/manifest.js';
 import { loadOnnxPair, mse } from './lib/onnx-eval.js';
 import { pca2 } from './lib/pca.js';
 
@@ -45,34 +47,46 @@ const SEED = 7;
 const EXPLORER_POINTS = 400;
 
 interface Split {
-  train: IdxImages;
-  test: IdxImages;
-  testLabels: Uint8Array;
+  train: ImageDataset;
+  /** Held out: measured through the exported files and shown in the explorer. */
+  test: ImageDataset;
 }
 
-function slice(images: IdxImages, start: number, end: number): IdxImages {
-  const size = images.height * images.width;
-  return { ...images, data: images.data.slice(start * size, end * size), count: end - start };
+/**
+ * One split of a dataset as float32 images in [0, 1] with labels, from `dir` (or, when it lacks the files,
+ * from `$AEKIT_DATA_DIR` or aekit's download cache); never downloads, never falls back to the small sample.
+ */
+function load(name: DatasetName, dir: string, split: DatasetSplit, limit?: number): Promise<ImageDataset> {
+  return loadDataset(name, {
+    dir,
+    split,
+    limit,
+    systemDir: false,
+    allowDownload: false,
+    allowSample: false,
+  });
 }
 
-function loadFashion(trainCount: number, testCount: number): Split {
+/** The samples start..end-1 of a dataset. */
+function range(dataset: ImageDataset, start: number, end: number): ImageDataset {
+  return selectSamples(
+    dataset,
+    Uint32Array.from({ length: end - start }, (_, i) => start + i),
+  );
+}
+
+async function loadFashion(trainCount: number, testCount: number): Promise<Split> {
   return {
-    train: readIdxImages(join(FASHION_DIR, 'train-images-idx3-ubyte.gz'), trainCount),
-    test: readIdxImages(join(FASHION_DIR, 't10k-images-idx3-ubyte.gz'), testCount),
-    testLabels: readIdxLabels(join(FASHION_DIR, 't10k-labels-idx1-ubyte.gz'), testCount),
+    train: await load('fashion-mnist', FASHION_DIR, 'train', trainCount),
+    test: await load('fashion-mnist', FASHION_DIR, 'test', testCount),
   };
 }
 
 /** Only MNIST's test set is in the repo: its first 8000 images train, the last 2000 are held out. */
-function loadMnist(trainCount: number, testCount: number): Split {
-  const all = readIdxImages(join(MNIST_DIR, 't10k-images-idx3-ubyte.gz'));
-  const labels = readIdxLabels(join(MNIST_DIR, 't10k-labels-idx1-ubyte.gz'));
+async function loadMnist(trainCount: number, testCount: number): Promise<Split> {
+  const all = await load('mnist', MNIST_DIR, 'test');
   const start = all.count - testCount;
-  return {
-    train: slice(all, 0, Math.min(trainCount, start)),
-    test: slice(all, start, all.count),
-    testLabels: labels.slice(start),
-  };
+  return { train: range(all, 0, Math.min(trainCount, start)), test: range(all, start, all.count) };
 }
 
 function gaussianNoise(std: number) {
@@ -89,7 +103,7 @@ interface Job {
   kind: ModelEntry['kind'];
   dataset: ModelEntry['dataset'];
   spec: ModelSpec;
-  data: () => Split;
+  data: () => Promise<Split>;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -165,7 +179,7 @@ async function train(
 ): Promise<{ weights: NamedTensor[]; info: ModelEntry['training'] }> {
   if (untrained) {
     return {
-      weights: initWeights(job.spec, SEED),
+      weights: initialWeights(job.spec, SEED),
       info: { backend: 'none (untrained placeholder)', samples: 0, epochs: 0, finalLoss: Number.NaN },
     };
   }
@@ -173,7 +187,7 @@ async function train(
   const model = await backend.createModel(job.spec, { seed: SEED });
   try {
     const result = await model.fit(
-      { x: split.train.data },
+      { x: split.train.images },
       {
         epochs: job.epochs,
         batchSize: job.batchSize,
@@ -204,16 +218,9 @@ async function train(
   }
 }
 
-/** Writes a file atomically (temp file + rename) so an interrupted run never leaves half a model. */
-function writeAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
-
 async function runJob(job: Job): Promise<ModelEntry> {
   console.log(`${job.id}: loading data`);
-  const split = job.data();
+  const split = await job.data();
   console.log(
     `${job.id}: ${untrained ? 'initialising (untrained)' : `training on ${split.train.count} images`}`,
   );
@@ -227,20 +234,20 @@ async function runJob(job: Job): Promise<ModelEntry> {
     decoder: `${job.id}.decoder.onnx`,
     explorer: `${job.id}.explorer.json`,
   };
-  writeAtomic(join(outDir, files.encoder), encoder.bytes);
-  writeAtomic(join(outDir, files.decoder), decoder.bytes);
+  await writeFileAtomic(join(outDir, files.encoder), encoder.bytes);
+  await writeFileAtomic(join(outDir, files.decoder), decoder.bytes);
 
   const pair = await loadOnnxPair(encoder.bytes, decoder.bytes);
   const n = split.test.count;
-  const codes = await pair.encode(split.test.data);
+  const codes = await pair.encode(split.test.images);
   const recon = await pair.decode(codes);
-  const test: ModelEntry['test'] = { samples: n, mse: mse(recon, split.test.data) };
+  const test: ModelEntry['test'] = { samples: n, mse: mse(recon, split.test.images) };
   if (job.noiseStd) {
-    const noisy = split.test.data.slice();
+    const noisy = split.test.images.slice();
     gaussianNoise(job.noiseStd)(noisy, createRng(SEED + 1));
     const denoised = await pair.decode(await pair.encode(noisy));
-    test.noisyMse = mse(noisy, split.test.data);
-    test.denoisedMse = mse(denoised, split.test.data);
+    test.noisyMse = mse(noisy, split.test.images);
+    test.denoisedMse = mse(denoised, split.test.images);
   }
   console.log(
     `${job.id}: held-out MSE ${test.mse.toFixed(5)}${test.denoisedMse !== undefined ? `, noisy ${test.noisyMse?.toFixed(5)} -> denoised ${test.denoisedMse.toFixed(5)}` : ''}`,
@@ -253,20 +260,20 @@ async function runJob(job: Job): Promise<ModelEntry> {
   const explorer: ExplorerData = {
     method: 'PCA of the latent codes (VAE: means) of held-out images',
     explained,
-    classNames: job.dataset === 'mnist' ? DIGIT_CLASSES : FASHION_CLASSES,
+    classNames: [...DATASETS[job.dataset].classNames],
     width: inputShape[1],
     height: inputShape[0],
     points: Array.from({ length: count }, (_, i) => ({
       x: Number(points[2 * i]!.toFixed(4)),
       y: Number(points[2 * i + 1]!.toFixed(4)),
-      label: split.testLabels[i] ?? 0,
+      label: split.test.labels[i] ?? 0,
       image: Buffer.from(
-        split.test.data.subarray(i * pixels, (i + 1) * pixels).map((v) => Math.round(v * 255)),
+        split.test.images.subarray(i * pixels, (i + 1) * pixels).map((v) => Math.round(v * 255)),
       ).toString('base64'),
     })),
   };
   await pair.release();
-  writeAtomic(join(outDir, files.explorer), JSON.stringify(explorer));
+  await writeFileAtomic(join(outDir, files.explorer), JSON.stringify(explorer));
   return {
     id: job.id,
     title: job.title,
@@ -284,7 +291,7 @@ async function runJob(job: Job): Promise<ModelEntry> {
 }
 
 /** Writes the manifest: this run's models plus, with --only, the other models of the existing manifest. */
-function writeManifest(models: readonly ModelEntry[]): void {
+async function writeManifest(models: readonly ModelEntry[]): Promise<void> {
   const path = join(outDir, 'manifest.json');
   const byId = new Map<string, ModelEntry>();
   if (existsSync(path)) {
@@ -298,7 +305,7 @@ function writeManifest(models: readonly ModelEntry[]): void {
     version: 1,
     models: [...byId.values()].sort((a, b) => order(a.id) - order(b.id)),
   };
-  writeAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 async function main(): Promise<void> {
@@ -318,7 +325,7 @@ async function main(): Promise<void> {
     if (only && !only.includes(job.id)) continue;
     models.push(await runJob(job));
     // After each model, so an interrupted run keeps what it finished.
-    writeManifest(models);
+    await writeManifest(models);
   }
   console.log(`wrote ${models.length} models to ${outDir}`);
 }

@@ -36,22 +36,9 @@ export interface ExplorerData {
   method: string;
   /** Fraction of the latent variance each axis explains. */
   explained: [number, number];
+  /** Written by the export script from `@aekit/datasets`' catalog (`DATASETS[name].classNames`). */
   classNames: string[];
   width: number;
   height: number;
   points: { x: number; y: number; label: number /** base64 of width*height bytes. */; image: string }[];
 }
-
-export const FASHION_CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
-export const DIGIT_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];

@@ -6,10 +6,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readIdx } from '@aekit/datasets';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readIdxImages } from '../scripts/lib/idx.js';
 import type { Manifest } from '../src/manifest.js';
 import { grayscalePng } from './png.js';
 import { serveStatic } from './static-server.js';
@@ -158,11 +158,10 @@ describe.skipIf(!available)('web app in Chromium', () => {
   });
 
   it('downscales a 4000x4000 upload and reconstructs and denoises it', async () => {
-    const digits = readIdxImages(join(MNIST_DIR, 't10k-images-idx3-ubyte.gz'));
-    const index = digits.count - 7; // held out from the denoiser's training images
-    const pixels = Uint8Array.from(digits.data.subarray(index * 784, (index + 1) * 784), (v) =>
-      Math.round(v * 255),
-    );
+    const imagesPath = join(MNIST_DIR, 't10k-images-idx3-ubyte.gz');
+    const digits = readIdx(readFileSync(imagesPath), imagesPath);
+    const index = digits.dims[0]! - 7; // held out from the denoiser's training images
+    const pixels = digits.data.slice(index * 784, (index + 1) * 784);
     const png = grayscalePng(pixels, 28, 28, 143); // 4004 x 4004
     const before = await canvasData(page, 'recon-view');
     await page

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { codeOf } from '@aekit/core/testing';
 import { describe, expect, it } from 'vitest';
 import { readIdx, writeIdx } from './idx.js';
-import { codeOf } from '@aekit/core/testing';
 
 describe('readIdx', () => {
   const pixels = Uint8Array.from({ length: 2 * 3 * 4 }, (_, i) => i * 10);
@@ -44,6 +45,18 @@ describe('readIdx', () => {
     const cutGz = gz.subarray(0, gz.length - 12);
     expect(() => readIdx(cutGz, 'x.gz')).toThrow(/x\.gz: the gzip stream is corrupt or truncated/);
     expect(codeOf(() => readIdx(cutGz))).toBe('DATA_INVALID');
+  });
+
+  it("reads MNIST's gzipped test files: 10000 images of 28x28 bytes in 0..255 and their labels", () => {
+    const mnist = new URL('../../../fixtures/mnist/', import.meta.url);
+    const images = readIdx(readFileSync(new URL('t10k-images-idx3-ubyte.gz', mnist)));
+    expect(images.dims).toEqual([10000, 28, 28]);
+    let [min, max] = [255, 0];
+    for (const v of images.data) [min, max] = [Math.min(min, v), Math.max(max, v)];
+    expect([min, max]).toEqual([0, 255]);
+    const labels = readIdx(readFileSync(new URL('t10k-labels-idx1-ubyte.gz', mnist)));
+    expect(labels.dims).toEqual([10000]);
+    expect(Array.from(labels.data.subarray(0, 5))).toEqual([7, 2, 1, 0, 4]);
   });
 
   it('writeIdx checks that dims match the data', () => {

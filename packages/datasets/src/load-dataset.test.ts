@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AekitError, setLogger } from '@aekit/core';
+import { codeOfAsync } from '@aekit/core/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeIdx } from './idx.js';
 import { loadDataset, loadDatasetPair, sampleDir } from './load-dataset.js';
-import { codeOfAsync } from '@aekit/core/testing';
 
 const SYSTEM_FASHION = '/usr/share/datasets/fashion-mnist';
 // The MNIST test set kept in the repository as a test fixture.
@@ -171,6 +171,23 @@ describe('loadDataset search order', () => {
     await expect(loadDataset('mnist', { dir, systemDir: false })).rejects.toThrow(/label 12 at index 1/);
     expect(await codeOfAsync(loadDataset('cifar' as 'mnist'))).toBe('OPTION_INVALID');
     expect(await codeOfAsync(loadDataset('mnist', { limit: 0 }))).toBe('OPTION_INVALID');
+  });
+
+  it('rejects an images file where the labels should be, and the reverse, naming the file and the dims', async () => {
+    const dir = join(tmp, 'swapped');
+    await writeTinyDataset(dir, 1);
+    const images = join(dir, 'train-images-idx3-ubyte.gz');
+    const labels = join(dir, 'train-labels-idx1-ubyte');
+    const imageBytes = await readFile(images);
+    await writeFile(labels, imageBytes);
+    await expect(loadDataset('mnist', { dir, systemDir: false })).rejects.toThrow(
+      /train-labels-idx1-ubyte: expected label dims \[2\] to match 2 images, got \[2, 28, 28\]/,
+    );
+    await writeFile(images, writeIdx([2], Uint8Array.of(1, 2)));
+    await expect(loadDataset('mnist', { dir, systemDir: false })).rejects.toThrow(
+      /train-images-idx3-ubyte\.gz: expected image dims \[count, height, width\], got \[2\]/,
+    );
+    expect(await codeOfAsync(loadDataset('mnist', { dir, systemDir: false }))).toBe('DATA_INVALID');
   });
 });
 
