@@ -1,5 +1,5 @@
 import type { ModelSpec, TrainData } from '@aekit/core';
-import { msePer, psnrPer } from '@aekit/eval';
+import { msePer, psnrPer } from '@aekit/eval/metrics';
 import type { TfjsModel } from '@aekit/tfjs-backend';
 
 /** One line of the table in docs/results.md. */

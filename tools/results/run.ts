@@ -22,10 +22,19 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCorruption, createRng, type ModelSpec, setLogger, shapeSize, type TrainData } from '@aekit/core';
+import {
+  createCorruption,
+  createRng,
+  type ModelSpec,
+  setLogger,
+  shapeSize,
+  type TrainData,
+} from '@aekit/core';
 import { writeFileAtomic } from '@aekit/core/node';
 import { loadDataset } from '@aekit/datasets';
-import { imageGrid, Pca, vaeNegativeElbo, writePng } from '@aekit/eval';
+import { Pca } from '@aekit/eval/baselines';
+import { imageGrid, writePng } from '@aekit/eval/images';
+import { vaeNegativeElbo } from '@aekit/eval/metrics';
 import {
   contractiveAutoencoder,
   convAutoencoder,

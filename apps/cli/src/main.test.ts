@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { corrupt, paramInfos } from '@aekit/core';
 import { loadCheckpoint, readMetrics } from '@aekit/core/node';
 import { loadDataset } from '@aekit/datasets';
-import { psnrPer } from '@aekit/eval';
+import { psnrPer } from '@aekit/eval/metrics';
 import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpointModel } from './commands/checkpoint-model.js';

@@ -11,7 +11,8 @@ import {
 } from '@aekit/core';
 import { appendMetrics, METRICS_LOG, saveTrainableModel } from '@aekit/core/node';
 import { type DatasetName, type ImageDataset, loadDataset } from '@aekit/datasets';
-import { imageGrid, psnrPer, writePng } from '@aekit/eval';
+import { imageGrid, writePng } from '@aekit/eval/images';
+import { psnrPer } from '@aekit/eval/metrics';
 import { createTfjsBackend, type Device } from '@aekit/tfjs-backend';
 import { getIo } from './io.js';
 import { getModel, type ModelCreateOptions } from './model-registry.js';

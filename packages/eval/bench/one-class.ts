@@ -12,7 +12,9 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type Autoencoder, setLogger } from '@aekit/core';
 import { loadDataset } from '@aekit/datasets';
-import { KnnDetector, Pca, ReconstructionDetector, rocAuc } from '@aekit/eval';
+import { ReconstructionDetector } from '@aekit/eval/anomaly';
+import { KnnDetector, Pca } from '@aekit/eval/baselines';
+import { rocAuc } from '@aekit/eval/metrics';
 import { convAutoencoder, vae } from '@aekit/models';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 

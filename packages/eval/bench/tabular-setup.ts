@@ -5,7 +5,7 @@
  */
 import type { TrainingBackend } from '@aekit/core';
 import { fitMinMax, loadBreastCancer } from '@aekit/datasets';
-import type { AnomalyTable, TabularAnomalyOptions } from '@aekit/eval';
+import type { AnomalyTable, TabularAnomalyOptions } from '@aekit/eval/anomaly';
 import { deepAutoencoder } from '@aekit/models';
 
 export const TABULAR_AE = { hidden: [16], latentDim: 8, epochs: 150, batchSize: 32, learningRate: 5e-3 };

@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { setLogger } from '@aekit/core';
-import { type DetectorResult, type TabularAnomalyResult, tabularAnomaly } from '@aekit/eval';
+import { type DetectorResult, type TabularAnomalyResult, tabularAnomaly } from '@aekit/eval/anomaly';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { breastCancerOptions, breastCancerTable, TABULAR_AE } from './tabular-setup.js';
 

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '@aekit/datasets';
 import { describe, expect, it } from 'vitest';
-import { KnnDetector } from './knn.js';
-import { Pca } from './pca.js';
-import { rocAuc } from './ranking.js';
-import { ReconstructionDetector } from './reconstruction-detector.js';
-import { percentile, thresholdFor } from './threshold.js';
+import { ReconstructionDetector } from './anomaly/reconstruction-detector.js';
+import { percentile, thresholdFor } from './anomaly/threshold.js';
+import { KnnDetector } from './baselines/knn.js';
+import { Pca } from './baselines/pca.js';
+import { rocAuc } from './metrics/ranking.js';
 
 const MNIST = join(fileURLToPath(new URL('../../../', import.meta.url)), 'fixtures/mnist');
 

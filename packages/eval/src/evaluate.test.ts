@@ -8,9 +8,9 @@ import { loadDataset } from '@aekit/datasets';
 import { denseAutoencoder } from '@aekit/models';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evaluateAutoencoder, evaluationReport } from './evaluate.js';
-import { ReconstructionDetector } from './reconstruction-detector.js';
-import { writeReport } from './report.js';
+import { ReconstructionDetector } from './anomaly/reconstruction-detector.js';
+import { evaluateAutoencoder, evaluationReport } from './report/evaluate.js';
+import { writeReport } from './report/write-report.js';
 
 const MNIST = join(fileURLToPath(new URL('../../../', import.meta.url)), 'fixtures/mnist');
 const D = 784;

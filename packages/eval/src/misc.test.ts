@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { quantizeUint8 } from './compression.js';
-import { negativeElbo, vaeNegativeElbo } from './elbo.js';
-import { fromFloat16Bits, roundTripFloat16, toFloat16Bits } from './float16.js';
+import { negativeElbo, vaeNegativeElbo } from './metrics/elbo.js';
+import { fromFloat16Bits, roundTripFloat16, toFloat16Bits } from './metrics/float16.js';
+import { quantizeUint8 } from './metrics/rate-quality.js';
 
 describe('negativeElbo', () => {
   it('by hand: BCE term plus analytic KL', () => {

@@ -2,8 +2,8 @@ import { createRng, setLogger } from '@aekit/core';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { describe, expect, it } from 'vitest';
 import { breastCancerOptions, breastCancerTable } from '../bench/tabular-setup.js';
-import { oneClassSplit } from './one-class-split.js';
-import { tabularAnomaly } from './tabular-anomaly.js';
+import { oneClassSplit } from './anomaly/one-class-split.js';
+import { tabularAnomaly } from './anomaly/tabular-anomaly.js';
 
 describe('oneClassSplit', () => {
   const anomaly = Array.from({ length: 50 }, (_, i) => (i % 5 === 0 ? 1 : 0)); // 10 anomalies, 40 normal

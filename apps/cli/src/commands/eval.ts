@@ -3,15 +3,8 @@ import { join } from 'node:path';
 import { createRng, OptionError, shapeSize } from '@aekit/core';
 import { METRICS_LOG } from '@aekit/core/node';
 import { type DatasetName, loadDataset } from '@aekit/datasets';
-import {
-  evaluateAutoencoder,
-  evaluationReport,
-  type ImageShape,
-  prAuc,
-  ReconstructionDetector,
-  rocAuc,
-  writeReport,
-} from '@aekit/eval';
+import { ReconstructionDetector } from '@aekit/eval/anomaly';
+import { type ImageShape, prAuc, rocAuc } from '@aekit/eval/metrics';
 import type { Device } from '@aekit/tfjs-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
@@ -42,6 +35,9 @@ function noisy(x: Float32Array, sigma: number, seed: number): Float32Array {
  */
 export async function runEval(options: EvalOptions): Promise<string> {
   const io = getIo();
+  // Loaded here, not at the top: the report entry brings the plotting stack (vega, resvg), which no other
+  // command needs at startup.
+  const { evaluateAutoencoder, evaluationReport, writeReport } = await import('@aekit/eval/report');
   const { model, meta } = await loadCheckpointModel(options.checkpoint, options.device);
   try {
     const { spec } = model;

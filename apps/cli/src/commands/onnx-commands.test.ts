@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createRng, paramInfos } from '@aekit/core';
 import { saveCheckpoint } from '@aekit/core/node';
 import { readNpy, writeIdx } from '@aekit/datasets';
-import { encodePng } from '@aekit/eval';
+import { encodePng } from '@aekit/eval/images';
 import { convAutoencoder } from '@aekit/models';
 import { createSession } from '@aekit/onnx-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,9 +1,9 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { DataError, formatShape, shapeSize } from '@aekit/core';
-import { readIdx, readNpy } from '@aekit/datasets';
-import { imageGrid, writePng } from '@aekit/eval';
 import { writeFileAtomic } from '@aekit/core/node';
+import { readIdx, readNpy } from '@aekit/datasets';
+import { imageGrid, writePng } from '@aekit/eval/images';
 import { createSession, DEVICES, type Device, type OnnxSession } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, type ModelSpec, paramInfos } from '@aekit/core';
 import { saveCheckpoint } from '@aekit/core/node';
-import { imageGrid, imageGridPixels } from '@aekit/eval';
+import { imageGrid, imageGridPixels } from '@aekit/eval/images';
 import { denseAutoencoder, vae } from '@aekit/models';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { decode } from 'fast-png';

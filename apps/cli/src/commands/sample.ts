@@ -1,5 +1,5 @@
 import { createRng, OptionError, shapeSize } from '@aekit/core';
-import { imageGrid, writePng } from '@aekit/eval';
+import { imageGrid, writePng } from '@aekit/eval/images';
 import type { Device } from '@aekit/tfjs-backend';
 import type { Command } from 'commander';
 import { getIo } from '../io.js';

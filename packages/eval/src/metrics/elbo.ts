@@ -1,5 +1,5 @@
 import { type Autoencoder, createRng, OptionError } from '@aekit/core';
-import { sameLength, sampleCount } from './check.js';
+import { sameLength, sampleCount } from '../internal/check.js';
 
 export interface NegativeElboParts {
   /** Per-sample negative ELBO = reconstruction + beta * KL (nats). */

@@ -1,5 +1,5 @@
 import { OptionError } from '@aekit/core';
-import { sameLength, sampleCount } from './check.js';
+import { sameLength, sampleCount } from '../internal/check.js';
 
 /** [height, width, channels] of one image (NHWC, channels last). */
 export type ImageShape = readonly [number, number, number];

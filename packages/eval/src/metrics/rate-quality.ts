@@ -1,9 +1,9 @@
 import { type Autoencoder, OptionError } from '@aekit/core';
 import { encode as encodePng } from 'fast-png';
-import { mean, sampleCount } from './check.js';
+import { mean, sampleCount } from '../internal/check.js';
+import { encodeAll } from '../latent/encode.js';
 import { roundTripFloat16 } from './float16.js';
 import { psnrPer } from './image-metrics.js';
-import { encodeAll } from './latent.js';
 import type { ImageShape } from './ssim.js';
 
 export interface RateQualityRow {

@@ -1,4 +1,4 @@
-import { sameLength, sampleCount } from './check.js';
+import { sameLength, sampleCount } from '../internal/check.js';
 
 /** Keras' clipping epsilon for binary cross-entropy. */
 const BCE_EPSILON = 1e-7;

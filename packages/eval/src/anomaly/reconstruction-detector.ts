@@ -1,5 +1,5 @@
 import { type Autoencoder, createRng, OptionError } from '@aekit/core';
-import { sampleCount } from './check.js';
+import { sampleCount } from '../internal/check.js';
 import { type ThresholdRule, thresholdFor } from './threshold.js';
 
 /** Anything that reconstructs stacked samples: an `Autoencoder` (tfjs or ONNX), or a `Pca`. */

@@ -1,11 +1,11 @@
 import type { Autoencoder } from '@aekit/core';
-import { mean, sampleCount } from './check.js';
-import { type RateQualityRow, rateQualityTable } from './compression.js';
-import { bcePer, msePer, psnrPer } from './image-metrics.js';
-import { encodeAll, precisionAtK, projectPca2d, projectUmap2d, trainLinearProbe } from './latent.js';
-import { Pca } from './pca.js';
-import type { ReportInput, ReportTable } from './report.js';
-import { type ImageShape, ssimPer } from './ssim.js';
+import { Pca } from '../baselines/pca.js';
+import { mean, sampleCount } from '../internal/check.js';
+import { encodeAll, precisionAtK, projectPca2d, projectUmap2d, trainLinearProbe } from '../latent/index.js';
+import { bcePer, msePer, psnrPer } from '../metrics/image-metrics.js';
+import { type RateQualityRow, rateQualityTable } from '../metrics/rate-quality.js';
+import { type ImageShape, ssimPer } from '../metrics/ssim.js';
+import type { ReportInput, ReportTable } from './write-report.js';
 
 export interface LabelledImages {
   images: Float32Array;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { imagePair } from '../test-utils.js';
 import { bcePer, msePer, psnrPer } from './image-metrics.js';
 import { ssimPer } from './ssim.js';
-import { imagePair } from './test-utils.js';
 
 // Expected values: scripts/reference-values.py (scikit-image 0.19.3 structural_similarity with
 // gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=1; peak_signal_noise_ratio).

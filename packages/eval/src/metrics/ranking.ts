@@ -1,5 +1,5 @@
 import { DataError } from '@aekit/core';
-import { sameLength } from './check.js';
+import { sameLength } from '../internal/check.js';
 
 function countClasses(labels: ArrayLike<number>, what: string): { pos: number; neg: number } {
   let pos = 0;

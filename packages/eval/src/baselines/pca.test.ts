@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { msePer } from './image-metrics.js';
+import { msePer } from '../metrics/image-metrics.js';
+import { table } from '../test-utils.js';
 import { Pca } from './pca.js';
-import { table } from './test-utils.js';
 
 const meanOf = (a: Float64Array): number => a.reduce((s, v) => s + v, 0) / a.length;
 

@@ -1,10 +1,10 @@
 import { gatherRows, OptionError } from '@aekit/core';
-import { sampleCount } from './check.js';
-import { KnnDetector } from './knn.js';
-import { fitStandardizer, standardize } from './latent.js';
+import { KnnDetector } from '../baselines/knn.js';
+import { Pca } from '../baselines/pca.js';
+import { sampleCount } from '../internal/check.js';
+import { fitStandardizer, standardize } from '../latent/standardizer.js';
+import { prAuc, rocAuc } from '../metrics/ranking.js';
 import { type OneClassSplit, oneClassSplit } from './one-class-split.js';
-import { Pca } from './pca.js';
-import { prAuc, rocAuc } from './ranking.js';
 import { ReconstructionDetector, type Reconstructor } from './reconstruction-detector.js';
 import { type ThresholdRule, thresholdFor } from './threshold.js';
 

@@ -1,5 +1,5 @@
 import { createRng, OptionError } from '@aekit/core';
-import { sampleCount } from './check.js';
+import { sampleCount } from '../internal/check.js';
 import { matMul, orthonormalizeColumns, symmetricEigen } from './linalg.js';
 
 export interface PcaOptions {

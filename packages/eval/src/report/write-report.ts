@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EpochMetrics } from '@aekit/core';
 import { readMetrics, writeFileAtomic } from '@aekit/core/node';
-import { imageGrid } from './images/index.js';
+import { imageGrid } from '../images/index.js';
+import type { ImageShape } from '../metrics/ssim.js';
 import { anomalyHistogramSpec, lossCurveSpec, renderSvg, scatterSpec, svgToPng } from './plots.js';
-import type { ImageShape } from './ssim.js';
 
 export interface ReportTable {
   title: string;
