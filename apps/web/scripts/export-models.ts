@@ -10,13 +10,13 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  createRng,
+  corrupt,
+  createCorruption,
   initialWeights,
   MissingDependencyError,
   type ModelSpec,
   type NamedTensor,
   OptionError,
-  type Rng,
   shapeSize,
   type TrainingBackend,
   trainingBackends,
@@ -87,13 +87,6 @@ async function loadMnist(trainCount: number, testCount: number): Promise<Split> 
   const all = await load('mnist', MNIST_DIR, 'test');
   const start = all.count - testCount;
   return { train: range(all, 0, Math.min(trainCount, start)), test: range(all, start, all.count) };
-}
-
-function gaussianNoise(std: number) {
-  return (batch: Float32Array, rng: Rng): void => {
-    for (let i = 0; i < batch.length; i++)
-      batch[i] = Math.min(1, Math.max(0, batch[i]! + std * rng.normal()));
-  };
 }
 
 interface Job {
@@ -194,7 +187,9 @@ async function train(
         learningRate: job.learningRate,
         seed: SEED,
         shuffle: true,
-        ...(job.noiseStd ? { corrupt: gaussianNoise(job.noiseStd) } : {}),
+        ...(job.noiseStd
+          ? { corrupt: createCorruption({ type: 'gaussian', std: job.noiseStd }, job.spec.inputShape) }
+          : {}),
         callbacks: {
           onEpochEnd: (m) =>
             console.log(
@@ -243,8 +238,12 @@ async function runJob(job: Job): Promise<ModelEntry> {
   const recon = await pair.decode(codes);
   const test: ModelEntry['test'] = { samples: n, mse: mse(recon, split.test.images) };
   if (job.noiseStd) {
-    const noisy = split.test.images.slice();
-    gaussianNoise(job.noiseStd)(noisy, createRng(SEED + 1));
+    const noisy = corrupt(
+      split.test.images,
+      job.spec.inputShape,
+      { type: 'gaussian', std: job.noiseStd },
+      SEED + 1,
+    );
     const denoised = await pair.decode(await pair.encode(noisy));
     test.noisyMse = mse(noisy, split.test.images);
     test.denoisedMse = mse(denoised, split.test.images);
