@@ -1,9 +1,13 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import { sharedTestConfig } from '../vitest.shared.js';
 
-/** Unit tests of the scripts' helpers only: the benchmarks and `pnpm results` themselves take minutes to hours. */
-export default defineConfig({
-  test: {
-    include: ['results/**/*.test.ts', 'bench/**/*.test.ts'],
-    pool: 'forks',
-  },
-});
+/**
+ * The scripts' helper tests, and the cross-package end-to-end tests (e2e/: real data through several packages'
+ * public entries). The benchmarks and `pnpm results` themselves take minutes to hours and are not tests.
+ */
+export default mergeConfig(
+  sharedTestConfig,
+  defineConfig({
+    test: { include: ['results/**/*.test.ts', 'bench/**/*.test.ts', 'e2e/**/*.test.ts'] },
+  }),
+);

@@ -1,4 +1,4 @@
-import { createCorruption, type FitOptions, type ModelSpec, OptionError } from '@aekit/core';
+import { type FitOptions, type ModelSpec, OptionError } from '@aekit/core';
 import {
   type CorruptionInput,
   contractiveAutoencoder,
@@ -8,12 +8,11 @@ import {
   denoisingAutoencoder,
   denseAutoencoder,
   inpaintingAutoencoder,
-  parseNoise,
-  parseSparsity,
   type SparsityPenalty,
   sparseAutoencoder,
   vae,
 } from '@aekit/models';
+import { parseNoise, parseSparsity } from './model-option-parsers.js';
 import { choiceOption, intListOption, numberOption } from './parse-options.js';
 
 /** A model-specific command-line option, added to `aekit train` (once per long flag). */
@@ -44,7 +43,7 @@ export interface ModelEntry {
   /** Options only this model reads. */
   options: readonly ModelOption[];
   create(options: ModelCreateOptions): ModelSpec;
-  /** Extra fit options the model needs (e.g. `corrupt` for a denoising model), merged into the CLI's. */
+  /** Extra fit options the model needs, merged into the CLI's (a denoising spec's corruption is applied by the trainer). */
   fitOptions?(spec: ModelSpec, options: ModelCreateOptions): Partial<FitOptions>;
   /**
    * How `aekit train` scores the test set. 'reconstruction' (default): MSE of the outputs for the clean test
@@ -129,11 +128,6 @@ registerModel('conv', {
     }),
 });
 
-/** Fit options of a spec with `corruption`: corrupt each training batch with `createCorruption`. */
-function corruptionFit(spec: ModelSpec): Partial<FitOptions> {
-  return spec.corruption ? { corrupt: createCorruption(spec.corruption, spec.inputShape) } : {};
-}
-
 registerModel('conv-bottleneck', {
   description:
     'conv 3x3/2 x2 to a dense --latent-dim code and back with transposed convs (best MSE per code size)',
@@ -155,7 +149,6 @@ registerModel('denoising', {
     },
   ],
   create: (o) => denoisingAutoencoder({ inputShape: o.inputShape, noise: o.noise as CorruptionInput }),
-  fitOptions: corruptionFit,
   testReport: 'denoising',
 });
 
@@ -163,7 +156,6 @@ registerModel('inpainting', {
   description: 'strided conv autoencoder that fills in blanked 7x7 blocks (mask corruption)',
   options: [],
   create: (o) => inpaintingAutoencoder({ inputShape: o.inputShape }),
-  fitOptions: corruptionFit,
 });
 
 registerModel('sparse', {

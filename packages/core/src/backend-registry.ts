@@ -16,6 +16,13 @@ export interface ResolvedBackend<T> {
   backend: T;
   /** Why this one: "requested" or "highest priority available (...)". */
   reason: string;
+  /** The candidates tried before it, each as `[name] why it could not be used`. */
+  skipped: string[];
+}
+
+export interface ResolveOptions {
+  /** Log the pick once (default true); callers that log their own, fuller line turn it off. */
+  log?: boolean;
 }
 
 /**
@@ -58,7 +65,7 @@ export class BackendRegistry<T extends Initialisable> {
   }
 
   /** Picks the first of `hints` that initialises, or with no hints the best available by priority. */
-  async resolve(hints: readonly string[] = []): Promise<ResolvedBackend<T>> {
+  async resolve(hints: readonly string[] = [], options: ResolveOptions = {}): Promise<ResolvedBackend<T>> {
     const requested = hints.length > 0;
     const candidates = requested
       ? [...hints]
@@ -80,8 +87,9 @@ export class BackendRegistry<T extends Initialisable> {
       }
       const skipped = failures.length ? `; skipped ${failures.join('; ')}` : '';
       const reason = requested ? `requested${skipped}` : `highest priority available${skipped}`;
-      infoOnce(`${this.kind}:${name}`, `${this.kind} backend: ${name} (${reason})`);
-      return { name, backend: entry.backend, reason };
+      if (options.log !== false)
+        infoOnce(`${this.kind}:${name}`, `${this.kind} backend: ${name} (${reason})`);
+      return { name, backend: entry.backend, reason, skipped: failures };
     }
     throw new BackendUnavailableError(
       `No ${this.kind} backend available${requested ? ` of ${hints.join(', ')}` : ''}:\n  ${failures.join('\n  ') || 'none registered: install one, e.g. pnpm add @aekit/tfjs-backend'}`,

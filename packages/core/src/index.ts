@@ -1,5 +1,10 @@
 export type { Autoencoder } from './autoencoder.js';
-export { BackendRegistry, type Initialisable, type ResolvedBackend } from './backend-registry.js';
+export {
+  BackendRegistry,
+  type Initialisable,
+  type ResolvedBackend,
+  type ResolveOptions,
+} from './backend-registry.js';
 export {
   CHECKPOINT_FORMAT,
   CHECKPOINT_MANIFEST,

@@ -45,8 +45,16 @@ export interface FitOptions {
   validation?: TrainData;
   /** Stop when the validation loss (else training loss) has not improved by minDelta for `patience` epochs. */
   earlyStopping?: { patience: number; minDelta?: number; restoreBest?: boolean };
-  /** Corrupts a batch of inputs in place (denoising). Required when the spec has `corruption`. */
+  /**
+   * Corrupts a batch of inputs in place (denoising). Default: the spec's own `corruption` (see
+   * `createCorruption`), none when it has none; pass one to train with another corruption.
+   */
   corrupt?: (batch: Float32Array, rng: Rng) => void;
+  /**
+   * Saves a checkpoint into `dir` after every epoch (Node only; `saveTrainableModel` of `@aekit/core/node`),
+   * with `meta()` as its free-form facts.
+   */
+  checkpoint?: { dir: string; meta?: () => Record<string, unknown> };
   callbacks?: FitCallbacks;
   signal?: AbortSignal;
 }

@@ -17,6 +17,5 @@ export {
   superResolutionAutoencoder,
 } from './image-to-image.js';
 export { type LstmAutoencoderOptions, lstmAutoencoder } from './lstm.js';
-export { parseNoise, parseSparsity } from './option-parsers.js';
 export { type SparseAutoencoderOptions, type SparsityPenalty, sparseAutoencoder } from './sparse.js';
 export { type VaeOptions, vae } from './vae.js';

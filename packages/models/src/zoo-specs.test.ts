@@ -10,14 +10,10 @@ import {
   denoisingAutoencoder,
   inpaintingAutoencoder,
   lstmAutoencoder,
-  parseNoise,
-  parseSparsity,
   sparseAutoencoder,
   superResolutionAutoencoder,
   vae,
 } from './index.js';
-
-
 
 describe('zoo specs', () => {
   it('conv bottleneck codes 28x28x1 in 32 values and general shapes divisible by 4', () => {
@@ -44,9 +40,7 @@ describe('zoo specs', () => {
     const m = denoisingAutoencoder({ base: deepAutoencoder(), noise: { type: 'mask', fraction: 0.3 } });
     expect(m.name).toBe('denoising-deep');
     expect(m.corruption).toEqual({ type: 'mask', fraction: 0.3, blockSize: 1 });
-    expect(codeOf(() => denoisingAutoencoder({ noise: { type: 'gaussian', std: -1 } }))).toBe(
-      'SPEC_INVALID',
-    );
+    expect(codeOf(() => denoisingAutoencoder({ noise: { type: 'gaussian', std: -1 } }))).toBe('SPEC_INVALID');
   });
 
   it('sparse: L1 on a ReLU code, KL on a sigmoid code, overcomplete allowed', () => {
@@ -114,23 +108,5 @@ describe('zoo specs', () => {
       paramInfos(spec).reduce((n, p) => n + shapeSize(p.shape), 0);
     expect(count(convBottleneckAutoencoder())).toBeLessThan(300_000);
     expect(count(lstmAutoencoder())).toBeLessThan(20_000);
-  });
-});
-
-describe('command-line option parsers', () => {
-  it('reads --noise and --sparsity forms', () => {
-    expect(parseNoise('gaussian:0.5')).toEqual({ type: 'gaussian', std: 0.5 });
-    expect(parseNoise('saltPepper:0.1')).toEqual({ type: 'saltPepper', amount: 0.1 });
-    expect(parseNoise('mask:0.25:7')).toEqual({ type: 'mask', fraction: 0.25, blockSize: 7 });
-    expect(parseNoise('mask:0.5')).toEqual({ type: 'mask', fraction: 0.5 });
-    expect(parseNoise('watermark')).toEqual({ type: 'watermark' });
-    expect(parseSparsity('l1:1e-5')).toEqual({ type: 'l1', weight: 1e-5 });
-    expect(parseSparsity('kl:0.05:1')).toEqual({ type: 'kl', rho: 0.05, weight: 1 });
-  });
-  it('rejects malformed values with an OptionError naming the expected form', () => {
-    expect(codeOf(() => parseNoise('gaussian'))).toBe('OPTION_INVALID');
-    expect(codeOf(() => parseNoise('blur:2'))).toBe('OPTION_INVALID');
-    expect(codeOf(() => parseSparsity('kl:0.05'))).toBe('OPTION_INVALID');
-    expect(() => parseSparsity('l2:1')).toThrow(/l1:<weight>/);
   });
 });

@@ -28,7 +28,7 @@ export async function jacobianFrobenius(
     const end = Math.min(n, start + batchSize);
     const value = tf.tidy(() => {
       const xs = tf.tensor(x.subarray(start * per, end * per), [end - start, ...shape]);
-      const ctx = model.context(false);
+      const ctx = model.context();
       const code = model.network.encode(ctx, xs).code;
       return model.network.jacobianNorm(ctx, xs, code, true);
     });

@@ -1,11 +1,11 @@
-import { type ModelSpec, OptionError, type TrainingBackend, validateSpec } from '@aekit/core';
-import { type Device, describeDevice, type LoadedDevice, selectDevice } from './devices.js';
+import { type Device, type ModelSpec, OptionError, type TrainingBackend, validateSpec } from '@aekit/core';
+import { describeDevice, type LoadedDevice, selectDevice } from './device/devices.js';
 import { registerTrainingKernels } from './kernels/index.js';
 import type { Tf } from './tf.js';
 import { TfjsModel } from './tfjs-model.js';
 
 export interface TfjsBackendOptions {
-  /** Where to train; default: AEKIT_DEVICE, else 'auto' (gpu > cpu > wasm > js). */
+  /** Where to train (core's device words); default: AEKIT_DEVICE, else 'auto' (cuda > cpu > wasm > js). */
   device?: Device;
   /**
    * Threads of the wasm device (XNNPACK's pool, at most 8); default: AEKIT_WASM_THREADS, else the available
@@ -32,7 +32,9 @@ export function createTfjsBackend(options: TfjsBackendOptions = {}): TfjsBackend
     },
     init() {
       initialising ??= (async () => {
-        const device = await selectDevice(options.device, { wasmThreads: options.threads });
+        const device = await selectDevice(options.device === 'auto' ? undefined : options.device, {
+          wasmThreads: options.threads,
+        });
         if (device.backendName === 'wasm' || device.backendName === 'cpu')
           registerTrainingKernels(device.backendName);
         loaded = device;

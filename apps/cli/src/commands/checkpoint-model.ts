@@ -1,16 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainableModel } from '@aekit/core';
-import { CHECKPOINT_MANIFEST, DataError } from '@aekit/core';
+import { CHECKPOINT_MANIFEST, DataError, DEVICE_NAMES, type Device, type TrainableModel } from '@aekit/core';
 import { loadCheckpoint, loadTrainableModel } from '@aekit/core/node';
-import { createTfjsBackend, DEVICES, type Device } from '@aekit/tfjs-backend';
+import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { Option } from 'commander';
 import { choiceOption } from '../parse-options.js';
 
-/** The `--device` option of commands that load a checkpoint into tfjs. */
-export function deviceOption(): Option {
-  return new Option('--device <device>', `where tfjs runs: ${Object.keys(DEVICES).join(', ')}`)
-    .argParser(choiceOption('--device', Object.keys(DEVICES) as (keyof typeof DEVICES)[]))
+/** The `--device` option (the project's device words, default auto); `what` says what runs there. */
+export function deviceOption(what = 'where tfjs runs'): Option {
+  return new Option('--device <device>', `${what}: ${DEVICE_NAMES.join(', ')}`)
+    .argParser(choiceOption('--device', DEVICE_NAMES))
     .default('auto');
 }
 

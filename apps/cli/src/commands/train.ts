@@ -1,9 +1,10 @@
 import { DATASET_NAMES } from '@aekit/datasets';
-import { DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE, DEVICES } from '@aekit/tfjs-backend';
+import { DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE } from '@aekit/tfjs-backend';
 import { type Command, Option } from 'commander';
 import { modelNames, modelRegistry } from '../model-registry.js';
-import { choiceOption, intOption, numberOption } from '../parse-options.js';
+import { intOption, numberOption } from '../parse-options.js';
 import { runTraining, TEST_NOISE_SEED, type TrainOptions } from '../run-training.js';
+import { deviceOption } from './checkpoint-model.js';
 
 function modelTable(): string {
   const names = modelNames();
@@ -61,11 +62,7 @@ export function registerTrainCommand(program: Command): void {
       intOption('--patience', 0),
       3,
     )
-    .addOption(
-      new Option('--device <device>', `where tfjs trains: ${Object.keys(DEVICES).join(', ')}`)
-        .argParser(choiceOption('--device', Object.keys(DEVICES) as (keyof typeof DEVICES)[]))
-        .default('auto'),
-    )
+    .addOption(deviceOption('where tfjs trains'))
     .addOption(
       new Option(
         '--out <dir>',

@@ -1,8 +1,8 @@
-import { createRng } from '../rng.js';
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../rng.js';
+import { codeOf } from '../testing/error-code.js';
 import { renderText } from './bitmap-font.js';
 import { corrupt, createCorruption } from './corrupt.js';
-import { codeOf } from '../testing/error-code.js';
 
 const SHAPE = [28, 28, 1];
 const PIXELS = 28 * 28;

@@ -4,8 +4,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { createRng } from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BCE_EPSILON, reconstructionLoss, sigmoidCrossEntropyLoss } from '../losses.js';
-import { createAdam } from '../optimizer-state.js';
+import { BCE_EPSILON, reconstructionLoss, sigmoidCrossEntropyLoss } from '../engine/losses.js';
+import { createAdam } from '../training/optimizer-state.js';
 import {
   AdamUpdate,
   BinaryCrossEntropy,

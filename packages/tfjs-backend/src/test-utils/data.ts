@@ -1,24 +1,5 @@
-// Test helpers (not exported from the package): a few real Fashion-MNIST images via @aekit/datasets.
-import type { Activation, ModelSpec } from '@aekit/core';
-import { loadDataset } from '@aekit/datasets';
-
-/** `count` Fashion-MNIST images of a split as [n, 28, 28, 1] in [0, 1]; fails if the real files are absent. */
-export async function fashion(split: 'train' | 'test', count: number): Promise<Float32Array> {
-  const data = await loadDataset('fashion-mnist', { split, limit: count, allowDownload: false });
-  if (data.count < count) {
-    throw new Error(
-      `needed ${count} Fashion-MNIST ${split} images, found ${data.count} (${data.source.kind}: ${data.source.path})`,
-    );
-  }
-  return data.images;
-}
-
-/** Mean squared difference of two arrays. */
-export function mse(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
-  return s / a.length;
-}
+// Test helpers (not exported from the package).
+import { type Activation, createRng, type ModelSpec } from '@aekit/core';
 
 /** A 4 -> 2 -> 4 dense autoencoder (MSE) for tests that only need some model to train. */
 export function tinySpec(encoderActivation: Activation = 'linear'): ModelSpec {
@@ -33,4 +14,28 @@ export function tinySpec(encoderActivation: Activation = 'linear'): ModelSpec {
     regularizers: [],
     preprocessing: '',
   };
+}
+
+/**
+ * `count` 28x28x1 images in [0, 1], each the clipped sum of three seeded Gaussian blobs: smooth, image-like
+ * inputs for tests that compare two ways of computing the same training (not how well it learns).
+ */
+export function blobImages(count: number, seed = 0): Float32Array {
+  const rng = createRng(seed);
+  const out = new Float32Array(count * 784);
+  for (let n = 0; n < count; n++) {
+    for (let b = 0; b < 3; b++) {
+      const cy = rng.next() * 28;
+      const cx = rng.next() * 28;
+      const r = 2 + rng.next() * 5;
+      const a = 0.4 + rng.next() * 0.6;
+      for (let y = 0; y < 28; y++) {
+        for (let x = 0; x < 28; x++) {
+          const i = n * 784 + y * 28 + x;
+          out[i] = Math.min(1, out[i]! + a * Math.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * r * r)));
+        }
+      }
+    }
+  }
+  return out;
 }

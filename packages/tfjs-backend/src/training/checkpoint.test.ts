@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, setLogger, validateSpec } from '@aekit/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTrainableModel, saveTrainableModel } from '@aekit/core/node';
-import { createTfjsBackend } from './tfjs-backend.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTfjsBackend } from '../tfjs-backend.js';
 
 const backend = createTfjsBackend({ device: 'wasm' });
 let dir: string;

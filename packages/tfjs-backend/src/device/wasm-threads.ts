@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { OptionError } from '@aekit/core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { Tf } from './tf.js';
+import type { Tf } from '../tf.js';
 
 /*
  * Multi-threaded wasm in Node.

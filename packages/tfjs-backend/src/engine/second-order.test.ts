@@ -1,7 +1,7 @@
 import { ACTIVATIONS, type LayerInput, OptionError, setLogger, validateSpec } from '@aekit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTfjsBackend } from './tfjs-backend.js';
-import type { TfjsModel } from './tfjs-model.js';
+import { createTfjsBackend } from '../tfjs-backend.js';
+import type { TfjsModel } from '../tfjs-model.js';
 
 const backend = createTfjsBackend({ device: 'js' });
 beforeAll(async () => {
@@ -15,7 +15,7 @@ function gradientError(model: TfjsModel, inputShape: number[]): number {
   const x = tf.randomUniform([3, ...inputShape], 0, 1, 'float32', 3);
   const penalty = () =>
     tf.tidy(() => {
-      const ctx = model.context(false);
+      const ctx = model.context();
       return network.jacobianNorm(ctx, x, network.encode(ctx, x).code, true) as never;
     });
   const variable = network.trainable[0]!;

@@ -7,10 +7,11 @@ import {
   toGrayscale,
   upscale,
 } from '@aekit/datasets';
+import { meanPsnr, meanMse as mse } from '@aekit/eval/metrics';
+import { colorizationAutoencoder, inpaintingAutoencoder, superResolutionAutoencoder } from '@aekit/models';
 import type { TfjsModel } from '@aekit/tfjs-backend';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { colorizationAutoencoder, inpaintingAutoencoder, superResolutionAutoencoder } from '../src/index.js';
-import { fashion, meanPsnr, mse, tfjs } from './helpers.js';
+import { fashion, tfjs } from './helpers.js';
 
 // Small budgets: 1,500 Fashion-MNIST training images (1,000 photo patches), 500 test samples, 2-4 epochs.
 const TRAIN = 1500;
@@ -30,7 +31,6 @@ async function train(spec: ModelSpec, samples: TrainData, epochs = 2): Promise<T
     batchSize: 64,
     learningRate: 2e-3,
     seed: 7,
-    ...(spec.corruption ? { corrupt: createCorruption(spec.corruption, spec.inputShape) } : {}),
   });
   return model;
 }

@@ -1,6 +1,5 @@
 import { OptionError } from '@aekit/core';
-import type { CorruptionInput } from './denoising.js';
-import type { SparsityPenalty } from './sparse.js';
+import type { CorruptionInput, SparsityPenalty } from '@aekit/models';
 
 function numbers(option: string, text: string, parts: string[], count: number, example: string): number[] {
   const values = parts.map(Number);

@@ -1,5 +1,5 @@
 import type { Regularizer } from '@aekit/core';
-import type { Tensor, Tf } from './tf.js';
+import type { Tensor, Tf } from '../tf.js';
 
 type Of<T extends Regularizer['type']> = Extract<Regularizer, { type: T }>;
 

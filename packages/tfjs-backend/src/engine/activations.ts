@@ -1,6 +1,6 @@
 import { type Activation, LEAKY_RELU_ALPHA } from '@aekit/core';
 import type * as TfCore from '@tensorflow/tfjs-core';
-import type { Tensor, Tf } from './tf.js';
+import type { Tensor, Tf } from '../tf.js';
 
 // SELU constants (Klambauer et al. 2017), as Keras and ONNX.
 const SELU_ALPHA = 1.6732632423543772;

@@ -4,8 +4,8 @@ import {
   type BinaryCrossEntropyAttrs,
   SigmoidCrossEntropy,
   type SigmoidCrossEntropyAttrs,
-} from './kernels/custom-kernels.js';
-import type { Tensor, Tf } from './tf.js';
+} from '../kernels/custom-kernels.js';
+import type { Tensor, Tf } from '../tf.js';
 
 /** Probabilities are clipped to [BCE_EPSILON, 1 - BCE_EPSILON] before the logarithms (as Keras). */
 export const BCE_EPSILON = 1e-7;

@@ -1,17 +1,16 @@
 import {
+  createCorruption,
   createRng,
   type ModelSpec,
-  OptionError,
   ShapeMismatchError,
   setLogger,
   validateSpec,
 } from '@aekit/core';
+import { meanMse as mse } from '@aekit/eval/metrics';
 import { convAutoencoder, denseAutoencoder, vae } from '@aekit/models';
+import { createTfjsBackend, sampleLatent, type TfjsModel } from '@aekit/tfjs-backend';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sampleLatent } from './analysis.js';
-import { fashion, mse } from './test-utils/data.js';
-import { createTfjsBackend } from './tfjs-backend.js';
-import type { TfjsModel } from './tfjs-model.js';
+import { fashionImages as fashion } from './helpers.js';
 
 const backend = createTfjsBackend({ device: 'wasm' });
 beforeAll(async () => {
@@ -227,8 +226,21 @@ describe('fit options', () => {
       { ...spec, corruption: { type: 'gaussian', std: 0.3 } },
       { seed: 1 },
     );
-    await expect(model.fit({ x }, { epochs: 1 })).rejects.toThrow(OptionError);
-    await expect(model.fit({ x }, { epochs: 1 })).rejects.toThrow(/no corrupt function/);
+    // Without `corrupt`, the trainer applies the spec's own corruption: the same losses as passing it.
+    const noisy = { ...spec, corruption: { type: 'gaussian', std: 0.3 } } as const;
+    const settings = { epochs: 1, batchSize: 16, seed: 5 };
+    const losses: number[] = [];
+    for (const [s, corrupt] of [
+      [noisy, undefined],
+      [noisy, createCorruption(noisy.corruption, noisy.inputShape)],
+      [spec, undefined],
+    ] as const) {
+      const m = await backend.createModel(s, { seed: 1 });
+      losses.push((await m.fit({ x }, { ...settings, ...(corrupt ? { corrupt } : {}) })).history[0]!.loss);
+      m.dispose();
+    }
+    expect(losses[0]).toBe(losses[1]);
+    expect(losses[0]).not.toBe(losses[2]);
     const controller = new AbortController();
     const batches: number[] = [];
     let corrupted = 0;

@@ -1,6 +1,5 @@
 import { createCorruption, createRng, type ModelSpec, shapeSize } from '@aekit/core';
-import { jacobianFrobenius, sampleLatent, type TfjsModel } from '@aekit/tfjs-backend';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { meanPsnr, meanMse as mse } from '@aekit/eval/metrics';
 import {
   contractiveAutoencoder,
   deepAutoencoder,
@@ -8,8 +7,10 @@ import {
   denseAutoencoder,
   sparseAutoencoder,
   vae,
-} from '../src/index.js';
-import { fashion, meanPsnr, mse, tfjs } from './helpers.js';
+} from '@aekit/models';
+import { jacobianFrobenius, sampleLatent, type TfjsModel } from '@aekit/tfjs-backend';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fashion, tfjs } from './helpers.js';
 
 // Small budgets on real Fashion-MNIST: 3,000 training images, 1,000 test images, a few epochs of dense models.
 const TRAIN = 3000;
@@ -21,7 +22,8 @@ beforeAll(async () => {
   data = await fashion(TRAIN, TEST);
 });
 
-async function train(spec: ModelSpec, epochs: number, extra: { corrupt?: boolean } = {}): Promise<TfjsModel> {
+/** Trains on the first TRAIN images; a spec's corruption (denoising) is applied by the trainer itself. */
+async function train(spec: ModelSpec, epochs: number): Promise<TfjsModel> {
   const model = await tfjs().createModel(spec, { seed: 7 });
   await model.fit(
     { x: data.train },
@@ -30,9 +32,6 @@ async function train(spec: ModelSpec, epochs: number, extra: { corrupt?: boolean
       batchSize: 64,
       learningRate: 2e-3,
       seed: 7,
-      ...(extra.corrupt && spec.corruption
-        ? { corrupt: createCorruption(spec.corruption, spec.inputShape) }
-        : {}),
     },
   );
   return model;
@@ -71,7 +70,7 @@ describe('zoo models trained on Fashion-MNIST (small budget)', () => {
 
   it('denoising: Gaussian sigma 0.5 noise is removed (PSNR gain of several dB)', async () => {
     const spec = denoisingAutoencoder({ base: deepAutoencoder({ hidden: [256], latentDim: 64 }) });
-    const model = await train(spec, 6, { corrupt: true });
+    const model = await train(spec, 6);
     const noisy = data.test.slice();
     createCorruption(spec.corruption!, spec.inputShape)(noisy, createRng(99));
     const before = meanPsnr(data.test, noisy, PIXELS);
@@ -94,7 +93,6 @@ describe('zoo models trained on Fashion-MNIST (small budget)', () => {
         batchSize: 64,
         learningRate: 2e-3,
         seed: 7,
-        corrupt: createCorruption(spec.corruption!, spec.inputShape),
       },
     );
     const noisy = data.test.slice();

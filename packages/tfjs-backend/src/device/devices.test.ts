@@ -1,8 +1,15 @@
-import { AekitError, BackendUnavailableError, OptionError, setLogger, trainingBackends } from '@aekit/core';
+import {
+  AekitError,
+  BackendUnavailableError,
+  OptionError,
+  parseDevice,
+  setLogger,
+  trainingBackends,
+} from '@aekit/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEVICES, parseDevice, selectDevice } from './devices.js';
-import { createTfjsBackend, TFJS_BACKEND_NAME, tfjsBackend } from './index.js';
-import { tinySpec } from './test-utils/data.js';
+import { createTfjsBackend, TFJS_BACKEND_NAME, tfjsBackend } from '../index.js';
+import { tinySpec } from '../test-utils/data.js';
+import { autoOrder, selectDevice, TFJS_DEVICES } from './devices.js';
 
 const logged: string[] = [];
 beforeAll(() => {
@@ -13,9 +20,10 @@ afterEach(() => {
 });
 
 describe('devices', () => {
-  it('lists the devices as a frozen object', () => {
-    expect(Object.keys(DEVICES)).toEqual(['auto', 'gpu', 'cpu', 'wasm', 'js']);
-    expect(Object.isFrozen(DEVICES)).toBe(true);
+  it('maps core device words to tfjs flavours; auto tries cuda > cpu > wasm > js', () => {
+    expect(Object.keys(TFJS_DEVICES)).toEqual(['cuda', 'cpu', 'wasm', 'js']);
+    expect(Object.isFrozen(TFJS_DEVICES)).toBe(true);
+    expect(autoOrder()).toEqual(['cuda', 'cpu', 'wasm', 'js']);
   });
 
   it("'gpu' fails here with BackendUnavailableError listing each device and why", async () => {
@@ -26,8 +34,9 @@ describe('devices', () => {
     expect(AekitError.isInstance(error) && error.code).toBe('BACKEND_UNAVAILABLE');
     const message = (error as Error).message;
     expect(message).toContain(
-      '[gpu] @tensorflow/tfjs-node-gpu is not installed (pnpm add @tensorflow/tfjs-node-gpu)',
+      '[cuda] @tensorflow/tfjs-node-gpu is not installed (pnpm add @tensorflow/tfjs-node-gpu)',
     );
+    expect(message).toContain('[webgpu] @aekit/tfjs-backend does not train on WebGPU yet');
     expect(message).toContain(
       '[cpu] @tensorflow/tfjs-node is not installed (pnpm add @tensorflow/tfjs-node)',
     );
@@ -55,7 +64,7 @@ describe('devices', () => {
   it("'auto' skips the native devices here and says why", async () => {
     const picked = await selectDevice('auto');
     expect(picked.device).toBe('wasm');
-    expect(picked.reason).toMatch(/^auto; skipped \[gpu\] .*not installed.*; \[cpu\] .*not installed/);
+    expect(picked.reason).toMatch(/^auto; skipped \[cuda\] .*not installed.*; \[cpu\] .*not installed/);
   });
 
   it('AEKIT_DEVICE picks the device when the option is absent; an unknown name says what is valid', async () => {
@@ -65,11 +74,15 @@ describe('devices', () => {
     expect(backend.describe()).toBe('js (AEKIT_DEVICE=js)');
     process.env.AEKIT_DEVICE = 'tpu';
     await expect(createTfjsBackend().init()).rejects.toThrow(
-      'Unknown device in AEKIT_DEVICE "tpu". Should be one of: auto, gpu, cpu, wasm, js',
+      'Unknown device in AEKIT_DEVICE "tpu". Should be one of: auto, gpu, cuda, webgpu, cpu, wasm, js',
     );
-    expect(() => parseDevice('cuda')).toThrow(OptionError);
-    await expect(createTfjsBackend({ device: 'cuda' as never }).init()).rejects.toThrow(
-      /Should be one of: auto, gpu, cpu, wasm, js/,
+    expect(() => parseDevice('tpu')).toThrow(OptionError);
+    await expect(createTfjsBackend({ device: 'tpu' as never }).init()).rejects.toThrow(
+      /Should be one of: auto, gpu, cuda, webgpu, cpu, wasm, js/,
+    );
+    // 'cuda' is a word of the vocabulary: here it is unavailable, with the reason and the others' state.
+    await expect(createTfjsBackend({ device: 'cuda' }).init()).rejects.toThrow(
+      /tfjs device "cuda" is not available here:\n {2}\[cuda\] @tensorflow\/tfjs-node-gpu is not installed/,
     );
   });
 

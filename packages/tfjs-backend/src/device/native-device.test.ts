@@ -1,7 +1,7 @@
 import { setLogger } from '@aekit/core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { tinySpec } from './test-utils/data.js';
-import { createTfjsBackend } from './tfjs-backend.js';
+import { tinySpec } from '../test-utils/data.js';
+import { createTfjsBackend } from '../tfjs-backend.js';
 
 // tfjs-node cannot be installed here: stand in for it with a namespace that registers a "tensorflow" backend
 // (tfjs' JS CPU backend under that name), to cover the native loading path.
@@ -28,7 +28,7 @@ describe('native device (tfjs-node stand-in)', () => {
     expect(backend.loaded?.device).toBe('cpu');
     expect(backend.loaded?.backendName).toBe('tensorflow');
     expect(backend.describe()).toMatch(
-      /^cpu \(auto; skipped \[gpu\] @tensorflow\/tfjs-node-gpu is not installed/,
+      /^cpu \(auto; skipped \[cuda\] @tensorflow\/tfjs-node-gpu is not installed/,
     );
     const model = await backend.createModel(tinySpec('tanh'));
     const x = new Float32Array([0, 1, 0, 1, 1, 0, 1, 0, 0.5, 0.5, 0.5, 0.5]);

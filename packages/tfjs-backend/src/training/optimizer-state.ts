@@ -1,8 +1,8 @@
 import { AekitError, type NamedTensor, shapesEqual } from '@aekit/core';
 import type * as TfCore from '@tensorflow/tfjs-core';
+import type { Network } from '../engine/network.js';
+import type { Tf } from '../tf.js';
 import { fusedAdamClass } from './fused-adam.js';
-import type { Network } from './network.js';
-import type { Tf } from './tf.js';
 
 export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
 

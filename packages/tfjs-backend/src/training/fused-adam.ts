@@ -1,6 +1,6 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
-import { AdamUpdate, type AdamUpdateAttrs } from './kernels/custom-kernels.js';
-import type { Tensor, Tf } from './tf.js';
+import { AdamUpdate, type AdamUpdateAttrs } from '../kernels/custom-kernels.js';
+import type { Tensor, Tf } from '../tf.js';
 
 /** AdamOptimizer's state fields (public in JS, protected in its typings). */
 interface AdamState {

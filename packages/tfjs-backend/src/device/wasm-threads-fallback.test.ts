@@ -2,8 +2,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setLogger } from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { tinySpec } from './test-utils/data.js';
-import { createTfjsBackend } from './tfjs-backend.js';
+import { tinySpec } from '../test-utils/data.js';
+import { createTfjsBackend } from '../tfjs-backend.js';
 
 it('falls back to one thread, saying why in one line, when threads cannot start', async () => {
   const warnings: string[] = [];

@@ -1,3 +1,4 @@
+// Helpers of the cross-package tests: real data through @aekit/datasets, one tfjs backend per file.
 import { setLogger } from '@aekit/core';
 import { loadDataset } from '@aekit/datasets';
 import { createTfjsBackend, type TfjsBackend } from '@aekit/tfjs-backend';
@@ -11,6 +12,17 @@ export function tfjs(): TfjsBackend {
   return backend;
 }
 
+/** `count` Fashion-MNIST images of a split as [n, 28, 28, 1] in [0, 1]; fails if the real files are absent. */
+export async function fashionImages(split: 'train' | 'test', count: number): Promise<Float32Array> {
+  const data = await loadDataset('fashion-mnist', { split, limit: count, allowDownload: false });
+  if (data.count < count) {
+    throw new Error(
+      `needed ${count} Fashion-MNIST ${split} images, found ${data.count} (${data.source.kind}: ${data.source.path})`,
+    );
+  }
+  return data.images;
+}
+
 /** The first `train` Fashion-MNIST training images and the first `test` test images, [n, 28, 28, 1] in [0, 1]. */
 export async function fashion(
   train: number,
@@ -21,23 +33,4 @@ export async function fashion(
     loadDataset('fashion-mnist', { split: 'test', limit: test, allowSample: false }),
   ]);
   return { train: a.images, test: b.images };
-}
-
-/** Mean squared error between two arrays of equal length. */
-export function mse(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
-  return s / a.length;
-}
-
-/** Mean over samples of the PSNR (dB, peak 1) of each sample. */
-export function meanPsnr(target: Float32Array, prediction: Float32Array, size: number): number {
-  const n = target.length / size;
-  let total = 0;
-  for (let k = 0; k < n; k++) {
-    let s = 0;
-    for (let i = k * size; i < (k + 1) * size; i++) s += (target[i]! - prediction[i]!) ** 2;
-    total += 10 * Math.log10(1 / Math.max(s / size, 1e-10));
-  }
-  return total / n;
 }

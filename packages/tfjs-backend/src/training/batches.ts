@@ -1,15 +1,5 @@
 import { batchCount, formatShape, ShapeMismatchError, shapeSize } from '@aekit/core';
 
-/** Copies the samples `indices` (each `size` values) of `data` into one contiguous batch. */
-export function gatherRows(data: Float32Array, indices: ArrayLike<number>, size: number): Float32Array {
-  const out = new Float32Array(indices.length * size);
-  for (let i = 0; i < indices.length; i++) {
-    const start = indices[i]! * size;
-    out.set(data.subarray(start, start + size), i * size);
-  }
-  return out;
-}
-
 /** Checks x (and y) of a data set against the model's shapes; returns the number of samples. */
 export function checkPairs(
   x: Float32Array,

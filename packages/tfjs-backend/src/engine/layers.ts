@@ -1,8 +1,8 @@
 import { type Activation, type Layer, layerOutputShape, toPair } from '@aekit/core';
 import type * as TfCore from '@tensorflow/tfjs-core';
+import { Dense, type DenseAttrs } from '../kernels/custom-kernels.js';
+import type { Tensor, Tf, Variable } from '../tf.js';
 import { applyActivation } from './activations.js';
-import { Dense, type DenseAttrs } from './kernels/custom-kernels.js';
-import type { Tensor, Tf, Variable } from './tf.js';
 
 /** What a forward pass needs besides the layer and its input. */
 export interface ForwardContext {

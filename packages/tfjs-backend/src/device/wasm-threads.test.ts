@@ -3,9 +3,9 @@ import { OptionError, setLogger, validateSpec } from '@aekit/core';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { convCases, itMatchesReference, matMulCases, poolCases } from './kernels/test-utils/kernel-cases.js';
-import { fashion } from './test-utils/data.js';
-import { createTfjsBackend } from './tfjs-backend.js';
+import { convCases, itMatchesReference, matMulCases, poolCases } from '../kernels/test-utils/kernel-cases.js';
+import { blobImages } from '../test-utils/data.js';
+import { createTfjsBackend } from '../tfjs-backend.js';
 import { defaultWasmThreads, WASM_MAX_THREADS } from './wasm-threads.js';
 
 // tfjs-backend-wasm's own factory (in Node: the single-threaded SIMD build), before aekit replaces it.
@@ -103,7 +103,7 @@ describe('the wasm device on several threads', () => {
   });
 
   it('trains like the single-threaded build: the same losses and reconstructions to 1e-5', async () => {
-    const x = await fashion('train', 64);
+    const x = blobImages(64, 7);
     const threaded = await train(x);
     expect(getThreadsCount()).toBe(expectedThreads);
 

@@ -1,7 +1,7 @@
 import { loadEcg, slidingWindows } from '@aekit/datasets';
+import { lstmAutoencoder } from '@aekit/models';
 import { createSession, exportOnnx } from '@aekit/onnx-backend';
 import { expect, it } from 'vitest';
-import { lstmAutoencoder } from '../src/index.js';
 import { tfjs } from './helpers.js';
 
 // The ECG excerpt (MIT-BIH record 208, lead MLII, 360 Hz) as documented by SciPy: normal sinus rhythm for

@@ -10,10 +10,10 @@ import {
   type SpecShapes,
   shapeSize,
 } from '@aekit/core';
+import type { Tensor, Tf, Variable } from '../tf.js';
 import { type ForwardContext, isTilingPool, layerForward } from './layers.js';
 import { gaussianKl, reconstructionLoss, sigmoidCrossEntropyLoss } from './losses.js';
 import { klSparsity, l1Activity, l2Weights, sigmoidDenseJacobianNorm } from './regularizers.js';
-import type { Tensor, Tf, Variable } from './tf.js';
 
 /** Codes up to this size get the exact contractive penalty (one backward pass per code unit). */
 export const CONTRACTIVE_EXACT_MAX = 8;

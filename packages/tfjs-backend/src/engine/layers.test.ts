@@ -1,10 +1,10 @@
 import { ACTIVATIONS, createRng, type Layer, LEAKY_RELU_ALPHA, layerSchema, setLogger } from '@aekit/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { selectDevice } from '../device/devices.js';
+import type { Tensor, Tf } from '../tf.js';
 import { applyActivation } from './activations.js';
-import { selectDevice } from './devices.js';
 import { type ForwardContext, layerForward } from './layers.js';
-import type { Tensor, Tf } from './tf.js';
 
 let tf: Tf;
 beforeAll(async () => {

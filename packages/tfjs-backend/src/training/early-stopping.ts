@@ -1,0 +1,47 @@
+import { OptionError } from '@aekit/core';
+
+export interface EarlyStoppingOptions {
+  patience: number;
+  minDelta?: number;
+  restoreBest?: boolean;
+}
+
+/**
+ * Tracks the monitored loss (validation loss, else training loss) epoch by epoch: the best value and its
+ * epoch, and how many epochs have passed without an improvement of more than `minDelta`. Without options it
+ * only tracks the best epoch and never asks to stop.
+ */
+export class EarlyStopping {
+  best = Number.POSITIVE_INFINITY;
+  wait = 0;
+
+  constructor(
+    public bestEpoch: number,
+    private readonly options?: EarlyStoppingOptions,
+  ) {
+    const patience = options?.patience ?? 1;
+    if (options && !(Number.isInteger(patience) && patience >= 1)) {
+      throw new OptionError(
+        `fit: earlyStopping.patience must be a positive integer, got ${String(options.patience)}`,
+        { details: { option: 'earlyStopping.patience', actual: options.patience } },
+      );
+    }
+  }
+
+  /** Records an epoch's monitored loss; returns 'improved', 'waiting' or 'stop'. */
+  update(epoch: number, monitored: number): 'improved' | 'waiting' | 'stop' {
+    if (monitored < this.best - (this.options?.minDelta ?? 0)) {
+      this.best = monitored;
+      this.bestEpoch = epoch;
+      this.wait = 0;
+      return 'improved';
+    }
+    if (!this.options) return 'waiting';
+    this.wait++;
+    return this.wait >= (this.options.patience ?? 1) ? 'stop' : 'waiting';
+  }
+
+  get restoresBest(): boolean {
+    return this.options?.restoreBest === true;
+  }
+}

@@ -1,0 +1,261 @@
+import {
+  createCorruption,
+  createRng,
+  type EpochMetrics,
+  type FitOptions,
+  type FitResult,
+  gatherRows,
+  getLogger,
+  type NamedTensor,
+  OptionError,
+  type TrainableModel,
+  type TrainData,
+  type TrainingState,
+} from '@aekit/core';
+import { forwardContext } from '../engine/context.js';
+import type { Network } from '../engine/network.js';
+import type { Tensor, Tf } from '../tf.js';
+import { checkPairs, yieldToEventLoop } from './batches.js';
+import { EarlyStopping } from './early-stopping.js';
+import { averageSums, evaluateLossSums } from './evaluate-loss.js';
+import {
+  type Adam,
+  adamConfig,
+  createAdam,
+  readAdamSlots,
+  setLearningRate,
+  writeAdamSlots,
+} from './optimizer-state.js';
+
+export const DEFAULT_BATCH_SIZE = 32;
+export const DEFAULT_LEARNING_RATE = 1e-3;
+
+export interface TfjsFitResult extends FitResult {
+  /** True when `signal` aborted the run (the partial epoch is not in `history`). */
+  aborted: boolean;
+}
+
+function positiveInt(value: number | undefined, name: string, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 1) {
+    throw new OptionError(`fit: ${name} must be a positive integer, got ${String(value)}`, {
+      details: { option: name, actual: value },
+    });
+  }
+  return v;
+}
+
+/** The RNG of one epoch: derived from the fit seed and the global epoch, so resumed runs replay the same. */
+function epochSeed(seed: number, epoch: number): number {
+  return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0;
+}
+
+/**
+ * Trains one network: owns the loop (seeded shuffling, batching, the corruption a spec names, validation,
+ * early stopping, per-epoch checkpoints), the Adam optimiser and its state, and the step and epoch counters
+ * that a checkpoint saves and a resumed run continues from. `TfjsModel.fit` delegates here.
+ */
+export class Trainer {
+  /** Optimiser steps taken (across fit calls and checkpoints). */
+  step = 0;
+  /** Completed epochs (across fit calls and checkpoints). */
+  epoch = 0;
+  private optimizer: Adam | undefined;
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly network: Network,
+    /** The model this trainer trains: what a checkpoint saves (weights and this trainer's state). */
+    private readonly model: TrainableModel,
+  ) {}
+
+  /** The Adam optimiser (created on first use; its learning rate updated when it changes). */
+  private ensureOptimizer(learningRate: number): Adam {
+    if (!this.optimizer) this.optimizer = createAdam(this.tf, learningRate);
+    else setLearningRate(this.optimizer, learningRate);
+    return this.optimizer;
+  }
+
+  async fit(data: TrainData, options: FitOptions): Promise<TfjsFitResult> {
+    const { network } = this;
+    const { spec } = network;
+    const epochs = positiveInt(options.epochs, 'epochs', 1);
+    const batchSize = positiveInt(options.batchSize, 'batchSize', DEFAULT_BATCH_SIZE);
+    const learningRate = options.learningRate ?? DEFAULT_LEARNING_RATE;
+    if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
+      throw new OptionError(
+        `fit: learningRate must be a positive number, got ${String(options.learningRate)}`,
+      );
+    }
+    const { input: inputShape, output: outputShape } = network.shapes;
+    const n = checkPairs(data.x, data.y, inputShape, outputShape, 'fit data');
+    if (n === 0) throw new OptionError('fit: the training data holds no samples');
+    if (options.validation) {
+      checkPairs(options.validation.x, options.validation.y, inputShape, outputShape, 'fit validation');
+    }
+    // A denoising spec names its corruption; the trainer applies it to each batch of inputs.
+    const corrupt =
+      options.corrupt ?? (spec.corruption ? createCorruption(spec.corruption, spec.inputShape) : undefined);
+    const stopping = new EarlyStopping(this.epoch, options.earlyStopping);
+    const x = data.x;
+    const y = data.y ?? data.x;
+    const inSize = x.length / n;
+    const outSize = y.length / n;
+    const seed = options.seed ?? 0;
+    const optimizer = this.ensureOptimizer(learningRate);
+    const history: EpochMetrics[] = [];
+    let bestWeights: NamedTensor[] | undefined;
+    let stoppedEarly = false;
+    let aborted = false;
+    const batches = Math.ceil(n / batchSize);
+
+    for (let e = 0; e < epochs && !aborted; e++) {
+      const epoch = this.epoch + 1;
+      const rng = createRng(epochSeed(seed, epoch));
+      const order = new Uint32Array(n);
+      for (let i = 0; i < n; i++) order[i] = i;
+      if (options.shuffle !== false) rng.shuffle(order);
+      const sums: Record<string, number> = {};
+      let seen = 0;
+      const started = performance.now();
+      for (let b = 0; b < batches; b++) {
+        if (options.signal?.aborted) {
+          aborted = true;
+          break;
+        }
+        const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
+        const xb = gatherRows(x, inSize, idx);
+        const yb = corrupt || y !== x ? gatherRows(y, outSize, idx) : xb;
+        if (corrupt) corrupt(xb, rng);
+        const values = this.trainStep(xb, yb, idx.length, rng.int(2147483647), optimizer);
+        for (const [k, v] of Object.entries(values)) sums[k] = (sums[k] ?? 0) + v * idx.length;
+        seen += idx.length;
+        await options.callbacks?.onBatchEnd?.({
+          epoch,
+          batch: b + 1,
+          batches,
+          loss: (sums.loss ?? 0) / seen,
+          samplesSeen: seen,
+        });
+        await yieldToEventLoop();
+      }
+      if (aborted) break;
+      const seconds = (performance.now() - started) / 1000;
+      const { loss = 0, ...terms } = averageSums(sums, seen);
+      const metrics: EpochMetrics = {
+        epoch,
+        loss,
+        terms,
+        seconds,
+        samplesPerSecond: seen / Math.max(seconds, 1e-9),
+      };
+      if (options.validation) {
+        const val = evaluateLossSums(
+          this.tf,
+          network,
+          options.validation,
+          Math.max(batchSize, 256),
+          'fit validation',
+        );
+        const valTerms = averageSums(val.sums, val.n);
+        metrics.valLoss = Object.values(valTerms).reduce((s, v) => s + v, 0);
+        metrics.valTerms = valTerms;
+      }
+      this.epoch = epoch;
+      history.push(metrics);
+      await options.callbacks?.onEpochEnd?.(metrics);
+      if (options.checkpoint) await this.saveCheckpoint(options.checkpoint);
+
+      if (!Number.isFinite(metrics.loss)) {
+        getLogger().warn(
+          `fit: the training loss of epoch ${epoch} is ${metrics.loss}; stopping. Lower the learning rate (now ${learningRate}) or check the data for NaN values.`,
+        );
+        stoppedEarly = true;
+        break;
+      }
+      const verdict = stopping.update(epoch, metrics.valLoss ?? metrics.loss);
+      if (verdict === 'improved' && stopping.restoresBest) bestWeights = this.model.getWeights();
+      if (verdict === 'stop') {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    if (stopping.restoresBest && bestWeights && stopping.bestEpoch !== this.epoch) {
+      this.model.setWeights(bestWeights);
+    }
+    return { history, stoppedEarly, bestEpoch: stopping.bestEpoch, step: this.step, aborted };
+  }
+
+  private async saveCheckpoint(checkpoint: NonNullable<FitOptions['checkpoint']>): Promise<void> {
+    const { saveTrainableModel } = await import('@aekit/core/node');
+    await saveTrainableModel(checkpoint.dir, this.model, checkpoint.meta?.());
+  }
+
+  /** One optimiser step on a batch; returns the loss and each term. */
+  private trainStep(
+    x: Float32Array,
+    y: Float32Array,
+    count: number,
+    seed: number,
+    optimizer: Adam,
+  ): Record<string, number> {
+    const { tf, network } = this;
+    // Several terms come back stacked in one tensor (one read); a single term is the loss itself.
+    let stacked: Tensor | undefined;
+    let names: string[] = [];
+    const cost = tf.tidy(() => {
+      const xs = tf.tensor(x, [count, ...network.shapes.input]);
+      const ys = tf.tensor(y, [count, ...network.shapes.output]);
+      const ctx = forwardContext(tf, true, seed);
+      return optimizer.minimize(
+        () => {
+          const terms = network.lossTerms(ctx, xs, ys);
+          names = Object.keys(terms);
+          const list = names.map((k) => terms[k]!);
+          if (list.length === 1) return list[0] as never;
+          stacked = tf.keep(tf.stack(list));
+          return tf.addN(list) as never;
+        },
+        true,
+        network.trainable,
+      )!;
+    });
+    const loss = cost.dataSync()[0]!;
+    const values = stacked?.dataSync() ?? [loss];
+    tf.dispose([cost, ...(stacked ? [stacked] : [])]);
+    this.step++;
+    const out: Record<string, number> = { loss };
+    names.forEach((name, i) => {
+      out[name] = values[i]!;
+    });
+    return out;
+  }
+
+  /** Step, epoch and the optimiser's slots and settings, as a checkpoint stores them. */
+  getState(): TrainingState {
+    return {
+      step: this.step,
+      epoch: this.epoch,
+      ...(this.optimizer
+        ? {
+            optimizer: readAdamSlots(this.optimizer, this.network),
+            optimizerConfig: adamConfig(this.optimizer),
+          }
+        : {}),
+    };
+  }
+
+  setState(state: TrainingState): void {
+    this.step = state.step;
+    this.epoch = state.epoch;
+    if (state.optimizer && state.optimizer.length > 0) {
+      const lr = Number(state.optimizerConfig?.learningRate ?? DEFAULT_LEARNING_RATE);
+      writeAdamSlots(this.tf, this.ensureOptimizer(lr), this.network, state.optimizer, state.step);
+    }
+  }
+
+  dispose(): void {
+    this.optimizer?.dispose();
+    this.optimizer = undefined;
+  }
+}
