@@ -30,11 +30,12 @@ import {
   loadDataset,
   selectSamples,
 } from '@aekit/datasets';
+import { Pca } from '@aekit/eval/baselines';
+import { meanMse } from '@aekit/eval/metrics';
 import { convAutoencoder, denoisingAutoencoder, vae } from '@aekit/models';
 import { exportOnnx } from '@aekit/onnx-backend';
 import type { ExplorerData, Manifest, ModelEntry } from '../src/manifest.js';
-import { loadOnnxPair, mse } from './lib/onnx-eval.js';
-import { pca2 } from './lib/pca.js';
+import { loadOnnxPair } from './lib/onnx-eval.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
@@ -236,7 +237,7 @@ async function runJob(job: Job): Promise<ModelEntry> {
   const n = split.test.count;
   const codes = await pair.encode(split.test.images);
   const recon = await pair.decode(codes);
-  const test: ModelEntry['test'] = { samples: n, mse: mse(recon, split.test.images) };
+  const test: ModelEntry['test'] = { samples: n, mse: meanMse(split.test.images, recon) };
   if (job.noiseStd) {
     const noisy = corrupt(
       split.test.images,
@@ -245,8 +246,8 @@ async function runJob(job: Job): Promise<ModelEntry> {
       SEED + 1,
     );
     const denoised = await pair.decode(await pair.encode(noisy));
-    test.noisyMse = mse(noisy, split.test.images);
-    test.denoisedMse = mse(denoised, split.test.images);
+    test.noisyMse = meanMse(split.test.images, noisy);
+    test.denoisedMse = meanMse(split.test.images, denoised);
   }
   console.log(
     `${job.id}: held-out MSE ${test.mse.toFixed(5)}${test.denoisedMse !== undefined ? `, noisy ${test.noisyMse?.toFixed(5)} -> denoised ${test.denoisedMse.toFixed(5)}` : ''}`,
@@ -254,7 +255,10 @@ async function runJob(job: Job): Promise<ModelEntry> {
 
   const count = Math.min(EXPLORER_POINTS, n);
   const dim = shapeSize(latentShape);
-  const { points, explained } = pca2(codes.subarray(0, count * dim), count, dim);
+  const sample = codes.subarray(0, count * dim);
+  const pca = Pca.fit(sample, dim, { components: 2 });
+  const points = pca.transform(sample);
+  const explained: [number, number] = [pca.explainedVarianceRatio[0]!, pca.explainedVarianceRatio[1]!];
   const pixels = inputShape[0] * inputShape[1] * inputShape[2];
   const explorer: ExplorerData = {
     method: 'PCA of the latent codes (VAE: means) of held-out images',

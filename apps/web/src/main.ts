@@ -1,8 +1,9 @@
+import { meanMse } from '@aekit/eval/metrics';
 import { attachDrawPad } from './draw-pad.js';
 import { decodeThumbnail, LatentExplorer } from './explorer.js';
 import { drawingToSample, imageFileToSample } from './image-input.js';
 import type { ExplorerData, Manifest, ModelEntry } from './manifest.js';
-import { lerp, mse } from './metrics.js';
+import { lerp } from './metrics.js';
 import { addGaussianNoise, normalSamples } from './noise.js';
 import { checkParity } from './parity.js';
 import { drawBars, drawRow, drawSample } from './render.js';
@@ -61,7 +62,7 @@ async function refresh(): Promise<void> {
   const z = await runner.encode(current);
   const recon = await runner.decode(z);
   drawSample(canvas('recon-view'), recon, w, h);
-  const error = mse(current, recon);
+  const error = meanMse(current, recon);
   $('recon-error').textContent = `MSE ${error.toFixed(4)}`;
   $('recon-error').dataset.mse = String(error);
   drawBars(canvas('latent'), z);
@@ -77,9 +78,9 @@ async function refreshNoise(): Promise<void> {
   const denoised = await runner.decode(await runner.encode(noisy));
   drawSample(canvas('noisy-view'), noisy, w, h);
   drawSample(canvas('denoised-view'), denoised, w, h);
-  $('noisy-error').textContent = mse(noisy, current).toFixed(4);
-  $('denoised-error').textContent = mse(denoised, current).toFixed(4);
-  $('denoised-error').dataset.mse = String(mse(denoised, current));
+  $('noisy-error').textContent = meanMse(current, noisy).toFixed(4);
+  $('denoised-error').textContent = meanMse(current, denoised).toFixed(4);
+  $('denoised-error').dataset.mse = String(meanMse(current, denoised));
 }
 
 /** Sets the model input; `fromPad` keeps the drawing, other sources clear it so the pad never shows a stale drawing. */

@@ -1,10 +1,4 @@
-/** Mean squared error between two equally long arrays. */
-export function mse(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) throw new RangeError(`mse: lengths differ (${a.length} vs ${b.length})`);
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
-  return a.length ? s / a.length : 0;
-}
+// The page's own array helpers; the reconstruction error (MSE) is `meanMse` from @aekit/eval/metrics.
 
 /** Largest absolute difference between two equally long arrays. */
 export function maxAbsDiff(a: Float32Array, b: Float32Array): number {

@@ -18,10 +18,3 @@ export async function loadOnnxPair(encoderBytes: Uint8Array, decoderBytes: Uint8
     },
   };
 }
-
-/** Mean squared error between two equally long arrays. */
-export function mse(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
-  return s / a.length;
-}
