@@ -10,7 +10,6 @@ export {
 export {
   EXPORT_PARTS,
   type ExportPart,
-  IO_LAYOUT,
   IO_NAMES,
   METADATA_KEYS,
   type OnnxModelInfo,
@@ -18,7 +17,7 @@ export {
 export { AEKIT_VERSION, ONNX_IR_VERSION, ONNX_OPSET, ONNX_SCHEMA_RELEASE } from './onnx-version.js';
 export { onnx } from './proto.js';
 export { type ModelSource, readOnnxInfo } from './read-model.js';
-export { DEVICES, type Device, type Runtime } from './runtime.js';
+export type { Runtime } from './runtime.js';
 export { OnnxSession, type SessionOptions } from './session.js';
 export {
   type OutputParity,

@@ -1,8 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ACTIVATIONS, AekitError, LAYER_TYPES } from '@aekit/core';
-import { convAutoencoder, denseAutoencoder } from '@aekit/models';
+import { ACTIVATIONS, AekitError, LAYER_TYPES, type ModelSpec, validateSpec } from '@aekit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createSession,
@@ -37,7 +36,31 @@ function thrown(fn: () => unknown): AekitError {
   throw new Error('expected an error');
 }
 
-const spec = denseAutoencoder({ latentDim: 8 });
+// The zoo's denseAutoencoder({ latentDim: 8 }) and convAutoencoder() written out (the same specs, field for
+// field): this package's tests depend on core only; tools/e2e runs every zoo model.
+const spec = validateSpec({
+  name: 'dense',
+  inputShape: [28, 28, 1],
+  encoder: [{ type: 'flatten' }, { type: 'dense', units: 8, activation: 'relu' }],
+  decoder: [
+    { type: 'dense', units: 784, activation: 'sigmoid' },
+    { type: 'reshape', targetShape: [28, 28, 1] },
+  ],
+  loss: { reconstruction: 'bce' },
+});
+const convSpec = (): ModelSpec => {
+  const conv = (filters: number, padding: 'same' | 'valid' = 'same', activation = 'relu') =>
+    ({ type: 'conv2d', filters, kernelSize: 3, padding, activation }) as const;
+  const pool = { type: 'maxPool2d', poolSize: 2, padding: 'same' } as const;
+  const up = { type: 'upSampling2d', size: 2 } as const;
+  return validateSpec({
+    name: 'conv',
+    inputShape: [28, 28, 1],
+    encoder: [conv(16), pool, conv(8), pool, conv(8), pool],
+    decoder: [conv(8), up, conv(8), up, conv(16, 'valid'), up, conv(1, 'same', 'sigmoid')],
+    loss: { reconstruction: 'bce' },
+  });
+};
 const weights = randomWeights(spec);
 const full = exportOnnx(spec, weights, { part: 'full' });
 
@@ -107,7 +130,7 @@ describe('inference errors', () => {
     await encoder.dispose();
     const d = await rejection(createSession(full, { device: 'tpu' as never }));
     expect(d.code).toBe('OPTION_INVALID');
-    expect(d.message).toContain('Should be one of: auto, cpu, cuda, wasm, webgpu');
+    expect(d.message).toContain('Should be one of: auto, gpu, cuda, webgpu, cpu, wasm, js');
     expect((await rejection(createSession(full, { runtime: 'node', device: 'wasm' }))).code).toBe(
       'OPTION_INVALID',
     );
@@ -125,6 +148,35 @@ describe('inference errors', () => {
     } else {
       await (cuda as { dispose(): Promise<void> }).dispose();
     }
+  });
+
+  it('gpu and webgpu in Node use a GPU provider or list every candidate with its reason and fix', async () => {
+    for (const device of ['gpu', 'webgpu'] as const) {
+      const result = await createSession(full, { device }).catch((e: unknown) => e);
+      if (!AekitError.isInstance(result)) {
+        // A machine with CUDA or a WebGPU adapter: the session runs on it.
+        const session = result as Awaited<ReturnType<typeof createSession>>;
+        expect(['cuda', 'webgpu']).toContain(session.executionProviders[0]);
+        await session.dispose();
+        continue;
+      }
+      expect(result.code).toBe('BACKEND_UNAVAILABLE');
+      expect(result.message).toContain(`device "${device}" (onnxruntime-node) could not load ONNX model:`);
+      const failures = (result.details as { failures: string[] }).failures;
+      expect(failures.map((f) => f.slice(0, f.indexOf(']') + 1))).toEqual(
+        device === 'gpu' ? ['[cuda]', '[webgpu]'] : ['[webgpu]'],
+      );
+      for (const line of failures) {
+        expect(line).toMatch(/\. To fix: /);
+        expect(result.message).toContain(line);
+      }
+    }
+  });
+
+  it('device js fails as an option: ONNX Runtime has no plain-JS provider', async () => {
+    const e = await rejection(createSession(full, { device: 'js' }));
+    expect(e.code).toBe('OPTION_INVALID');
+    expect(e.message).toContain('use device "wasm"');
   });
 });
 
@@ -145,7 +197,7 @@ describe('ONNX models from other tools', () => {
 
 describe('saveOnnx', () => {
   it('writes the file atomically (no temp file left) and the file loads by path', async () => {
-    const conv = convAutoencoder();
+    const conv = convSpec();
     const path = join(dir, 'conv.onnx');
     const result = await saveOnnx(path, conv, randomWeights(conv), { part: 'encoder' });
     expect(readdirSync(dir).filter((f) => f.startsWith('conv.onnx'))).toEqual(['conv.onnx']);

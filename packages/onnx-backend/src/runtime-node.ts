@@ -1,5 +1,5 @@
-import { MissingDependencyError } from '@aekit/core';
-import type { Device, OrtModule, Runtime } from './runtime.js';
+import { type Device, MissingDependencyError } from '@aekit/core';
+import type { OrtModule, Runtime } from './runtime.js';
 import { loadWebRuntime } from './runtime-web.js';
 
 /** Loads onnxruntime-node (or onnxruntime-web for runtime 'web') on demand. */

@@ -2,29 +2,25 @@ import {
   type Autoencoder,
   BackendUnavailableError,
   batchCount,
+  type Device,
   formatShape,
   infoOnce,
   type ModelSpec,
   OptionError,
+  parseDevice,
   ShapeMismatchError,
   shapeSize,
   shapesEqual,
   type TensorData,
 } from '@aekit/core';
 import { OnnxModelError } from './errors.js';
+import { checkRuntimeDevice, type ProviderCandidate, providerCandidates } from './execution-providers.js';
 import { IO_NAMES, type OnnxModelInfo } from './metadata.js';
 import { type ModelSource, readOnnxInfo, sourceBytes } from './read-model.js';
-import {
-  checkDevice,
-  type Device,
-  type OrtModule,
-  type OrtSession,
-  type Runtime,
-  type RuntimeLoader,
-} from './runtime.js';
+import type { OrtModule, OrtSession, Runtime, RuntimeLoader } from './runtime.js';
 
 export interface SessionOptions {
-  /** Default 'auto'. */
+  /** One of core's device words (see `DEVICES` of `@aekit/core`; `js` has no ONNX Runtime provider). Default 'auto'. */
   device?: Device;
   /** Which ONNX Runtime package to use; defaults to 'node' in Node (except device 'wasm') and 'web' in browsers. */
   runtime?: Runtime;
@@ -45,20 +41,6 @@ export interface Platform {
   hasCuda: () => boolean;
 }
 
-function providers(runtime: Runtime, device: Device, platform: Platform): string[] {
-  if (runtime === 'web') {
-    if (device === 'cuda')
-      throw new OptionError(`device "cuda" needs runtime "node" (onnxruntime-node), got runtime "web"`);
-    if (device === 'webgpu') return ['webgpu'];
-    if (device === 'auto') return platform.hasWebGpu() ? ['webgpu', 'wasm'] : ['wasm'];
-    return ['wasm'];
-  }
-  if (device === 'wasm')
-    throw new OptionError(`device "wasm" needs runtime "web" (onnxruntime-web), got runtime "node"`);
-  if (device === 'auto') return platform.hasCuda() ? ['cuda'] : ['cpu'];
-  return [device];
-}
-
 /**
  * An ONNX model loaded in ONNX Runtime. Implements core's `Autoencoder` where the exported part allows:
  * `encode` (encoder or full export), `decode` (decoder export), `reconstruct` (full export), plus raw `run`.
@@ -74,6 +56,7 @@ export class OnnxSession implements Autoencoder {
     /** aekit metadata, null for an ONNX model exported by another tool (then only `run` works). */
     readonly info: OnnxModelInfo | null,
     readonly runtime: Runtime,
+    /** The device word asked for (`auto`, `gpu`...); `executionProviders` says what it resolved to. */
     readonly device: Device,
     /** The execution providers asked for, in order. */
     readonly executionProviders: readonly string[],
@@ -233,19 +216,70 @@ export class OnnxSession implements Autoencoder {
   }
 }
 
-/** createSession with the platform's loaders (see index.ts and browser.ts). */
+/**
+ * Creates a session on the first candidate that loads the model. An unavailable or failing accelerator is
+ * skipped with its reason (logged once when a later one is used); when none is left the error lists every
+ * candidate with its reason and fix. A CPU or WASM failure means the model itself is at fault.
+ */
+async function createOnFirst(
+  ort: OrtModule,
+  model: Uint8Array,
+  candidates: readonly ProviderCandidate[],
+  device: Device,
+  runtime: Runtime,
+  what: string,
+): Promise<{ session: OrtSession; executionProviders: string[] }> {
+  const skipped: string[] = [];
+  const failures: string[] = [];
+  let lastCause: unknown;
+  for (const candidate of candidates) {
+    const fail = (reason: string) => {
+      skipped.push(`[${candidate.name}] ${reason}`);
+      failures.push(`[${candidate.name}] ${reason}. To fix: ${candidate.fix}`);
+    };
+    if (candidate.unavailable) {
+      fail(candidate.unavailable);
+      continue;
+    }
+    try {
+      const executionProviders = candidate.providers;
+      const session = await ort.InferenceSession.create(model, { executionProviders, logSeverityLevel: 3 });
+      if (skipped.length) {
+        infoOnce(
+          `onnx-${runtime}-${device}`,
+          `onnx device: ${candidate.name} (${device}: skipped ${skipped.join('; ')})`,
+        );
+      }
+      return { session, executionProviders };
+    } catch (cause) {
+      const message = ((cause as Error).message ?? String(cause)).trim();
+      if (!candidate.fix) {
+        throw new OnnxModelError(`ONNX Runtime (${runtime}) could not load ${what}: ${message}`, { cause });
+      }
+      lastCause = cause;
+      fail(message);
+    }
+  }
+  throw new BackendUnavailableError(
+    `device "${device}" (onnxruntime-${runtime}) could not load ${what}:\n  ${failures.join('\n  ')}`,
+    { cause: lastCause, details: { device, runtime, failures } },
+  );
+}
+
+/** createSession with the platform's loaders (see node-platform.ts and browser-platform.ts). */
 export async function createSessionOn(
   platform: Platform,
   source: ModelSource,
   options: SessionOptions = {},
 ): Promise<OnnxSession> {
-  const device = checkDevice(options.device ?? 'auto');
+  const device = parseDevice(options.device ?? 'auto');
   const runtime = options.runtime ?? platform.defaultRuntime(device);
   if (!platform.runtimes.includes(runtime)) {
     throw new OptionError(
       `runtime "${runtime}" is not available here; use one of ${platform.runtimes.join(', ')}`,
     );
   }
+  checkRuntimeDevice(runtime, device);
   const batchSize = options.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new OptionError(`batchSize must be a positive integer, got ${batchSize}`);
@@ -259,34 +293,14 @@ export async function createSessionOn(
       options.inputShape,
     );
   }
-  let executionProviders = providers(runtime, device, platform);
   const ort = await platform.load(runtime, device);
+  const candidates = providerCandidates(runtime, device, {
+    hasCuda: runtime === 'node' && platform.hasCuda(),
+    hasWebGpu: runtime === 'web' && platform.hasWebGpu(),
+    nodeProviders: runtime === 'node' ? ort.listSupportedBackends?.().map((b) => b.name) : undefined,
+  });
   // onnxruntime-web may transfer the buffer to its worker (proxy mode): keep the caller's bytes intact.
   const model = runtime === 'web' ? bytes.slice() : bytes;
-  let session: OrtSession;
-  try {
-    try {
-      session = await ort.InferenceSession.create(model, { executionProviders, logSeverityLevel: 3 });
-    } catch (cudaError) {
-      if (device !== 'auto' || executionProviders[0] !== 'cuda') throw cudaError;
-      // 'auto' with CUDA binaries installed: fall back to the CPU when CUDA cannot start here.
-      infoOnce('onnx-auto-cuda', `onnx device: cpu (auto: cuda failed: ${(cudaError as Error).message})`);
-      executionProviders = ['cpu'];
-      session = await ort.InferenceSession.create(model, { executionProviders, logSeverityLevel: 3 });
-    }
-  } catch (cause) {
-    const message = (cause as Error).message ?? String(cause);
-    if (device !== 'cpu' && device !== 'wasm' && device !== 'auto') {
-      const hint =
-        device === 'cuda'
-          ? 'install the CUDA binaries with ONNXRUNTIME_NODE_INSTALL=cuda12 pnpm install (needs CUDA 12 and cuDNN 9)'
-          : 'use a browser with WebGPU, or device "wasm"/"cpu"';
-      throw new BackendUnavailableError(
-        `device "${device}" (${executionProviders.join(', ')}) could not load ${what}: ${message}. To fix: ${hint}`,
-        { cause },
-      );
-    }
-    throw new OnnxModelError(`ONNX Runtime (${runtime}) could not load ${what}: ${message}`, { cause });
-  }
+  const { session, executionProviders } = await createOnFirst(ort, model, candidates, device, runtime, what);
   return new OnnxSession(session, ort, info, runtime, device, executionProviders, batchSize);
 }
