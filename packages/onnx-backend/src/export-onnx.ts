@@ -106,7 +106,7 @@ function runLayers(
       return w;
     };
     const has = (suffix: string) => weights.has(`${prefix}.${suffix}`);
-    v = layerToOnnx(g, v, layer, shapes[index + 1]!, { prefix, index, part }, get, has);
+    v = layerToOnnx(g, v, layer, shapes[index + 1]!, prefix, get, has);
   });
   return v;
 }

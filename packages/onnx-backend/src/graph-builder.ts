@@ -2,11 +2,6 @@ import { onnx } from './proto.js';
 
 type Attr = number | string | number[] | { floats: number[] } | { float: number };
 
-/** A float32 tensor value flowing through the graph while it is built: name and per-batch shape. */
-export interface Value {
-  name: string;
-}
-
 function floatBytes(data: Float32Array): Uint8Array {
   const bytes = new Uint8Array(data.length * 4);
   const view = new DataView(bytes.buffer);

@@ -1,12 +1,4 @@
-import {
-  type Activation,
-  formatShape,
-  type Layer,
-  LEAKY_RELU_ALPHA,
-  type NamedTensor,
-  toPair,
-} from '@aekit/core';
-import { ExportError } from './errors.js';
+import { type Activation, type Layer, LEAKY_RELU_ALPHA, type NamedTensor, toPair } from '@aekit/core';
 import type { GraphBuilder } from './graph-builder.js';
 
 /**
@@ -19,13 +11,6 @@ export interface Flow {
   nchw: boolean;
 }
 
-/** Where one layer sits, for error messages and weight names: `encoder.3`. */
-export interface LayerSite {
-  prefix: string;
-  index: number;
-  part: 'encoder' | 'decoder';
-}
-
 const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];
 
@@ -34,7 +19,7 @@ const SELU_SCALEALPHA = 1.7580993408473768;
 const SELU_SCALE = 1.0507009873554805;
 
 /** Holds a rank-3 value channels-first (for Conv, pooling, Resize, batch norm). */
-export function toNchw(g: GraphBuilder, v: Flow): Flow {
+function toNchw(g: GraphBuilder, v: Flow): Flow {
   if (v.nchw || v.shape.length !== 3) return v;
   return {
     name: g.node('Transpose', [v.name], `${v.name}_nchw`, { perm: NHWC_TO_NCHW }),
@@ -53,8 +38,11 @@ export function toSpecLayout(g: GraphBuilder, v: Flow): Flow {
   };
 }
 
-/** Element-wise activation; `site` names the layer when the activation is unknown. */
-export function applyActivation(g: GraphBuilder, v: Flow, activation: Activation, site: string): Flow {
+/**
+ * Element-wise activation. The switch is exhaustive: `exportOnnx` rejects unknown activations (checkExportable)
+ * before any layer is built, and a new core activation fails to compile here until it is mapped.
+ */
+function applyActivation(g: GraphBuilder, v: Flow, activation: Activation): Flow {
   const op = (type: string, attrs = {}) => ({
     ...v,
     name: g.node(type, [v.name], `${v.name}_${activation}`, attrs),
@@ -76,11 +64,6 @@ export function applyActivation(g: GraphBuilder, v: Flow, activation: Activation
       return op('Selu', { alpha: { float: SELU_SCALEALPHA / SELU_SCALE }, gamma: { float: SELU_SCALE } });
     case 'softplus':
       return op('Softplus');
-    default:
-      throw new ExportError(
-        `${site}: activation "${String(activation)}" has no ONNX export; use one of linear, relu, sigmoid, tanh, leakyRelu, elu, selu, softplus`,
-        { details: { site, activation } },
-      );
   }
 }
 
@@ -107,7 +90,7 @@ function kerasKernelToOnnx(
 }
 
 /** TF 'same' padding of one axis: [before, after], the extra pad at the end. */
-export function samePads(n: number, k: number, s: number): [number, number] {
+function samePads(n: number, k: number, s: number): [number, number] {
   const out = Math.ceil(n / s);
   const total = Math.max((out - 1) * s + k - n, 0);
   const before = Math.floor(total / 2);
@@ -189,24 +172,23 @@ function lstmOp(
 }
 
 /**
- * Appends one spec layer to the graph. `outShape` is the layer's output shape from core's shape inference;
- * `get` returns the layer's weight by suffix (`kernel`, `bias`...).
+ * Appends one spec layer to the graph. `outShape` is the layer's output shape from core's shape inference,
+ * `prefix` names its weights (`encoder.3`), `get` returns the layer's weight by suffix (`kernel`, `bias`...). The switch is exhaustive: `exportOnnx`
+ * rejects unknown layer kinds before any layer is built.
  */
 export function layerToOnnx(
   g: GraphBuilder,
   v: Flow,
   layer: Layer,
   outShape: number[],
-  site: LayerSite,
+  prefix: string,
   get: (suffix: string) => NamedTensor,
   has: (suffix: string) => boolean,
 ): Flow {
-  const { prefix } = site;
-  const where = `${site.part}[${site.index}] (${layer.type})`;
   switch (layer.type) {
     case 'dense': {
       const y = denseOp(g, v, get('kernel'), layer.useBias ? get('bias') : undefined, prefix);
-      return applyActivation(g, y, layer.activation, where);
+      return applyActivation(g, y, layer.activation);
     }
     case 'conv2d':
     case 'conv2dTranspose': {
@@ -239,7 +221,7 @@ export function layerToOnnx(
       }
       const op = layer.type === 'conv2d' ? 'Conv' : 'ConvTranspose';
       const y: Flow = { name: g.node(op, inputs, `${prefix}_out`, attrs), shape: outShape, nchw: true };
-      return applyActivation(g, y, layer.activation, where);
+      return applyActivation(g, y, layer.activation);
     }
     case 'maxPool2d': {
       const x = toNchw(g, v);
@@ -280,7 +262,7 @@ export function layerToOnnx(
       return { name: g.node('Reshape', [x.name, target], `${prefix}_out`), shape: outShape, nchw: false };
     }
     case 'activation':
-      return applyActivation(g, v, layer.activation, where);
+      return applyActivation(g, v, layer.activation);
     case 'dropout':
       // Inference: dropout is the identity.
       return v;
@@ -320,13 +302,6 @@ export function layerToOnnx(
         `${prefix}_out`,
       );
       return { name, shape: outShape, nchw: false };
-    }
-    default: {
-      const kind = (layer as { type: string }).type;
-      throw new ExportError(
-        `${site.part}[${site.index}]: layer kind "${kind}" has no ONNX export (input ${formatShape(v.shape)}); supported kinds: dense, conv2d, conv2dTranspose, maxPool2d, upSampling2d, flatten, reshape, activation, dropout, batchNorm, lstm, repeatVector`,
-        { details: { part: site.part, index: site.index, kind } },
-      );
     }
   }
 }
