@@ -1,10 +1,10 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { DataError, formatShape, shapeSize } from '@aekit/core';
+import { DataError, DEVICE_NAMES, type Device, formatShape, shapeSize } from '@aekit/core';
 import { writeFileAtomic } from '@aekit/core/node';
 import { readIdx, readNpy } from '@aekit/datasets';
 import { imageGrid, writePng } from '@aekit/eval/images';
-import { createSession, DEVICES, type Device, type OnnxSession } from '@aekit/onnx-backend';
+import { createSession, type OnnxSession } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import { getIo } from '../io.js';
@@ -188,8 +188,8 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--out <dir>', 'output directory: latents.npy, reconstructions.png / .npy', 'onnx-out')
     .addOption(
-      new Option('--device <device>', `ONNX Runtime device: ${Object.keys(DEVICES).join(', ')}`)
-        .argParser(choiceOption('--device', Object.keys(DEVICES) as Device[]))
+      new Option('--device <device>', `ONNX Runtime device: ${DEVICE_NAMES.join(', ')}`)
+        .argParser(choiceOption('--device', DEVICE_NAMES))
         .default('auto'),
     )
     .addOption(

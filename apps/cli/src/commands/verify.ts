@@ -1,5 +1,5 @@
-import { AekitError, formatShape } from '@aekit/core';
-import { createSession, DEVICES, type Device, randomInputs, verifyParity } from '@aekit/onnx-backend';
+import { AekitError, DEVICE_NAMES, type Device, formatShape, GPU_DEVICES } from '@aekit/core';
+import { createSession, randomInputs, verifyParity } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
@@ -22,8 +22,8 @@ export function registerVerifyCommand(program: Command): void {
     .description('check that an ONNX model gives the same outputs on a device as on the CPU')
     .requiredOption('--model <file>', 'the .onnx file (from "aekit export")')
     .addOption(
-      new Option('--device <device>', `device to check: ${Object.keys(DEVICES).join(', ')}`)
-        .argParser(choiceOption('--device', Object.keys(DEVICES) as Device[]))
+      new Option('--device <device>', `device to check: ${DEVICE_NAMES.join(', ')}`)
+        .argParser(choiceOption('--device', DEVICE_NAMES))
         .default('cpu'),
     )
     .addOption(
@@ -35,13 +35,17 @@ export function registerVerifyCommand(program: Command): void {
     .option('--seed <n>', 'seed of the random inputs', intOption('--seed', 0, 2 ** 31 - 1), 0)
     .action(async (options: VerifyOptions) => {
       const io = getIo();
-      const gpu = options.device === 'webgpu' || options.device === 'cuda';
+      const session = await createSession(options.model, { device: options.device });
+      // The tolerance follows what the device resolved to (auto and gpu may land on a GPU or not).
+      const gpu = session.executionProviders.some((p) => (GPU_DEVICES as readonly string[]).includes(p));
       const tolerance = options.tolerance ?? (gpu ? 1e-3 : 1e-4);
       // The reference is ONNX Runtime's CPU provider; checking the CPU itself compares it with WASM.
       const reference = await createSession(options.model, {
         device: options.device === 'cpu' ? 'wasm' : 'cpu',
+      }).catch(async (error: unknown) => {
+        await session.dispose();
+        throw error;
       });
-      const session = await createSession(options.model, { device: options.device });
       try {
         const inputs = randomInputs(reference, options.batch, options.seed);
         const report = await verifyParity(session, reference, inputs, { tolerance });
