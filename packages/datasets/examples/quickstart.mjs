@@ -1,6 +1,6 @@
 // Run after `pnpm --filter @aekit/datasets build`: node examples/quickstart.mjs
+import { corrupt } from '@aekit/core';
 import {
-  corrupt,
   loadBreastCancer,
   loadColorPatches,
   loadDataset,

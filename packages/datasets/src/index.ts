@@ -35,7 +35,7 @@ export {
 } from './csv.js';
 export { type DownloadOptions, downloadVerified, type ProgressCallback } from './download.js';
 export { type EcgSeries, loadEcg, slidingWindows, type Windows } from './ecg.js';
-export { type IdxData, isGzip, readIdx, writeIdx } from './idx.js';
+export { type IdxData, readIdx, writeIdx } from './idx.js';
 export type { DataSource, DataSourceKind, ImageDataset } from './image-dataset.js';
 export {
   cacheDirFor,
