@@ -5,6 +5,20 @@ import { Pca } from './pca.js';
 
 const meanOf = (a: Float64Array): number => a.reduce((s, v) => s + v, 0) / a.length;
 
+function correlation(x: number[], y: number[]): number {
+  const mx = x.reduce((s, v) => s + v, 0) / x.length;
+  const my = y.reduce((s, v) => s + v, 0) / y.length;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  x.forEach((v, i) => {
+    sxy += (v - mx) * ((y[i] as number) - my);
+    sxx += (v - mx) ** 2;
+    syy += ((y[i] as number) - my) ** 2;
+  });
+  return sxy / Math.sqrt(sxx * syy);
+}
+
 // Expected values: sklearn 1.2.1 PCA(svd_solver='full') in scripts/reference-values.py.
 describe('Pca', () => {
   it('matches sklearn on 200 x 10 (full eigen-decomposition)', () => {
@@ -29,6 +43,28 @@ describe('Pca', () => {
       expect(Math.abs((p.explainedVarianceRatio[i] as number) - r)).toBeLessThan(1e-6);
     });
     expect(Math.abs(meanOf(msePer(x, p.reconstruct(x), 200)) - 0.5330416855472553)).toBeLessThan(1e-5);
+  });
+
+  it('transform projects onto the two directions of largest variance (as the web explorer uses it)', () => {
+    // Spread 10 along (1, 1, 0)/sqrt2, 2 along z, 0.1 along (1, -1, 0)/sqrt2, plus an offset.
+    const n = 200;
+    const a = Array.from({ length: n }, (_, i) => 10 * Math.sin(i * 1.3));
+    const b = Array.from({ length: n }, (_, i) => 2 * Math.cos(i * 0.7));
+    const c = Array.from({ length: n }, (_, i) => 0.1 * Math.sin(i * 2.9));
+    const rows = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      const [ai, bi, ci] = [a[i] as number, b[i] as number, c[i] as number];
+      rows.set([(ai + ci) / Math.SQRT2 + 5, (ai - ci) / Math.SQRT2 - 1, bi], i * 3);
+    }
+    const p = Pca.fit(rows, 3, { components: 2 });
+    const [r0, r1] = [p.explainedVarianceRatio[0] as number, p.explainedVarianceRatio[1] as number];
+    expect(r0).toBeGreaterThan(0.9);
+    expect(r0 + r1).toBeGreaterThan(0.999);
+    const points = p.transform(rows);
+    const px = Array.from({ length: n }, (_, i) => points[2 * i] as number);
+    const py = Array.from({ length: n }, (_, i) => points[2 * i + 1] as number);
+    expect(Math.abs(correlation(px, a))).toBeGreaterThan(0.9999);
+    expect(Math.abs(correlation(py, b))).toBeGreaterThan(0.999);
   });
 
   it('components are orthonormal', () => {
