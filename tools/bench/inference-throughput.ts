@@ -2,15 +2,15 @@
  * Export size and inference throughput of the conv autoencoder: ONNX Runtime (node CPU, web WASM) against
  * the tfjs predict of the same model and weights, measured in one run on real Fashion-MNIST test images.
  * Runners take turns for `rounds` rounds and each keeps its best round (the machine may be shared).
- *   pnpm --filter @aekit/tools exec tsx --conditions=source ../packages/onnx-backend/bench/inference-throughput.ts [images=2048] [batch=256] [rounds=3]
+ *   pnpm --filter @aekit/tools bench:inference [images=2048] [batch=256] [rounds=3]
  * Fashion-MNIST is read from AEKIT_FASHION_MNIST (default /usr/share/datasets/fashion-mnist).
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { type NamedTensor, setLogger } from '@aekit/core';
 import { convAutoencoder } from '@aekit/models';
+import { createSession, exportOnnx } from '@aekit/onnx-backend';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
-import { createSession, exportOnnx } from '../src/index.js';
 
 const [countArg = '2048', batchArg = '256', roundsArg = '3'] = process.argv.slice(2);
 const count = Number(countArg);
