@@ -11,7 +11,7 @@ import {
   onnx,
   saveOnnx,
 } from './index.js';
-import { randomWeights } from './test-utils/random.js';
+import { randomWeights } from './testing/random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aekit-onnx-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { layerSpecs } from './test-utils/layer-specs.js';
-import { checkerUnavailable, checkModels } from './test-utils/onnx-checker.js';
-import { partDiffs } from './test-utils/parity.js';
-import { randomWeights, referenceForward } from './test-utils/reference.js';
+import { referenceForward } from './test-utils/reference.js';
+import { checkerUnavailable, checkModels, layerSpecs, partDiffs, randomWeights } from './testing/index.js';
 
 const TOLERANCE = 1e-5;
 const exported: Record<string, Uint8Array> = {};

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { vae } from '@aekit/models';
+import { validateSpec } from '@aekit/core';
 import { describe, expect, it } from 'vitest';
 import {
   AEKIT_VERSION,
@@ -10,9 +10,21 @@ import {
   onnx,
   readOnnxInfo,
 } from './index.js';
-import { randomWeights } from './test-utils/random.js';
+import { randomWeights } from './testing/random.js';
 
-const spec = vae({ latentDim: 2 });
+// The zoo's vae({ latentDim: 2 }) written out (the same spec, field for field).
+const spec = validateSpec({
+  name: 'vae',
+  inputShape: [28, 28, 1],
+  encoder: [{ type: 'flatten' }, { type: 'dense', units: 512, activation: 'relu' }],
+  latent: { type: 'gaussian', dim: 2 },
+  decoder: [
+    { type: 'dense', units: 512, activation: 'relu' },
+    { type: 'dense', units: 784, activation: 'sigmoid' },
+    { type: 'reshape', targetShape: [28, 28, 1] },
+  ],
+  loss: { reconstruction: 'bce', reduction: 'sum' },
+});
 const weights = randomWeights(spec);
 
 describe('ModelProto and metadata', () => {

@@ -1,7 +1,7 @@
-import { denseAutoencoder } from '@aekit/models';
+import { validateSpec } from '@aekit/core';
 import { describe, expect, it, vi } from 'vitest';
 import { createSession, exportOnnx } from './index.js';
-import { randomWeights } from './test-utils/random.js';
+import { randomWeights } from './testing/random.js';
 
 vi.mock('onnxruntime-node', () => {
   throw new Error("Cannot find package 'onnxruntime-node'");
@@ -10,7 +10,17 @@ vi.mock('onnxruntime-web', () => {
   throw new Error("Cannot find package 'onnxruntime-web'");
 });
 
-const spec = denseAutoencoder({ latentDim: 4 });
+// The zoo's denseAutoencoder({ latentDim: 4 }) written out (the same spec, field for field).
+const spec = validateSpec({
+  name: 'dense',
+  inputShape: [28, 28, 1],
+  encoder: [{ type: 'flatten' }, { type: 'dense', units: 4, activation: 'relu' }],
+  decoder: [
+    { type: 'dense', units: 784, activation: 'sigmoid' },
+    { type: 'reshape', targetShape: [28, 28, 1] },
+  ],
+  loss: { reconstruction: 'bce' },
+});
 const model = exportOnnx(spec, randomWeights(spec));
 
 describe('missing ONNX Runtime packages', () => {

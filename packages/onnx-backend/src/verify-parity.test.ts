@@ -1,9 +1,28 @@
-import { convAutoencoder } from '@aekit/models';
+import { validateSpec } from '@aekit/core';
 import { describe, expect, it } from 'vitest';
 import { createSession, exportOnnx, randomInputs, verifyParity } from './index.js';
-import { randomWeights } from './test-utils/random.js';
+import { randomWeights } from './testing/random.js';
 
-const spec = convAutoencoder({ decoder: 'transpose' });
+// The zoo's convAutoencoder({ decoder: 'transpose' }) written out (the same spec, field for field).
+const conv = (filters: number, kernelSize = 3, padding: 'same' | 'valid' = 'same', activation = 'relu') =>
+  ({ type: 'conv2d', filters, kernelSize, padding, activation }) as const;
+const tconv = (filters: number) =>
+  ({
+    type: 'conv2dTranspose',
+    filters,
+    kernelSize: 3,
+    strides: 2,
+    padding: 'same',
+    activation: 'relu',
+  }) as const;
+const pool = { type: 'maxPool2d', poolSize: 2, padding: 'same' } as const;
+const spec = validateSpec({
+  name: 'conv',
+  inputShape: [28, 28, 1],
+  encoder: [conv(16), pool, conv(8), pool, conv(8), pool],
+  decoder: [tconv(8), conv(8, 2, 'valid'), tconv(8), tconv(16), conv(1, 3, 'same', 'sigmoid')],
+  loss: { reconstruction: 'bce' },
+});
 
 describe('verifyParity', () => {
   it('reports max |diff| per output of WASM against CPU within 1e-5', async () => {

@@ -11,10 +11,9 @@ import {
   toPair,
 } from '@aekit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { ReferenceOutputs } from '../testing/parity.js';
 
 await tf.setBackend('cpu');
-
-export { maxAbsDiff, randomBatch, randomWeights } from './random.js';
 
 function act(x: tf.Tensor, a: Activation): tf.Tensor {
   switch (a) {
@@ -124,15 +123,6 @@ function layerForward(x: tf.Tensor, layer: Layer, prefix: string, w: Map<string,
 
 function run(x: tf.Tensor, layers: readonly Layer[], part: string, w: Map<string, NamedTensor>): tf.Tensor {
   return layers.reduce((v, layer, i) => layerForward(v, layer, `${part}.${i}`, w), x);
-}
-
-export interface ReferenceOutputs {
-  /** The code (mean for a VAE). */
-  latent: Float32Array;
-  logVar?: Float32Array;
-  reconstruction: Float32Array;
-  /** decode(z) for the given z. */
-  decoded?: Float32Array;
 }
 
 /** Forward pass of `spec` on a batch `x` (and `decode(z)` when z is given). */

@@ -1,12 +1,17 @@
-// The trained-model path: a model of @aekit/tfjs-backend (tfjs CPU kernels) and its ONNX exports agree.
+// The trained-model path: a model of @aekit/tfjs-backend (tfjs CPU kernels) and its ONNX exports agree, for
+// every zoo model of @aekit/models and the small specs covering every layer kind (moved from onnx-backend,
+// whose tests depend on core only).
 import { type ModelSpec, setLogger } from '@aekit/core';
 import * as models from '@aekit/models';
+import {
+  checkerUnavailable,
+  checkModels,
+  layerSpecs,
+  partDiffs,
+  randomWeights,
+} from '@aekit/onnx-backend/testing';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layerSpecs } from './test-utils/layer-specs.js';
-import { checkerUnavailable, checkModels } from './test-utils/onnx-checker.js';
-import { partDiffs } from './test-utils/parity.js';
-import { randomWeights } from './test-utils/random.js';
 
 const TOLERANCE = 1e-5;
 const exported: Record<string, Uint8Array> = {};
