@@ -1,18 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type Corruption,
-  corrupt,
-  type EpochMetrics,
-  type FitOptions,
-  OptionError,
-  type TrainableModel,
-} from '@aekit/core';
+import { type Corruption, type EpochMetrics, type FitOptions, OptionError } from '@aekit/core';
 import { appendMetrics, METRICS_LOG, saveTrainableModel } from '@aekit/core/node';
 import { type DatasetName, type ImageDataset, loadDataset } from '@aekit/datasets';
 import { imageGrid, writePng } from '@aekit/eval/images';
-import { psnrPer } from '@aekit/eval/metrics';
+import { scoreDenoiser, scoreReconstructions } from '@aekit/eval/metrics';
 import { createTfjsBackend, type Device } from '@aekit/tfjs-backend';
 import { getIo } from './io.js';
 import { getModel, type ModelCreateOptions } from './model-registry.js';
@@ -61,54 +54,9 @@ export interface DenoisingScores {
 export const PICTURE_SAMPLES = 10;
 /** Seed of the noise added to a denoising model's test inputs: fixed, so every run is scored on the same inputs. */
 export const TEST_NOISE_SEED = 99;
-/** Samples per forward pass when scoring the test set. */
-const EVAL_CHUNK = 1000;
-/** Per-image PSNRs are capped before averaging, so an image left unchanged cannot make the mean infinite. */
-const PSNR_CAP_DB = 100;
 
 function fmt(value: number): string {
   return value.toFixed(4);
-}
-
-/** Sum over samples of `size` values of the PSNR in dB (peak 1) of each, capped at `PSNR_CAP_DB`. */
-function psnrSum(target: Float32Array, prediction: Float32Array, size: number): number {
-  let sum = 0;
-  for (const v of psnrPer(target, prediction, size)) sum += Math.min(v, PSNR_CAP_DB);
-  return sum;
-}
-
-/** Mean over samples of the PSNR in dB (peak 1), as docs/results.md averages it. */
-function meanPsnr(target: Float32Array, prediction: Float32Array, size: number): number {
-  return psnrSum(target, prediction, size) / (target.length / size);
-}
-
-/**
- * Scores `model` on n samples: its outputs for `input` against `target` (the same array unless the inputs are
- * corrupted). Returns the MSE over all values, the mean per-image PSNR and the first `keep` outputs.
- */
-async function testScores(
-  model: TrainableModel,
-  input: Float32Array,
-  target: Float32Array,
-  n: number,
-  keep: number,
-): Promise<{ mse: number; psnr: number; first: Float32Array }> {
-  const size = target.length / n;
-  let sum = 0;
-  let psnr = 0;
-  let first = new Float32Array(0);
-  for (let start = 0; start < n; start += EVAL_CHUNK) {
-    const end = Math.min(n, start + EVAL_CHUNK);
-    const clean = target.subarray(start * size, end * size);
-    const out = await model.reconstruct(input.subarray(start * size, end * size));
-    for (let i = 0; i < clean.length; i++) {
-      const d = clean[i]! - out[i]!;
-      sum += d * d;
-    }
-    psnr += psnrSum(clean, out, size);
-    if (start === 0) first = out.slice(0, keep * size);
-  }
-  return { mse: sum / target.length, psnr: psnr / n, first };
 }
 
 /** A corruption as `--noise` writes it. */
@@ -239,14 +187,19 @@ export async function runTraining(options: TrainOptions): Promise<TrainSummary> 
 
   // A denoiser is scored on test inputs corrupted with the noise it trained with, against the clean images.
   const size = test.images.length / test.count;
-  const input = noise ? corrupt(test.images, spec.inputShape, noise, TEST_NOISE_SEED) : test.images;
   const shown = Math.min(PICTURE_SAMPLES, test.count);
-  const { mse, psnr, first } = await testScores(model, input, test.images, test.count, shown);
-  const denoising: DenoisingScores | undefined = noise && {
-    noise: noiseText(noise),
+  const denoised = noise && {
+    noise,
+    ...(await scoreDenoiser(model, test.images, { corruption: noise, seed: TEST_NOISE_SEED, keep: shown })),
+  };
+  const { mse, first } =
+    denoised ||
+    (await scoreReconstructions(model, test.images, test.images, { sampleSize: size, keep: shown }));
+  const denoising: DenoisingScores | undefined = denoised && {
+    noise: noiseText(denoised.noise),
     seed: TEST_NOISE_SEED,
-    psnrNoisy: meanPsnr(test.images, input, size),
-    psnrDenoised: psnr,
+    psnrNoisy: denoised.psnrNoisy,
+    psnrDenoised: denoised.psnr,
   };
   const seconds = history.reduce((s, m) => s + m.seconds, 0);
   const samples = history.reduce((s, m) => s + m.samplesPerSecond * m.seconds, 0);
@@ -264,7 +217,7 @@ export async function runTraining(options: TrainOptions): Promise<TrainSummary> 
   });
   const clean = test.images.subarray(0, shown * size);
   const picture = join(out, 'reconstructions.png');
-  const rows = denoising ? [input.subarray(0, shown * size), first, clean] : [clean, first];
+  const rows = denoised ? [denoised.firstNoisy, first, clean] : [clean, first];
   await writePng(picture, imageGrid(rows, test.sampleShape, { columns: shown }));
   const rate = `${Math.round(samplesPerSecond)} img/s`;
   if (denoising) {

@@ -4,4 +4,12 @@ export { bcePer, msePer, psnrPer } from './image-metrics.js';
 export { meanMse, meanPsnr } from './mean-metrics.js';
 export { prAuc, rocAuc } from './ranking.js';
 export { pngRate, quantizeUint8, type RateQualityRow, rateQualityTable } from './rate-quality.js';
+export {
+  type DenoiserScoreOptions,
+  type DenoiserScores,
+  type ReconstructionScores,
+  type ScoreOptions,
+  scoreDenoiser,
+  scoreReconstructions,
+} from './score-reconstructions.js';
 export { type ImageShape, type SsimOptions, ssimPer } from './ssim.js';
