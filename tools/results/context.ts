@@ -1,5 +1,4 @@
 import type { ModelSpec, TrainData } from '@aekit/core';
-import { msePer, psnrPer } from '@aekit/eval/metrics';
 import type { TfjsModel } from '@aekit/tfjs-backend';
 
 /** One line of the table in docs/results.md. */
@@ -43,15 +42,4 @@ export interface FitOutcome {
   seconds: number;
   /** Epochs run. */
   epochs: number;
-}
-
-/** Mean squared error over all values. */
-export function mse(target: Float32Array, prediction: Float32Array): number {
-  return msePer(target, prediction, target.length)[0]!;
-}
-
-/** Mean over samples of the PSNR in dB (peak 1) of samples of `size` values. */
-export function meanPsnr(target: Float32Array, prediction: Float32Array, size: number): number {
-  const per = psnrPer(target, prediction, size);
-  return per.reduce((s, v) => s + Math.min(v, 100), 0) / per.length;
 }

@@ -12,8 +12,9 @@ import {
   toGrayscale,
   upscale,
 } from '@aekit/datasets';
+import { meanMse, meanPsnr } from '@aekit/eval/metrics';
 import { colorizationAutoencoder, inpaintingAutoencoder, superResolutionAutoencoder } from '@aekit/models';
-import { meanPsnr, mse, type ResultsContext, type Row } from './context.js';
+import type { ResultsContext, Row } from './context.js';
 
 const SHAPE = [28, 28, 1];
 const PIXELS = 784;
@@ -61,7 +62,7 @@ export async function inpaintingRow(ctx: ResultsContext, n: number, epochs: numb
     code: shapeSize(fitted.model.latentShape),
     trainImages: n,
     epochs: fitted.epochs,
-    mse: mse(ctx.test, out),
+    mse: meanMse(ctx.test, out),
     vsPca: '',
     extra:
       `PSNR masked input ${psnr(masked)} -> output ${psnr(out)}, holes filled from the output ${psnr(filled)}; ` +
@@ -94,11 +95,11 @@ export async function superResolutionRow(ctx: ResultsContext, n: number, epochs:
     code: shapeSize(fitted.model.latentShape),
     trainImages: n,
     epochs: fitted.epochs,
-    mse: mse(ctx.test, out),
+    mse: meanMse(ctx.test, out),
     vsPca: '',
     extra:
       `PSNR nearest ${dB(meanPsnr(ctx.test, nearest, PIXELS))}, bicubic ${dB(meanPsnr(ctx.test, bicubic, PIXELS))} ` +
-      `-> model ${dB(meanPsnr(ctx.test, out, PIXELS))} (bicubic MSE ${mse(ctx.test, bicubic).toFixed(5)})`,
+      `-> model ${dB(meanPsnr(ctx.test, out, PIXELS))} (bicubic MSE ${meanMse(ctx.test, bicubic).toFixed(5)})`,
     seconds: fitted.seconds,
   };
   fitted.model.dispose();
@@ -126,7 +127,7 @@ export async function colorizationRow(ctx: ResultsContext, n: number, epochs: nu
   const greyCopy = copy(gray);
   const out = await colorize(gray);
   // The same on the training patches: what the model learnt about these photos' colours.
-  const seen = mse(trainRgb, await colorize(trainGray));
+  const seen = meanMse(trainRgb, await colorize(trainGray));
   const size = shapeSize(spec.outputShape!);
   await ctx.picture(
     'colorization',
@@ -140,13 +141,13 @@ export async function colorizationRow(ctx: ResultsContext, n: number, epochs: nu
     code: shapeSize(fitted.model.latentShape),
     trainImages: n,
     epochs: fitted.epochs,
-    mse: mse(testRgb, out),
+    mse: meanMse(testRgb, out),
     vsPca: '',
     extra:
       `${COLOR_TEST} test patches from the photos' bottom quarter (training patches: the rest): ` +
-      `RGB MSE grey copy ${mse(testRgb, greyCopy).toFixed(5)} -> model ${mse(testRgb, out).toFixed(5)}, ` +
+      `RGB MSE grey copy ${meanMse(testRgb, greyCopy).toFixed(5)} -> model ${meanMse(testRgb, out).toFixed(5)}, ` +
       `PSNR ${dB(meanPsnr(testRgb, greyCopy, size))} -> ${dB(meanPsnr(testRgb, out, size))}; ` +
-      `on the training patches MSE ${mse(trainRgb, copy(trainGray)).toFixed(5)} -> ${seen.toFixed(5)}`,
+      `on the training patches MSE ${meanMse(trainRgb, copy(trainGray)).toFixed(5)} -> ${seen.toFixed(5)}`,
     seconds: fitted.seconds,
   };
   fitted.model.dispose();

@@ -34,7 +34,7 @@ import { writeFileAtomic } from '@aekit/core/node';
 import { loadDataset } from '@aekit/datasets';
 import { Pca } from '@aekit/eval/baselines';
 import { imageGrid, writePng } from '@aekit/eval/images';
-import { vaeNegativeElbo } from '@aekit/eval/metrics';
+import { meanMse, meanPsnr, vaeNegativeElbo } from '@aekit/eval/metrics';
 import {
   contractiveAutoencoder,
   convAutoencoder,
@@ -47,14 +47,7 @@ import {
 } from '@aekit/models';
 import { createTfjsBackend, type Device, jacobianFrobenius, sampleLatent } from '@aekit/tfjs-backend';
 import { DEFAULT_OUT, parseResultsArgs, type ResultsArgs, ResultsUsageError, USAGE } from './args.js';
-import {
-  type FitOutcome,
-  type FitSettings,
-  meanPsnr,
-  mse,
-  type ResultsContext,
-  type Row,
-} from './context.js';
+import type { FitOutcome, FitSettings, ResultsContext, Row } from './context.js';
 import { colorizationRow, inpaintingRow, superResolutionRow } from './image-to-image.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -132,7 +125,7 @@ async function main() {
     if (!Number.isFinite(pcaMse)) throw new Error('no number');
   } catch {
     const pca = Pca.fit(x.subarray(0, Math.min(budget.train, 20000) * PIXELS), PIXELS, { components: 32 });
-    pcaMse = mse(pca.reconstruct(xt), xt);
+    pcaMse = meanMse(pca.reconstruct(xt), xt);
     pcaHow = '@aekit/eval Pca (32 components)';
   }
   log(`PCA-32 test MSE ${pcaMse.toFixed(5)} (${pcaHow})`);
@@ -193,7 +186,7 @@ async function main() {
     if (!want(name)) continue;
     const { model, seconds, epochs } = await fit(spec, firstTrain(n));
     const rec = await model.reconstruct(xt);
-    const m = mse(rec, xt);
+    const m = meanMse(rec, xt);
     rows.push({
       model: name,
       spec: spec.name,
@@ -219,7 +212,7 @@ async function main() {
     const noisy = xt.slice();
     createCorruption(spec.corruption!, SHAPE)(noisy, createRng(99));
     const out = await model.reconstruct(noisy);
-    const m = mse(out, xt);
+    const m = meanMse(out, xt);
     rows.push({
       model: 'denoising (gaussian 0.5)',
       spec: spec.name,
@@ -260,7 +253,7 @@ async function main() {
         sum += v;
         if (Math.abs(v) < 0.01) zero++;
       }
-      const m = mse(await model.reconstruct(xt), xt);
+      const m = meanMse(await model.reconstruct(xt), xt);
       rows.push({
         model: `sparse (l1 ${weight})`,
         spec: spec.name,
@@ -281,7 +274,7 @@ async function main() {
       const spec = contractiveAutoencoder({ weight, latentDim: 64 });
       const { model, seconds, epochs } = await fit(spec, firstTrain(budget.train));
       const j = await jacobianFrobenius(model, xt.subarray(0, 1000 * PIXELS));
-      const m = mse(await model.reconstruct(xt), xt);
+      const m = meanMse(await model.reconstruct(xt), xt);
       rows.push({
         model: `contractive (${weight})`,
         spec: spec.name,
@@ -320,7 +313,7 @@ async function main() {
     const rng = createRng(8);
     const noise = new Float32Array(64 * PIXELS).map(() => rng.next());
     const rec = await model.reconstruct(xt);
-    const m = mse(rec, xt);
+    const m = meanMse(rec, xt);
     rows.push({
       model: 'vae (beta 1)',
       spec: spec.name,
