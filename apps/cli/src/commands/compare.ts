@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { AekitError, DataError, formatShape, shapeSize } from '@aekit/core';
+import { AekitError, DataError, DEVICE_NAMES, type Device, formatShape, shapeSize } from '@aekit/core';
 import { type DatasetName, loadDataset, readIdx } from '@aekit/datasets';
-import { createSession, DEVICES as ORT_DEVICES, type Device as OrtDevice } from '@aekit/onnx-backend';
-import type { Device } from '@aekit/tfjs-backend';
+import { createSession } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
@@ -14,7 +13,7 @@ interface CompareOptions {
   input?: string;
   limit: number;
   device: Device;
-  ortDevice: OrtDevice;
+  ortDevice: Device;
   tolerance: number;
 }
 
@@ -55,8 +54,8 @@ export function registerCompareCommand(program: Command): void {
     .option('--limit <n>', 'images to compare', intOption('--limit', 1), 1000)
     .addOption(deviceOption())
     .addOption(
-      new Option('--ort-device <device>', `ONNX Runtime device: ${Object.keys(ORT_DEVICES).join(', ')}`)
-        .argParser(choiceOption('--ort-device', Object.keys(ORT_DEVICES) as OrtDevice[]))
+      new Option('--ort-device <device>', `ONNX Runtime device: ${DEVICE_NAMES.join(', ')}`)
+        .argParser(choiceOption('--ort-device', DEVICE_NAMES))
         .default('cpu'),
     )
     .option(

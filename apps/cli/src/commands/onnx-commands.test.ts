@@ -116,4 +116,20 @@ describe('aekit export / run / verify', () => {
     const bad = await aekit('verify', '--model', join(dir, 'full.onnx'), '--device', 'tpu');
     expect(bad.code).toBe(2);
   });
+
+  it('takes core device words; js, which ONNX Runtime cannot run, is a usage error naming the fix', async () => {
+    const r = await aekit(
+      'run',
+      '--model',
+      join(dir, 'full.onnx'),
+      '--input',
+      join(dir, 'one.png'),
+      '--device',
+      'js',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('ONNX Runtime has no plain-JavaScript execution provider; use device "wasm"');
+    const bad = await aekit('verify', '--model', join(dir, 'full.onnx'), '--device', 'tpu');
+    expect(bad.stderr).toContain('Should be one of: auto, gpu, cuda, webgpu, cpu, wasm, js');
+  });
 });
