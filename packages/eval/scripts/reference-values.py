@@ -70,7 +70,7 @@ def one_class_split(anomaly, train_fraction, seed):
     return sorted(normal[:n]), sorted(normal[n:] + [i for i, a in enumerate(anomaly) if a == 1])
 
 
-# tabularAnomaly on the breast-cancer data (bench/tabular-setup.ts): malignant = anomaly, seed 0, 60% of the
+# tabularAnomaly on the breast-cancer data (tools/bench/tabular-setup.ts): malignant = anomaly, seed 0, 60% of the
 # benign rows to train, min-max scaling fitted on them, PCA with 8 components, distance to the 5th neighbour.
 
 bc = load_breast_cancer()

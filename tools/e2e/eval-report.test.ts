@@ -1,3 +1,5 @@
+// Cross-package: evaluateAutoencoder and the HTML report of @aekit/eval on a dense AE (@aekit/models) trained
+// with @aekit/tfjs-backend on real MNIST digits (@aekit/datasets).
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,14 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setLogger } from '@aekit/core';
 import { loadDataset } from '@aekit/datasets';
+import { ReconstructionDetector } from '@aekit/eval/anomaly';
+import { evaluateAutoencoder, evaluationReport, writeReport } from '@aekit/eval/report';
 import { denseAutoencoder } from '@aekit/models';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ReconstructionDetector } from './anomaly/reconstruction-detector.js';
-import { evaluateAutoencoder, evaluationReport } from './report/evaluate.js';
-import { writeReport } from './report/write-report.js';
 
-const MNIST = join(fileURLToPath(new URL('../../../', import.meta.url)), 'fixtures/mnist');
+const MNIST = join(fileURLToPath(new URL('../../', import.meta.url)), 'fixtures/mnist');
 const D = 784;
 const N_TRAIN = 1500;
 

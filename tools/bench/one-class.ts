@@ -3,7 +3,7 @@
  * score all 10,000 test images (anomaly = any other class) and report AUROC per class and mean, for a
  * convolutional AE, a VAE, PCA reconstruction error and kNN distance. Writes docs/one-class.md.
  *
- * Run from the repo root: pnpm --filter @aekit/eval bench:one-class [--train 1000] [--epochs 3] [--classes 0,1]
+ * Run from the repo root: pnpm --filter @aekit/tools bench:one-class [--train 1000] [--epochs 3] [--classes 0,1]
  * Split over processes: `--classes 0,1,2,3,4 --results a.json` and `--classes 5,6,7,8,9 --results b.json`,
  * then `--merge a.json,b.json` writes the table of both.
  */
@@ -29,7 +29,7 @@ const RESULTS = arg('results', '');
 const MERGE = arg('merge', '');
 const CLASSES = arg('classes', '0,1,2,3,4,5,6,7,8,9').split(',').map(Number);
 const DEVICE = arg('device', 'wasm') as 'wasm' | 'js' | 'cpu' | 'auto';
-const OUT = arg('out', fileURLToPath(new URL('../../../docs/one-class.md', import.meta.url)));
+const OUT = arg('out', fileURLToPath(new URL('../../docs/one-class.md', import.meta.url)));
 const D = 784;
 
 setLogger({ info() {}, warn: (m: string) => console.warn(m) });
@@ -71,8 +71,8 @@ async function writeTable(started: number): Promise<void> {
   const md = `# One-class anomaly detection on Fashion-MNIST
 
 Train on ${TRAIN} training images of one class, score all 10,000 test images (the other nine classes are the
-anomalies, 90%), AUROC of the score. Produced by \`pnpm --filter @aekit/eval bench:one-class\`
-(\`packages/eval/bench/one-class.ts\`) with \`--train ${TRAIN} --epochs ${EPOCHS}\` on the tfjs \`${backend.describe()}\` device.
+anomalies, 90%), AUROC of the score. Produced by \`pnpm --filter @aekit/tools bench:one-class\`
+(\`tools/bench/one-class.ts\`) with \`--train ${TRAIN} --epochs ${EPOCHS}\` on the tfjs \`${backend.describe()}\` device.
 
 - **conv AE**: \`convAutoencoder()\` (Keras tutorial, 4x4x8 code), BCE, Adam lr 2e-3, batch 64, ${EPOCHS} epochs; score = per-image MSE.
 - **VAE**: \`vae({ latentDim: 16, hiddenUnits: 256 })\` (dense), ${EPOCHS} epochs; score = MSE of the reconstruction through the mean code.

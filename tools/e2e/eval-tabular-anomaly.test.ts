@@ -1,31 +1,10 @@
+// Cross-package: tabularAnomaly of @aekit/eval on @aekit/datasets' breast-cancer table, the autoencoder
+// (@aekit/models) trained on @aekit/tfjs-backend; the protocol is the benchmark's (bench/tabular-setup.ts).
 import { createRng, setLogger } from '@aekit/core';
+import { tabularAnomaly } from '@aekit/eval/anomaly';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { describe, expect, it } from 'vitest';
 import { breastCancerOptions, breastCancerTable } from '../bench/tabular-setup.js';
-import { oneClassSplit } from './anomaly/one-class-split.js';
-import { tabularAnomaly } from './anomaly/tabular-anomaly.js';
-
-describe('oneClassSplit', () => {
-  const anomaly = Array.from({ length: 50 }, (_, i) => (i % 5 === 0 ? 1 : 0)); // 10 anomalies, 40 normal
-
-  it('trains on a seeded fraction of the normal rows, tests on the rest and every anomaly', () => {
-    const { train, test } = oneClassSplit(anomaly, { trainFraction: 0.6, seed: 3 });
-    expect(train.length).toBe(24);
-    expect(test.length).toBe(26);
-    expect([...train].every((i) => anomaly[i] === 0)).toBe(true);
-    expect([...test].filter((i) => anomaly[i] === 1)).toHaveLength(10);
-    expect(new Set([...train, ...test]).size).toBe(50);
-    expect([...train]).toEqual([...train].sort((a, b) => a - b));
-    expect(oneClassSplit(anomaly, { trainFraction: 0.6, seed: 3 })).toEqual({ train, test });
-    expect([...oneClassSplit(anomaly, { trainFraction: 0.6, seed: 4 }).train]).not.toEqual([...train]);
-  });
-
-  it('rejects a fraction that leaves nothing to train or test on, and labels other than 0/1', () => {
-    expect(() => oneClassSplit(anomaly, { trainFraction: 1 })).toThrow(/trainFraction must be in \(0, 1\)/);
-    expect(() => oneClassSplit(anomaly, { trainFraction: 0.99 })).toThrow(/leaves 40 to train on and 0/);
-    expect(() => oneClassSplit([0, 2, 0])).toThrow(/must be 0 or 1, got 2 at 1/);
-  });
-});
 
 describe('tabularAnomaly on the breast-cancer data (malignant = anomaly)', async () => {
   setLogger({ info() {}, warn() {} });

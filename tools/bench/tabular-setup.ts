@@ -1,7 +1,8 @@
 /**
- * The breast-cancer protocol shared by bench/tabular.ts (docs/tabular-anomaly.md) and its test: scikit-learn's
- * Wisconsin data with the malignant rows as the anomalies, features min-max scaled to [0, 1] on the training
- * rows, and a 30-16-8-16-30 dense autoencoder with a sigmoid output against PCA with 8 components and kNN.
+ * The breast-cancer protocol shared by bench/tabular.ts (docs/tabular-anomaly.md) and its test,
+ * e2e/eval-tabular-anomaly.test.ts: scikit-learn's Wisconsin data with the malignant rows as the anomalies,
+ * features min-max scaled to [0, 1] on the training rows, and a 30-16-8-16-30 dense autoencoder with a sigmoid
+ * output against PCA with 8 components and kNN.
  */
 import type { TrainingBackend } from '@aekit/core';
 import { fitMinMax, loadBreastCancer } from '@aekit/datasets';

@@ -3,7 +3,7 @@
  * seed, train on 60% of the benign rows, score the other benign rows and all malignant ones with a dense AE,
  * PCA reconstruction error and kNN distance (bench/tabular-setup.ts). Writes docs/tabular-anomaly.md.
  *
- * Run from the repo root: pnpm --filter @aekit/eval bench:tabular [--seeds 0,1,2,3,4] [--device wasm]
+ * Run from the repo root: pnpm --filter @aekit/tools bench:tabular [--seeds 0,1,2,3,4] [--device wasm]
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ const arg = (name: string, fallback: string): string => {
 };
 const SEEDS = arg('seeds', '0,1,2,3,4').split(',').map(Number);
 const DEVICE = arg('device', 'wasm') as 'wasm' | 'js' | 'cpu' | 'auto';
-const OUT = arg('out', fileURLToPath(new URL('../../../docs/tabular-anomaly.md', import.meta.url)));
+const OUT = arg('out', fileURLToPath(new URL('../../docs/tabular-anomaly.md', import.meta.url)));
 
 setLogger({ info() {}, warn: (m: string) => console.warn(m) });
 const backend = createTfjsBackend({ device: DEVICE });
@@ -79,9 +79,9 @@ const md = `# Tabular anomaly detection: breast cancer
 scikit-learn's Wisconsin diagnostic breast-cancer data (569 rows, 30 features) with the **malignant** rows as the
 anomalies. Per seed: train on ${trainRows} of the 357 benign rows (60%, seeded), test on the other
 ${testRows - anomalies} benign rows and all ${anomalies} malignant ones (\`oneClassSplit\`); features min-max
-scaled to [0, 1] with the training rows' statistics only; \`tabularAnomaly\` of \`@aekit/eval\`. Produced by
-\`pnpm --filter @aekit/eval bench:tabular\` (\`packages/eval/bench/tabular.ts\`, setup in
-\`packages/eval/bench/tabular-setup.ts\`) with \`--seeds ${SEEDS.join(',')}\` on the tfjs \`${backend.describe()}\` device.
+scaled to [0, 1] with the training rows' statistics only; \`tabularAnomaly\` of \`@aekit/eval/anomaly\`. Produced by
+\`pnpm --filter @aekit/tools bench:tabular\` (\`tools/bench/tabular.ts\`, setup in
+\`tools/bench/tabular-setup.ts\`) with \`--seeds ${SEEDS.join(',')}\` on the tfjs \`${backend.describe()}\` device.
 
 - **dense AE**: \`deepAutoencoder({ inputShape: [30], hidden: [${TABULAR_AE.hidden.join(', ')}], latentDim: ${TABULAR_AE.latentDim}, latentActivation: 'linear', loss: 'mse' })\`
   (ReLU hidden layers, sigmoid output), Adam lr ${TABULAR_AE.learningRate}, batch ${TABULAR_AE.batchSize}, ${TABULAR_AE.epochs} epochs, seeded as the split; score = mean squared reconstruction error.
