@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import {
   createCorruption,
   createRng,
+  type Device,
   type ModelSpec,
   setLogger,
   shapeSize,
@@ -45,7 +46,7 @@ import {
   sparseAutoencoder,
   vae,
 } from '@aekit/models';
-import { createTfjsBackend, type Device, jacobianFrobenius, sampleLatent } from '@aekit/tfjs-backend';
+import { createTfjsBackend, jacobianFrobenius, sampleLatent } from '@aekit/tfjs-backend';
 import { DEFAULT_OUT, parseResultsArgs, type ResultsArgs, ResultsUsageError, USAGE } from './args.js';
 import type { FitOutcome, FitSettings, ResultsContext, Row } from './context.js';
 import { colorizationRow, inpaintingRow, superResolutionRow } from './image-to-image.js';
