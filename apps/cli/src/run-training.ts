@@ -1,12 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Corruption, type EpochMetrics, type FitOptions, OptionError } from '@aekit/core';
+import { type Corruption, type Device, type EpochMetrics, type FitOptions, OptionError } from '@aekit/core';
 import { appendMetrics, METRICS_LOG, saveTrainableModel } from '@aekit/core/node';
 import { type DatasetName, type ImageDataset, loadDataset } from '@aekit/datasets';
 import { imageGrid, writePng } from '@aekit/eval/images';
 import { scoreDenoiser, scoreReconstructions } from '@aekit/eval/metrics';
-import { createTfjsBackend, type Device } from '@aekit/tfjs-backend';
+import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { getIo } from './io.js';
 import { getModel, type ModelCreateOptions } from './model-registry.js';
 import { ProgressBar } from './progress-bar.js';
@@ -155,6 +155,8 @@ export async function runTraining(options: TrainOptions): Promise<TrainSummary> 
     ...(val ? { validation: { x: val } } : {}),
     ...(options.patience > 0 ? { earlyStopping: { patience: options.patience, restoreBest: true } } : {}),
     signal: controller.signal,
+    // The trainer saves the checkpoint after every epoch (after onEpochEnd has logged its metrics).
+    checkpoint: { dir: out, meta },
     ...entry.fitOptions?.(spec, createOptions),
     callbacks: {
       onBatchEnd: (info) => bar.update({ ...info, epochs: options.epochs }),
@@ -166,7 +168,6 @@ export async function runTraining(options: TrainOptions): Promise<TrainSummary> 
             ` · ${m.seconds.toFixed(1)} s · ${Math.round(m.samplesPerSecond)} img/s`,
         );
         await appendMetrics(out, { ...m });
-        await save();
         bar.start();
       },
     },

@@ -1,7 +1,7 @@
+import { codeOf } from '@aekit/core/testing';
 import { describe, expect, it } from 'vitest';
 import { shuffledBatches, subset, trainValidationSplit } from './batching.js';
 import type { ImageDataset } from './image-dataset.js';
-import { codeOf } from '@aekit/core/testing';
 
 function fakeDataset(count: number): ImageDataset {
   const images = new Float32Array(count * 4);
@@ -35,7 +35,6 @@ describe('shuffledBatches', () => {
     expect(codeOf(() => shuffledBatches(10, 0, 1))).toBe('OPTION_INVALID');
   });
 });
-
 
 describe('trainValidationSplit and subset', () => {
   it('splits disjointly with the requested fraction', () => {

@@ -1,8 +1,8 @@
 import { setLogger } from '@aekit/core';
+import { codeOf } from '@aekit/core/testing';
 import { describe, expect, it } from 'vitest';
 import { loadColorPatches, type RgbImage, readJpeg, toGrayscale } from './color-patches.js';
 import { packagedFile } from './packaged-data.js';
-import { codeOf } from '@aekit/core/testing';
 
 setLogger({ info() {}, warn() {} });
 

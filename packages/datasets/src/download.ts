@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { DataError } from '@aekit/core';
 import { withAtomicFile } from '@aekit/core/node';
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { setLogger } from '@aekit/core';
+import { codeOf } from '@aekit/core/testing';
 import { describe, expect, it } from 'vitest';
 import { loadEcg, slidingWindows } from './ecg.js';
 import { readNpy, readNpz } from './npz.js';
 import { packagedFile } from './packaged-data.js';
-import { codeOf } from '@aekit/core/testing';
 
 setLogger({ info() {}, warn() {} });
 

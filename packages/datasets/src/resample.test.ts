@@ -1,6 +1,6 @@
+import { codeOf } from '@aekit/core/testing';
 import { describe, expect, it } from 'vitest';
 import { downscale, upscale } from './resample.js';
-import { codeOf } from '@aekit/core/testing';
 
 describe('downscale', () => {
   it('averages factor x factor blocks per channel', () => {

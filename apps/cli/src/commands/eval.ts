@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRng, OptionError, shapeSize } from '@aekit/core';
+import { createRng, type Device, OptionError, shapeSize } from '@aekit/core';
 import { METRICS_LOG } from '@aekit/core/node';
 import { type DatasetName, loadDataset } from '@aekit/datasets';
 import { ReconstructionDetector } from '@aekit/eval/anomaly';
 import { type ImageShape, prAuc, rocAuc } from '@aekit/eval/metrics';
-import type { Device } from '@aekit/tfjs-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';

@@ -1,7 +1,6 @@
-import { OptionError, shapeSize } from '@aekit/core';
+import { type Device, OptionError, shapeSize } from '@aekit/core';
 import { type DatasetName, loadDataset } from '@aekit/datasets';
 import { imageGrid, writePng } from '@aekit/eval/images';
-import type { Device } from '@aekit/tfjs-backend';
 import type { Command } from 'commander';
 import { getIo } from '../io.js';
 import { intOption } from '../parse-options.js';

@@ -1,6 +1,5 @@
-import { createRng, OptionError, shapeSize } from '@aekit/core';
+import { createRng, type Device, OptionError, shapeSize } from '@aekit/core';
 import { imageGrid, writePng } from '@aekit/eval/images';
-import type { Device } from '@aekit/tfjs-backend';
 import type { Command } from 'commander';
 import { getIo } from '../io.js';
 import { intOption } from '../parse-options.js';
