@@ -5,21 +5,17 @@
  *   pnpm --filter @aekit/tools bench:inference [images=2048] [batch=256] [rounds=3]
  * Fashion-MNIST is read from AEKIT_FASHION_MNIST (default /usr/share/datasets/fashion-mnist).
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { type NamedTensor, setLogger } from '@aekit/core';
 import { convAutoencoder } from '@aekit/models';
 import { createSession, exportOnnx } from '@aekit/onnx-backend';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
+import { loadFashionMnist } from './fashion-mnist.js';
 
 const [countArg = '2048', batchArg = '256', roundsArg = '3'] = process.argv.slice(2);
 const count = Number(countArg);
 const batch = Number(batchArg);
 const rounds = Number(roundsArg);
-const dir = process.env.AEKIT_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist';
-const raw = gunzipSync(readFileSync(`${dir}/t10k-images-idx3-ubyte.gz`));
-const x = new Float32Array(count * 784);
-for (let i = 0; i < x.length; i++) x[i] = raw[16 + i]! / 255;
+const x = loadFashionMnist(count, 't10k-images-idx3-ubyte.gz');
 
 setLogger({ info() {}, warn() {} });
 const spec = convAutoencoder();

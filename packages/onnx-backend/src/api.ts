@@ -14,6 +14,7 @@ export {
   METADATA_KEYS,
   type OnnxModelInfo,
 } from './metadata.js';
+export { type ModelParity, modelParity } from './model-parity.js';
 export { AEKIT_VERSION, ONNX_IR_VERSION, ONNX_OPSET, ONNX_SCHEMA_RELEASE } from './onnx-version.js';
 export { onnx } from './proto.js';
 export { type ModelSource, readOnnxInfo } from './read-model.js';

@@ -1,4 +1,5 @@
 import { type Activation, type Layer, LEAKY_RELU_ALPHA, type NamedTensor, toPair } from '@aekit/core';
+import { ExportError } from './errors.js';
 import type { GraphBuilder } from './graph-builder.js';
 
 /**
@@ -64,7 +65,17 @@ function applyActivation(g: GraphBuilder, v: Flow, activation: Activation): Flow
       return op('Selu', { alpha: { float: SELU_SCALEALPHA / SELU_SCALE }, gamma: { float: SELU_SCALE } });
     case 'softplus':
       return op('Softplus');
+    default:
+      return unknownKind('activation', activation);
   }
+}
+
+/** A kind this exporter was not built with (a newer copy of core at run time). */
+function unknownKind(what: string, kind: never): never {
+  throw new ExportError(
+    `${what} "${String(kind)}" has no ONNX export in this version of @aekit/onnx-backend; use the version of the exporter that matches @aekit/core`,
+    { details: { kind } },
+  );
 }
 
 /** Transposes a row-major [rows, cols] matrix. */
@@ -303,5 +314,7 @@ export function layerToOnnx(
       );
       return { name, shape: outShape, nchw: false };
     }
+    default:
+      return unknownKind('layer kind', layer);
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { AekitError, DataError, DEVICE_NAMES, type Device, formatShape, shapeSize } from '@aekit/core';
 import { type DatasetName, loadDataset, readIdx } from '@aekit/datasets';
-import { createSession } from '@aekit/onnx-backend';
+import { createSession, modelParity } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
@@ -95,16 +95,7 @@ export function registerCompareCommand(program: Command): void {
             `${what}: images of ${x.length / Math.max(n, 1)} values do not fit the model input ${formatShape(inputShape)}; pass images of that shape`,
           );
         }
-        const tfjs = await model.reconstruct(x);
-        const ort = await session.reconstruct(x);
-        let max = 0;
-        let sum = 0;
-        for (let i = 0; i < tfjs.length; i++) {
-          const d = Math.abs(tfjs[i]! - ort[i]!);
-          sum += d;
-          if (d > max || Number.isNaN(d)) max = d;
-        }
-        const mean = sum / tfjs.length;
+        const { maxAbsDiff: max, meanAbsDiff: mean } = await modelParity(model, session, x);
         const agree = max <= options.tolerance;
         io.out(
           `ONNX Runtime (${session.runtime}:${session.executionProviders.join('+')}) vs tfjs (${(model as { device?: string }).device ?? model.backendName}) ` +

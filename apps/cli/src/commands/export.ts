@@ -1,21 +1,32 @@
-import { formatShape } from '@aekit/core';
-import { loadCheckpoint } from '@aekit/core/node';
-import { EXPORT_PARTS, type ExportPart, saveOnnx } from '@aekit/onnx-backend';
+import { AekitError, createRng, type Device, formatShape, shapeSize } from '@aekit/core';
+import { writeFileAtomic } from '@aekit/core/node';
+import { createSession, EXPORT_PARTS, type ExportPart, exportOnnx, modelParity } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
-import { choiceOption } from '../parse-options.js';
+import { choiceOption, intOption, numberOption } from '../parse-options.js';
+import { deviceOption, loadCheckpointModel } from './checkpoint-model.js';
 
 interface ExportOptions {
   checkpoint: string;
   part: ExportPart;
   out?: string;
+  device: Device;
+  paritySamples: number;
+  tolerance: number;
 }
 
-/** `aekit export`: a checkpoint's spec and weights to an ONNX file (encoder, decoder or full model). */
+/** Seed of the random inputs of the parity check: fixed, so every export is checked on the same inputs. */
+const PARITY_SEED = 7;
+
+/**
+ * `aekit export`: a checkpoint's spec and weights to an ONNX file (encoder, decoder or full model). Before the
+ * file is written, ONNX Runtime (CPU) runs the graph on random inputs and its outputs are compared with the
+ * checkpoint's own model: an export that does not match is never written.
+ */
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
-    .description('export a trained checkpoint to ONNX (encoder, decoder or full model) for ONNX Runtime')
+    .description('export a trained checkpoint to ONNX (encoder, decoder or full model), checked against it')
     .requiredOption('--checkpoint <dir>', 'checkpoint directory written by "aekit train" (e.g. runs/conv)')
     .addOption(
       new Option('--part <part>', `what to export: ${EXPORT_PARTS.join(', ')}`)
@@ -25,15 +36,57 @@ export function registerExportCommand(program: Command): void {
     .addOption(
       new Option('--out <file>', 'the .onnx file to write').default(undefined, '<checkpoint>/<part>.onnx'),
     )
+    .addOption(deviceOption('where tfjs runs the checkpoint for the parity check'))
+    .option(
+      '--parity-samples <n>',
+      'random inputs (in [0, 1), seeded) of the parity check against the checkpoint',
+      intOption('--parity-samples', 1),
+      16,
+    )
+    .option(
+      '--tolerance <t>',
+      'largest allowed max |diff| between ONNX Runtime and the checkpoint',
+      numberOption('--tolerance', 0, Number.POSITIVE_INFINITY, { exclusiveMin: true }),
+      1e-4,
+    )
     .action(async (options: ExportOptions) => {
       const io = getIo();
-      const { spec, weights } = await loadCheckpoint(options.checkpoint);
-      const out = options.out ?? `${options.checkpoint.replace(/\/+$/, '')}/${options.part}.onnx`;
-      const { bytes, info } = await saveOnnx(out, spec, weights, { part: options.part });
-      const outputs = info.outputs.join(', ');
-      io.out(
-        `wrote ${out} (${(bytes.length / 1024).toFixed(1)} KiB): "${info.name}" ${info.part}, ` +
-          `input ${info.inputs[0]} ${formatShape(['batch', ...info.inputShape])} -> ${outputs}; layout NHWC`,
-      );
+      const { model } = await loadCheckpointModel(options.checkpoint, options.device);
+      try {
+        const { spec } = model;
+        const out = options.out ?? `${options.checkpoint.replace(/\/+$/, '')}/${options.part}.onnx`;
+        const { bytes, info } = exportOnnx(spec, model.getWeights(), { part: options.part });
+        const rng = createRng(PARITY_SEED);
+        const x = Float32Array.from({ length: options.paritySamples * shapeSize(spec.inputShape) }, () =>
+          rng.next(),
+        );
+        // A decoder export is fed codes: the checkpoint's own codes of the random inputs.
+        const inputs = options.part === 'decoder' ? await model.encode(x) : x;
+        const session = await createSession(bytes, { device: 'cpu' });
+        let parity: Awaited<ReturnType<typeof modelParity>>;
+        try {
+          parity = await modelParity(model, session, inputs);
+        } finally {
+          await session.dispose();
+        }
+        if (!(parity.maxAbsDiff <= options.tolerance)) {
+          throw new AekitError(
+            'PARITY_FAILED',
+            `the ONNX ${options.part} export differs from checkpoint ${options.checkpoint} by up to ${parity.maxAbsDiff.toExponential(2)} (> --tolerance ${options.tolerance}) on ${options.paritySamples} random inputs; nothing was written. Report it with the checkpoint, or raise --tolerance`,
+            { details: { ...parity, tolerance: options.tolerance } },
+          );
+        }
+        await writeFileAtomic(out, bytes);
+        const outputs = info.outputs.join(', ');
+        io.out(
+          `wrote ${out} (${(bytes.length / 1024).toFixed(1)} KiB): "${info.name}" ${info.part}, ` +
+            `input ${info.inputs[0]} ${formatShape(['batch', ...info.inputShape])} -> ${outputs}; layout NHWC`,
+        );
+        io.out(
+          `parity with the checkpoint (ONNX Runtime cpu vs tfjs ${model.backendName}) on ${options.paritySamples} random inputs: max |diff| ${parity.maxAbsDiff.toExponential(2)} (tolerance ${options.tolerance})`,
+        );
+      } finally {
+        model.dispose();
+      }
     });
 }

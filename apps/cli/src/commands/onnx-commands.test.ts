@@ -46,10 +46,24 @@ describe('aekit export / run / verify', () => {
       const r = await aekit('export', '--checkpoint', join(dir, 'run'), '--part', part, '--out', out);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(`wrote ${out}`);
+      // Checked against the checkpoint (tfjs) before it was written.
+      const parity = /parity with the checkpoint .* max \|diff\| (\S+) \(tolerance 0\.0001\)/.exec(r.stdout);
+      expect(parity, r.stdout).not.toBeNull();
+      expect(Number(parity![1])).toBeLessThan(1e-5);
       const session = await createSession(out);
       expect(session.info?.part).toBe(part);
       await session.dispose();
     }
+  });
+
+  it('writes nothing when the export does not match the checkpoint within --tolerance', async () => {
+    const out = join(dir, 'strict.onnx');
+    const r = await aekit('export', '--checkpoint', join(dir, 'run'), '--out', out, '--tolerance', '1e-30');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /differs from checkpoint .* by up to \S+ \(> --tolerance 1e-30\).*nothing was written/,
+    );
+    await expect(readFile(out)).rejects.toThrow(/ENOENT/);
   });
 
   it('runs the encoder on IDX + PNG inputs and the decoder on its latents', async () => {

@@ -1,0 +1,43 @@
+import { AekitError, type Autoencoder } from '@aekit/core';
+import type { ExportPart } from './metadata.js';
+import type { OnnxSession } from './session.js';
+
+export interface ModelParity {
+  /** Which part of the model the ONNX graph holds (what was compared: encode, decode or reconstruct). */
+  part: ExportPart;
+  /** Largest |model - onnx| over every output value (NaN when either side produced a NaN). */
+  maxAbsDiff: number;
+  meanAbsDiff: number;
+  /** Values compared. */
+  values: number;
+}
+
+/**
+ * Runs the same inputs through a trained model (any backend's `Autoencoder`) and through the ONNX session of
+ * one of its exports, and measures how far apart they are: `encode` for an encoder export, `decode` for a
+ * decoder export (`x` then holds codes), `reconstruct` for the full model.
+ */
+export async function modelParity(
+  model: Autoencoder,
+  session: OnnxSession,
+  x: Float32Array,
+): Promise<ModelParity> {
+  const part = session.info?.part;
+  if (part === undefined) {
+    throw new AekitError('MODEL_INVALID', 'modelParity needs an aekit export (its metadata names the part)');
+  }
+  const [expected, actual] =
+    part === 'encoder'
+      ? [await model.encode(x), await session.encode(x)]
+      : part === 'decoder'
+        ? [await model.decode(x), await session.decode(x)]
+        : [await model.reconstruct(x), await session.reconstruct(x)];
+  let max = 0;
+  let sum = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const d = Math.abs(expected[i]! - actual[i]!);
+    sum += d;
+    if (d > max || Number.isNaN(d)) max = d;
+  }
+  return { part, maxAbsDiff: max, meanAbsDiff: sum / Math.max(expected.length, 1), values: expected.length };
+}
