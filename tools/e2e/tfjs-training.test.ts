@@ -1,9 +1,11 @@
 import {
   createCorruption,
   createRng,
+  DataError,
   type ModelSpec,
   ShapeMismatchError,
   setLogger,
+  TrainingDivergedError,
   validateSpec,
 } from '@aekit/core';
 import { meanMse as mse } from '@aekit/eval/metrics';
@@ -272,17 +274,54 @@ describe('fit options', () => {
     model.dispose();
   });
 
-  it('stops with a warning when the loss is not finite', async () => {
-    const warnings: string[] = [];
-    setLogger({ info() {}, warn: (m) => void warnings.push(m) });
+  it('refuses data holding NaN before the first step, naming how many values and where', async () => {
     const model = await backend.createModel(spec);
     const bad = x.slice();
     bad[5] = Number.NaN;
-    const result = await model.fit({ x: bad }, { epochs: 5, batchSize: 64 });
-    setLogger({ info() {}, warn() {} });
-    expect(result.history.length).toBe(1);
-    expect(result.stoppedEarly).toBe(true);
-    expect(warnings[0]).toMatch(/loss of epoch 1 is NaN; stopping\. Lower the learning rate/);
+    bad[64 * 3 + 1] = Number.POSITIVE_INFINITY;
+    const error = await model.fit({ x: bad }, { epochs: 5, batchSize: 64 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as Error).message).toMatch(
+      /fit data.x holds 2 non-finite values .*the first in sample 0: NaN/,
+    );
+    expect(model.step).toBe(0);
+    model.dispose();
+  });
+
+  it('stops at the step where the loss stops being finite, with a typed error saying where and what to do', async () => {
+    const linear = validateSpec({
+      name: 'linear',
+      inputShape: [8, 8, 1],
+      encoder: [{ type: 'flatten' }, { type: 'dense', units: 4, activation: 'linear' }],
+      decoder: [
+        { type: 'dense', units: 64, activation: 'linear' },
+        { type: 'reshape', targetShape: [8, 8, 1] },
+      ],
+      loss: { reconstruction: 'mse' },
+    });
+    const model = await backend.createModel(linear, { seed: 1 });
+    const epochs: number[] = [];
+    const error = await model
+      .fit(
+        { x },
+        {
+          epochs: 5,
+          batchSize: 16,
+          learningRate: 1e12,
+          callbacks: { onEpochEnd: (m) => void epochs.push(m.epoch) },
+        },
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    const { details, message } = error as TrainingDivergedError;
+    expect(message).toMatch(
+      /training diverged in epoch 1 at step \d+ \(batch \d+ of 4\): loss (NaN|Infinity)/,
+    );
+    expect(message).toMatch(/lower the learning rate \(now 1000000000000\)/);
+    // It stopped at that step, not at the end of an epoch.
+    expect(details.step).toBe(model.step);
+    expect(model.step).toBeLessThan(4);
+    expect(epochs).toEqual([]);
     model.dispose();
   });
 

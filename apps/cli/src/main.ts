@@ -16,12 +16,31 @@ function oneLine(text: string): string {
     .join('; ');
 }
 
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
+/** Commander's usage errors (unknown option or command, bad choice, missing value or option): exit 2. */
+const USAGE_ERRORS = new Set([
+  'commander.unknownOption',
+  'commander.unknownCommand',
+  'commander.invalidArgument',
+  'commander.missingArgument',
+  'commander.missingMandatoryOptionValue',
+  'commander.optionMissingArgument',
+  'commander.excessArguments',
+  'commander.conflictingOption',
+]);
+
 function report(error: unknown, verbose: boolean, io: CliIo): number {
-  if (error instanceof CommanderError) return error.exitCode; // commander already printed its message
+  if (error instanceof CommanderError) {
+    // commander already printed its message; help and --version exit 0.
+    return USAGE_ERRORS.has(error.code) ? EXIT_USAGE : error.exitCode;
+  }
   if (AekitError.isInstance(error)) {
     io.err(`error: ${oneLine(error.message)}`);
     if (verbose && error.stack) io.err(error.stack);
-    return error.code === 'OPTION_INVALID' ? EXIT_USAGE : EXIT_FAILURE;
+    if (error.code === 'INTERRUPTED') return EXIT_INTERRUPTED;
+    return error.code === 'OPTION_INVALID' || error.code === 'RUN_EXISTS' ? EXIT_USAGE : EXIT_FAILURE;
   }
   const message = error instanceof Error ? error.message : String(error);
   if (verbose) io.err(error instanceof Error && error.stack ? error.stack : message);

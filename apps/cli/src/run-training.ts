@@ -1,8 +1,28 @@
 import { existsSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Corruption, type Device, type EpochMetrics, type FitOptions, OptionError } from '@aekit/core';
-import { appendMetrics, METRICS_LOG, saveTrainableModel } from '@aekit/core/node';
+import {
+  AekitError,
+  CHECKPOINT_MANIFEST,
+  type Corruption,
+  type Device,
+  type EpochMetrics,
+  type FitOptions,
+  OptionError,
+  type TrainableModel,
+  TrainingDivergedError,
+} from '@aekit/core';
+import {
+  acquireRunLock,
+  appendMetrics,
+  ensureWritableDir,
+  loadCheckpoint,
+  loadTrainableModel,
+  METRICS_LOG,
+  type RunLock,
+  saveTrainableModel,
+  truncateMetrics,
+} from '@aekit/core/node';
 import { type DatasetName, type ImageDataset, loadDataset } from '@aekit/datasets';
 import { imageGrid, writePng } from '@aekit/eval/images';
 import { scoreDenoiser, scoreReconstructions } from '@aekit/eval/metrics';
@@ -27,7 +47,15 @@ export interface TrainOptions extends Record<string, unknown> {
   patience: number;
   device: Device;
   out: string;
+  /** Continue the run in `out` from its last checkpoint (its options come from the checkpoint). */
+  resume?: boolean;
+  /** Replace the run in `out`, if any. */
+  force?: boolean;
 }
+
+/** The files `aekit train` writes into a run directory (besides the checkpoint's own). */
+const RUN_FILES = [CHECKPOINT_MANIFEST, METRICS_LOG, 'reconstructions.png'];
+const CHECKPOINT_BLOB = /^(weights|optimizer|best)(-[0-9a-f]{16})?\.bin$/;
 
 export interface TrainSummary {
   /** MSE of the outputs against the clean test images (for a denoising model: of its outputs for noisy inputs). */
@@ -101,17 +129,91 @@ function split(
 }
 
 /**
+ * Prepares `out` for a run before anything is trained: a writable directory (checked with a bounded probe),
+ * not holding another run unless `resume` or `force` says what to do with it, and locked for this process.
+ * `force` removes only the files a run writes (checkpoint, metrics, picture), never the directory itself.
+ */
+async function prepareRunDirectory(options: TrainOptions): Promise<RunLock> {
+  const out = options.out;
+  await ensureWritableDir(out, '--out');
+  const lock = await acquireRunLock(out, 'aekit train');
+  try {
+    const hasRun = existsSync(join(out, CHECKPOINT_MANIFEST));
+    if (options.resume) {
+      if (!hasRun) {
+        throw new OptionError(
+          `--resume ${out}: no ${CHECKPOINT_MANIFEST} there, so there is no run to continue; start one with --out ${out}`,
+          { details: { option: '--resume', actual: out } },
+        );
+      }
+    } else if (hasRun && !options.force) {
+      throw new AekitError(
+        'RUN_EXISTS',
+        `--out ${out} already holds a run (${CHECKPOINT_MANIFEST}); continue it with --resume ${out}, replace it with --force, or choose another --out`,
+        { details: { out } },
+      );
+    } else if (options.force) {
+      for (const name of await readdir(out)) {
+        if (RUN_FILES.includes(name) || CHECKPOINT_BLOB.test(name))
+          await rm(join(out, name), { force: true });
+      }
+    }
+    return lock;
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+/** The options a resumed run continues with: those stored in its checkpoint, with `--epochs` and `--device` as given. */
+export async function resumedOptions(out: string, given: Partial<TrainOptions>): Promise<TrainOptions> {
+  if (!existsSync(join(out, CHECKPOINT_MANIFEST))) {
+    throw new OptionError(
+      `--resume ${out}: no ${CHECKPOINT_MANIFEST} there, so there is no run to continue; start one with --out ${out}`,
+      { details: { option: '--resume', actual: out } },
+    );
+  }
+  const { meta = {} } = await loadCheckpoint(out, { optimizer: false });
+  const stored = meta.options as Partial<TrainOptions> | undefined;
+  if (!stored || typeof stored.model !== 'string') {
+    throw new OptionError(
+      `--resume ${out}: the checkpoint holds no "aekit train" options (it was not written by aekit train); train it with the API, or start a new run`,
+    );
+  }
+  return {
+    ...stored,
+    ...(given.epochs !== undefined ? { epochs: given.epochs } : {}),
+    ...(given.device !== undefined ? { device: given.device } : {}),
+    out,
+    resume: true,
+    force: false,
+  } as TrainOptions;
+}
+
+/**
  * `aekit train`: loads the dataset, trains the model on tfjs with a progress bar (TTY) or per-epoch lines,
- * checkpoints and logs metrics into `out`, scores the test set, draws `reconstructions.png`. A model with
- * `testReport: 'denoising'` is scored on test inputs corrupted with its training noise (seed `TEST_NOISE_SEED`):
- * PSNR of the noisy inputs and of its outputs against the clean images, MSE of the outputs; its picture shows
- * noisy inputs, outputs and clean images.
+ * checkpoints after every epoch and logs metrics into `out`, scores the test set, draws `reconstructions.png`.
+ * A model with `testReport: 'denoising'` is scored on test inputs corrupted with its training noise (seed
+ * `TEST_NOISE_SEED`): PSNR of the noisy inputs and of its outputs against the clean images, MSE of the outputs;
+ * its picture shows noisy inputs, outputs and clean images. `resume` continues the run in `out` from its last
+ * checkpoint (weights, optimizer, epoch, early stopping); Ctrl-C stops after the current step (exit 130, the
+ * last epoch's checkpoint kept); a diverging run stops at the step where the loss stops being finite.
  */
 export async function runTraining(options: TrainOptions): Promise<TrainSummary> {
-  const io = getIo();
   const entry = getModel(options.model);
   checkDataDir(options.dataDir);
-  const load = { dir: options.dataDir };
+  const lock = await prepareRunDirectory(options);
+  try {
+    return await train(options, entry);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function train(options: TrainOptions, entry: ReturnType<typeof getModel>): Promise<TrainSummary> {
+  const io = getIo();
+  const out = options.out;
+  const load = options.dataDir === undefined ? {} : { dir: options.dataDir, onlyDir: true };
   const data = await loadDataset(options.dataset, { ...load, split: 'train', limit: options.limit });
   const test = await loadDataset(options.dataset, { ...load, split: 'test', limit: options.testLimit });
   const createOptions: ModelCreateOptions = { ...options, inputShape: data.sampleShape };
@@ -124,21 +226,44 @@ export async function runTraining(options: TrainOptions): Promise<TrainSummary> 
 
   const backend = createTfjsBackend(options.device === 'auto' ? {} : { device: options.device });
   await backend.init();
-  const model = await backend.createModel(spec, { seed: options.seed });
-  const out = options.out;
-  await rm(join(out, METRICS_LOG), { force: true });
+  let model: TrainableModel;
+  let history: EpochMetrics[] = [];
+  if (options.resume) {
+    model = await loadTrainableModel(out, backend);
+    if (JSON.stringify(model.spec) !== JSON.stringify(spec)) {
+      model.dispose();
+      throw new OptionError(
+        `--resume ${out}: the checkpoint's model "${model.spec.name}" is not the one its options build ("${spec.name}"); it was changed by hand, start a new run`,
+      );
+    }
+    history = await truncateMetrics(out, model.getTrainingState().epoch);
+  } else {
+    model = await backend.createModel(spec, { seed: options.seed });
+  }
+  const done = model.getTrainingState().epoch;
+  const remaining = options.epochs - done;
+  if (options.resume && remaining <= 0) {
+    model.dispose();
+    throw new OptionError(
+      `--resume ${out}: the run has finished its ${options.epochs} epochs (checkpoint of epoch ${done}); pass a larger --epochs to train it longer`,
+      { details: { option: '--epochs', expected: `> ${done}`, actual: options.epochs } },
+    );
+  }
   io.out(
-    `training ${options.model} (${spec.name}) on ${data.count - nVal} ${options.dataset} images` +
+    `${options.resume ? `resuming ${out} after epoch ${done}: ` : ''}training ${options.model} (${spec.name}) on ${data.count - nVal} ${options.dataset} images` +
       (nVal ? `, validating on ${nVal}` : '') +
       `, ${options.epochs} epochs of batch ${options.batchSize} -> ${out}`,
   );
 
+  const stored = Object.fromEntries(
+    Object.entries(options).filter(([k, v]) => v !== undefined && k !== 'resume' && k !== 'force'),
+  );
   const meta = () => ({
     dataset: options.dataset,
     dataSource: data.source,
     trainSamples: data.count - nVal,
     validationSamples: nVal,
-    options: Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    options: stored,
   });
   const save = (extra: Record<string, unknown> = {}) =>
     saveTrainableModel(out, model, { ...meta(), ...extra });
@@ -148,7 +273,7 @@ export async function runTraining(options: TrainOptions): Promise<TrainSummary> 
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   const fitOptions: FitOptions = {
-    epochs: options.epochs,
+    epochs: remaining,
     batchSize: options.batchSize,
     learningRate: options.lr,
     seed: options.seed,
@@ -172,16 +297,36 @@ export async function runTraining(options: TrainOptions): Promise<TrainSummary> 
       },
     },
   };
-  let history: EpochMetrics[];
   try {
     bar.start();
     const result = await model.fit({ x: train }, fitOptions);
-    history = result.history;
+    history = [...history, ...result.history];
     bar.clear();
-    if (controller.signal.aborted) io.err('interrupted: stopped after the last complete epoch');
+    if (controller.signal.aborted) {
+      const kept = model.getTrainingState().epoch;
+      model.dispose();
+      throw new AekitError(
+        'INTERRUPTED',
+        kept > 0
+          ? `interrupted in epoch ${kept + 1}: the checkpoint of epoch ${kept} is kept in ${out}; continue with: aekit train --resume ${out}`
+          : `interrupted in epoch 1, before the first checkpoint; nothing was kept in ${out}`,
+        { details: { epoch: kept } },
+      );
+    }
     if (result.stoppedEarly) {
       io.out(`early stopping: no improvement for ${options.patience} epochs; best epoch ${result.bestEpoch}`);
     }
+  } catch (error) {
+    bar.clear();
+    if (error instanceof TrainingDivergedError) {
+      const kept = Number(error.details.lastFiniteEpoch ?? 0);
+      model.dispose();
+      throw new TrainingDivergedError(
+        `${error.message}. ${kept > 0 ? `The last finite checkpoint (epoch ${kept}) is kept in ${out}` : `No checkpoint was written to ${out}`}; lower --lr (now ${options.lr})`,
+        { cause: error, details: error.details },
+      );
+    }
+    throw error;
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

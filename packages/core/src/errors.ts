@@ -14,7 +14,11 @@ export type AekitErrorCode =
   | 'MODEL_INVALID'
   | 'OPTION_INVALID'
   | 'DEPENDENCY_MISSING'
-  | 'PARITY_FAILED';
+  | 'PARITY_FAILED'
+  | 'TRAINING_DIVERGED'
+  | 'RUN_LOCKED'
+  | 'RUN_EXISTS'
+  | 'INTERRUPTED';
 
 export interface AekitErrorOptions {
   cause?: unknown;
@@ -88,5 +92,15 @@ export class MissingDependencyError extends AekitError {
       `${purpose} needs the optional package "${packageName}", which is not installed. Install it: pnpm add ${packageName}`,
       { cause, details: { packageName } },
     );
+  }
+}
+
+/**
+ * Training produced a non-finite loss (or weights): the run stopped at that step. `details` holds the epoch,
+ * the step and the loss; the last checkpoint written before it (if any) is finite.
+ */
+export class TrainingDivergedError extends AekitError {
+  constructor(message: string, options: AekitErrorOptions = {}) {
+    super('TRAINING_DIVERGED', message, options);
   }
 }

@@ -39,6 +39,7 @@ export {
   OptionError,
   ShapeMismatchError,
   SpecValidationError,
+  TrainingDivergedError,
 } from './errors.js';
 export { gatherRows } from './gather.js';
 export { initialWeights } from './initial-weights.js';

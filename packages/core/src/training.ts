@@ -79,6 +79,10 @@ export interface TrainingState {
   /** Optimiser slots (e.g. Adam's m and v) as named tensors. */
   optimizer?: NamedTensor[];
   optimizerConfig?: Record<string, number | string>;
+  /** Early stopping's state, so a resumed run stops where the uninterrupted one would. */
+  earlyStopping?: { best: number; wait: number; bestEpoch: number };
+  /** The weights of `earlyStopping.bestEpoch` when they differ from the current ones (restoreBest). */
+  bestWeights?: NamedTensor[];
 }
 
 /** A spec compiled by a training backend. */

@@ -16,6 +16,11 @@ export interface LoadDatasetOptions {
   limit?: number;
   /** A directory holding the IDX files (or a `<name>/` folder with them); searched first. */
   dir?: string;
+  /**
+   * Only `dir`: when it lacks the files, fail (DATA_NOT_FOUND naming `dir`) instead of trying the other places,
+   * the download and the sample. For a directory the user named explicitly.
+   */
+  onlyDir?: boolean;
   /** Root of the download cache; files go to `<cacheDir>/<name>`. Default `$XDG_CACHE_HOME/aekit` or `~/.cache/aekit`. */
   cacheDir?: string;
   /** Download the original files when no local copy exists. Default true, false when `CI` or `VITEST` is set. */
@@ -116,13 +121,21 @@ export async function loadDataset(
   const files = info.files[split];
   const looked: string[] = [];
 
-  for (const candidate of candidates(name, options)) {
+  const searched = candidates(name, options);
+  for (const candidate of options.onlyDir && options.dir !== undefined ? searched.slice(0, 2) : searched) {
     const images = findFile(candidate.dir, files.images);
     const labels = findFile(candidate.dir, files.labels);
     if (images && labels) {
       return read(name, split, images, labels, { kind: candidate.kind, path: candidate.dir }, options.limit);
     }
     looked.push(`${candidate.kind}: ${candidate.dir}${images || labels ? ' (incomplete)' : ''}`);
+  }
+  if (options.dir !== undefined && options.onlyDir) {
+    throw new DataError(
+      'DATA_NOT_FOUND',
+      `${name} ${split}: ${options.dir} holds no ${files.images.file} + ${files.labels.file} (nor a ${name}/ folder with them); put the IDX files there, or leave the directory out to use the other places`,
+      { details: { dir: options.dir, looked } },
+    );
   }
   if (options.dir !== undefined) {
     getLogger().warn(`${name} ${split}: no ${files.images.file} + ${files.labels.file} in ${options.dir}`);

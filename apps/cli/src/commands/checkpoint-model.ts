@@ -25,8 +25,9 @@ export async function loadCheckpointModel(
       { details: { expected: join(dir, CHECKPOINT_MANIFEST), actual: dir } },
     );
   }
-  const { meta = {} } = await loadCheckpoint(dir);
+  const { meta = {} } = await loadCheckpoint(dir, { optimizer: false });
   const backend = createTfjsBackend(device === 'auto' ? {} : { device });
-  const model = await loadTrainableModel(dir, backend);
+  // Inference only: the optimizer's state is not read, so a damaged optimizer file does not block it.
+  const model = await loadTrainableModel(dir, backend, { forTraining: false });
   return { model, meta };
 }

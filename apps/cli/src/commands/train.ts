@@ -1,9 +1,10 @@
+import { OptionError } from '@aekit/core';
 import { DATASET_NAMES } from '@aekit/datasets';
 import { DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE } from '@aekit/tfjs-backend';
 import { type Command, Option } from 'commander';
 import { modelNames, modelRegistry } from '../model-registry.js';
 import { intOption, numberOption } from '../parse-options.js';
-import { runTraining, TEST_NOISE_SEED, type TrainOptions } from '../run-training.js';
+import { resumedOptions, runTraining, TEST_NOISE_SEED, type TrainOptions } from '../run-training.js';
 import { deviceOption } from './checkpoint-model.js';
 
 function modelTable(): string {
@@ -68,7 +69,14 @@ export function registerTrainCommand(program: Command): void {
         '--out <dir>',
         'run directory: checkpoint, metrics.jsonl, reconstructions.png (default: runs/<model>)',
       ),
-    );
+    )
+    .addOption(
+      new Option(
+        '--resume <dir>',
+        'continue the run in <dir> from its last checkpoint, with its own options; --epochs and --device may change (default: none, a new run)',
+      ).conflicts(['out', 'force']),
+    )
+    .option('--force', 'replace the run already in --out (its checkpoint, metrics and picture)', false);
 
   // Model-specific options, each long flag once (models may share one).
   const seen = new Set(command.options.map((o) => o.long));
@@ -95,7 +103,27 @@ export function registerTrainCommand(program: Command): void {
         `corrupted with its --noise (seed ${TEST_NOISE_SEED}): PSNR of the noisy inputs and of its outputs against the clean\n` +
         'images, MSE of its outputs; reconstructions.png then shows noisy inputs, outputs and clean images.\n',
     )
-    .action(async (raw: Record<string, unknown>) => {
+    .action(async (raw: Record<string, unknown>, cmd: Command) => {
+      if (typeof raw.resume === 'string') {
+        // A resumed run takes its options from its checkpoint: only --epochs and --device may be given again.
+        const given = Object.keys(raw).filter(
+          (k) =>
+            cmd.getOptionValueSource(k) === 'cli' && !['resume', 'epochs', 'device', 'verbose'].includes(k),
+        );
+        if (given.length > 0) {
+          throw new OptionError(
+            `--resume takes the run's options from its checkpoint; drop ${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (only --epochs and --device may change)`,
+          );
+        }
+        const explicit = (k: string) => (cmd.getOptionValueSource(k) === 'cli' ? raw[k] : undefined);
+        await runTraining(
+          await resumedOptions(raw.resume, {
+            epochs: explicit('epochs') as number | undefined,
+            device: explicit('device') as TrainOptions['device'] | undefined,
+          }),
+        );
+        return;
+      }
       const options = { ...raw, out: raw.out ?? `runs/${String(raw.model)}` } as TrainOptions;
       await runTraining(options);
     });

@@ -24,10 +24,15 @@ export async function saveTrainableModel(
 /**
  * Loads a checkpoint directory into a new model of `backend` (default: the best registered training backend,
  * e.g. 'tfjs' once `@aekit/tfjs-backend` is imported), with its weights, step, epoch and optimizer state, ready to resume.
- * The checkpoint's `meta` is read with `loadCheckpoint`.
+ * The checkpoint's `meta` is read with `loadCheckpoint`. `forTraining: false` loads the weights only (inference).
  */
-export async function loadTrainableModel(dir: string, backend?: TrainingBackend): Promise<TrainableModel> {
-  const checkpoint = await loadCheckpoint(dir);
+export async function loadTrainableModel(
+  dir: string,
+  backend?: TrainingBackend,
+  options: { forTraining?: boolean } = {},
+): Promise<TrainableModel> {
+  // For inference only (forTraining false) the optimizer's files are not read: a damaged one is no obstacle.
+  const checkpoint = await loadCheckpoint(dir, { optimizer: options.forTraining !== false });
   const chosen = backend ?? (await trainingBackends.resolve()).backend;
   const model = await chosen.createModel(checkpoint.spec);
   try {

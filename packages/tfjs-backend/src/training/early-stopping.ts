@@ -1,5 +1,11 @@
 import { OptionError } from '@aekit/core';
 
+export interface EarlyStoppingState {
+  best: number;
+  wait: number;
+  bestEpoch: number;
+}
+
 export interface EarlyStoppingOptions {
   patience: number;
   minDelta?: number;
@@ -18,7 +24,14 @@ export class EarlyStopping {
   constructor(
     public bestEpoch: number,
     private readonly options?: EarlyStoppingOptions,
+    /** The state of an earlier fit (or of the checkpoint a run resumes from) to continue from. */
+    resume?: EarlyStoppingState,
   ) {
+    if (resume) {
+      this.best = resume.best;
+      this.wait = resume.wait;
+      this.bestEpoch = resume.bestEpoch;
+    }
     const patience = options?.patience ?? 1;
     if (options && !(Number.isInteger(patience) && patience >= 1)) {
       throw new OptionError(
@@ -39,6 +52,10 @@ export class EarlyStopping {
     if (!this.options) return 'waiting';
     this.wait++;
     return this.wait >= (this.options.patience ?? 1) ? 'stop' : 'waiting';
+  }
+
+  state(): EarlyStoppingState {
+    return { best: this.best, wait: this.wait, bestEpoch: this.bestEpoch };
   }
 
   get restoresBest(): boolean {

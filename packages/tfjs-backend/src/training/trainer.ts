@@ -1,22 +1,23 @@
 import {
   createCorruption,
   createRng,
+  DataError,
   type EpochMetrics,
   type FitOptions,
   type FitResult,
   gatherRows,
-  getLogger,
   type NamedTensor,
   OptionError,
   type TrainableModel,
   type TrainData,
+  TrainingDivergedError,
   type TrainingState,
 } from '@aekit/core';
 import { forwardContext } from '../engine/context.js';
 import type { Network } from '../engine/network.js';
 import type { Tensor, Tf } from '../tf.js';
 import { checkPairs, yieldToEventLoop } from './batches.js';
-import { EarlyStopping } from './early-stopping.js';
+import { EarlyStopping, type EarlyStoppingState } from './early-stopping.js';
 import { averageSums, evaluateLossSums } from './evaluate-loss.js';
 import {
   type Adam,
@@ -50,6 +51,25 @@ function epochSeed(seed: number, epoch: number): number {
   return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0;
 }
 
+/** Throws DataError when `values` hold NaN or Infinity, naming how many and the first sample holding one. */
+function checkFiniteData(values: Float32Array, sampleSize: number, what: string): void {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) {
+      count++;
+      if (first < 0) first = i;
+    }
+  }
+  if (count > 0) {
+    throw new DataError(
+      'DATA_INVALID',
+      `${what} holds ${count} non-finite value${count === 1 ? '' : 's'} (NaN or Infinity; the first in sample ${Math.floor(first / sampleSize)}: ${values[first]}); clean or drop those samples before training`,
+      { details: { count, firstIndex: first } },
+    );
+  }
+}
+
 /**
  * Trains one network: owns the loop (seeded shuffling, batching, the corruption a spec names, validation,
  * early stopping, per-epoch checkpoints), the Adam optimiser and its state, and the step and epoch counters
@@ -61,6 +81,10 @@ export class Trainer {
   /** Completed epochs (across fit calls and checkpoints). */
   epoch = 0;
   private optimizer: Adam | undefined;
+  /** Early stopping's state after the last epoch (continued by the next fit, saved by checkpoints). */
+  private earlyState: EarlyStoppingState | undefined;
+  /** restoreBest: the best epoch's weights, while they differ from the current ones. */
+  private bestWeights: NamedTensor[] | undefined;
 
   constructor(
     private readonly tf: Tf,
@@ -93,10 +117,21 @@ export class Trainer {
     if (options.validation) {
       checkPairs(options.validation.x, options.validation.y, inputShape, outputShape, 'fit validation');
     }
+    checkFiniteData(data.x, data.x.length / n, 'fit data.x');
+    if (data.y) checkFiniteData(data.y, data.y.length / n, 'fit data.y');
+    if (options.validation) {
+      const { x: vx, y: vy } = options.validation;
+      const m = vx.length / Math.max(1, data.x.length / n);
+      checkFiniteData(vx, data.x.length / n, 'fit validation.x');
+      if (vy) checkFiniteData(vy, vy.length / Math.max(1, m), 'fit validation.y');
+    }
     // A denoising spec names its corruption; the trainer applies it to each batch of inputs.
     const corrupt =
       options.corrupt ?? (spec.corruption ? createCorruption(spec.corruption, spec.inputShape) : undefined);
-    const stopping = new EarlyStopping(this.epoch, options.earlyStopping);
+    const stopping = new EarlyStopping(this.epoch, options.earlyStopping, this.earlyState);
+    if (stopping.restoresBest && !this.bestWeights && stopping.bestEpoch === this.epoch && this.epoch > 0) {
+      this.bestWeights = this.model.getWeights();
+    }
     const x = data.x;
     const y = data.y ?? data.x;
     const inSize = x.length / n;
@@ -104,7 +139,6 @@ export class Trainer {
     const seed = options.seed ?? 0;
     const optimizer = this.ensureOptimizer(learningRate);
     const history: EpochMetrics[] = [];
-    let bestWeights: NamedTensor[] | undefined;
     let stoppedEarly = false;
     let aborted = false;
     const batches = Math.ceil(n / batchSize);
@@ -128,6 +162,13 @@ export class Trainer {
         const yb = corrupt || y !== x ? gatherRows(y, outSize, idx) : xb;
         if (corrupt) corrupt(xb, rng);
         const values = this.trainStep(xb, yb, idx.length, rng.int(2147483647), optimizer);
+        if (!Object.values(values).every(Number.isFinite)) {
+          const what = Object.entries(values)
+            .filter(([, v]) => !Number.isFinite(v))
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ');
+          throw this.diverged(epoch, b + 1, batches, what, learningRate, history);
+        }
         for (const [k, v] of Object.entries(values)) sums[k] = (sums[k] ?? 0) + v * idx.length;
         seen += idx.length;
         await options.callbacks?.onBatchEnd?.({
@@ -161,29 +202,63 @@ export class Trainer {
         metrics.valLoss = Object.values(valTerms).reduce((s, v) => s + v, 0);
         metrics.valTerms = valTerms;
       }
+      if (metrics.valLoss !== undefined && !Number.isFinite(metrics.valLoss)) {
+        throw this.diverged(
+          epoch,
+          batches,
+          batches,
+          `validation loss ${metrics.valLoss}`,
+          learningRate,
+          history,
+        );
+      }
+      // A finite loss can hide non-finite weights (e.g. batch-norm statistics used only in inference).
+      const badWeights = this.model
+        .getWeights()
+        .reduce((n, w) => n + w.data.filter((v) => !Number.isFinite(v)).length, 0);
+      if (badWeights > 0) {
+        throw this.diverged(
+          epoch,
+          batches,
+          batches,
+          `${badWeights} weights are not finite`,
+          learningRate,
+          history,
+        );
+      }
       this.epoch = epoch;
       history.push(metrics);
+      const verdict = stopping.update(epoch, metrics.valLoss ?? metrics.loss);
+      this.earlyState = stopping.state();
+      if (stopping.restoresBest && verdict === 'improved') this.bestWeights = this.model.getWeights();
       await options.callbacks?.onEpochEnd?.(metrics);
       if (options.checkpoint) await this.saveCheckpoint(options.checkpoint);
-
-      if (!Number.isFinite(metrics.loss)) {
-        getLogger().warn(
-          `fit: the training loss of epoch ${epoch} is ${metrics.loss}; stopping. Lower the learning rate (now ${learningRate}) or check the data for NaN values.`,
-        );
-        stoppedEarly = true;
-        break;
-      }
-      const verdict = stopping.update(epoch, metrics.valLoss ?? metrics.loss);
-      if (verdict === 'improved' && stopping.restoresBest) bestWeights = this.model.getWeights();
       if (verdict === 'stop') {
         stoppedEarly = true;
         break;
       }
     }
-    if (stopping.restoresBest && bestWeights && stopping.bestEpoch !== this.epoch) {
-      this.model.setWeights(bestWeights);
+    if (stopping.restoresBest && this.bestWeights && stopping.bestEpoch !== this.epoch) {
+      this.model.setWeights(this.bestWeights);
     }
     return { history, stoppedEarly, bestEpoch: stopping.bestEpoch, step: this.step, aborted };
+  }
+
+  /** The error of a step (or validation) whose loss is not finite; the model's weights are no longer usable. */
+  private diverged(
+    epoch: number,
+    batch: number,
+    batches: number,
+    what: string,
+    learningRate: number,
+    history: EpochMetrics[],
+  ): TrainingDivergedError {
+    return new TrainingDivergedError(
+      `training diverged in epoch ${epoch} at step ${this.step} (batch ${batch} of ${batches}): ${what}. The model's weights are no longer usable; reload the last checkpoint (epoch ${this.epoch}) and lower the learning rate (now ${learningRate})`,
+      {
+        details: { epoch, step: this.step, batch, what, learningRate, lastFiniteEpoch: this.epoch, history },
+      },
+    );
   }
 
   private async saveCheckpoint(checkpoint: NonNullable<FitOptions['checkpoint']>): Promise<void> {
@@ -233,9 +308,14 @@ export class Trainer {
 
   /** Step, epoch and the optimiser's slots and settings, as a checkpoint stores them. */
   getState(): TrainingState {
+    const early = this.earlyState;
     return {
       step: this.step,
       epoch: this.epoch,
+      ...(early ? { earlyStopping: { ...early } } : {}),
+      ...(early && this.bestWeights && early.bestEpoch !== this.epoch
+        ? { bestWeights: this.bestWeights }
+        : {}),
       ...(this.optimizer
         ? {
             optimizer: readAdamSlots(this.optimizer, this.network),
@@ -248,6 +328,8 @@ export class Trainer {
   setState(state: TrainingState): void {
     this.step = state.step;
     this.epoch = state.epoch;
+    this.earlyState = state.earlyStopping ? { ...state.earlyStopping } : undefined;
+    this.bestWeights = state.bestWeights;
     if (state.optimizer && state.optimizer.length > 0) {
       const lr = Number(state.optimizerConfig?.learningRate ?? DEFAULT_LEARNING_RATE);
       writeAdamSlots(this.tf, this.ensureOptimizer(lr), this.network, state.optimizer, state.step);
