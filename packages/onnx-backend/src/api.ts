@@ -19,6 +19,25 @@ export { AEKIT_VERSION, ONNX_IR_VERSION, ONNX_OPSET, ONNX_SCHEMA_RELEASE } from 
 export { onnx } from './proto.js';
 export { type ModelSource, readOnnxInfo } from './read-model.js';
 export type { Runtime } from './runtime.js';
+export {
+  InferenceClient,
+  type InferenceClientOptions,
+  type Tensors,
+} from './serving/inference-client.js';
+export type {
+  ErrorResponse,
+  InferDatatype,
+  InferInputTensor,
+  InferOutputTensor,
+  InferRequest,
+  InferRequestedOutput,
+  InferResponse,
+  ModelMetadata,
+  Parameters,
+  ServerMetadata,
+  TensorMetadata,
+} from './serving/protocol.js';
+export { InferenceServerError } from './serving/serving-error.js';
 export { OnnxSession, type SessionOptions } from './session.js';
 export {
   type OutputParity,

@@ -5,3 +5,4 @@ export { layerSpecs } from './layer-specs.js';
 export { checkerUnavailable, checkModels } from './onnx-checker.js';
 export { type Forward, partDiffs, type ReferenceOutputs } from './parity.js';
 export { maxAbsDiff, randomBatch, randomWeights } from './random.js';
+export { parseWithGoogleTextFormat, tritonCheckerUnavailable } from './triton-config-checker.js';
