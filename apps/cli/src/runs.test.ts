@@ -1,7 +1,7 @@
 // aekit train around a run: an existing run, a locked one, an unusable --out, a diverging run, resuming,
 // a damaged checkpoint, usage exit codes. Each case as a careless user would meet it.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint, RUN_LOCK, readMetrics } from '@aekit/core/node';
@@ -60,6 +60,30 @@ describe('aekit train: the run directory', () => {
     expect((await readMetrics(out)).map((m) => m.epoch)).toEqual([1]);
     expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('mine');
     expect((await readdir(out)).filter((n) => n.startsWith('weights-'))).toHaveLength(1);
+  });
+
+  it('writes into --out in place: its mode, a symlink and "." stay what they were', async () => {
+    const private_ = join(root, 'private');
+    await mkdir(private_, { mode: 0o700 });
+    expect((await aekit('train', ...SMALL, '--epochs', '2', '--out', private_)).code).toBe(0);
+    expect((await stat(private_)).mode & 0o777).toBe(0o700);
+    const target = join(root, 'target');
+    await mkdir(target);
+    const link = join(root, 'link');
+    await symlink(target, link);
+    expect((await aekit('train', ...SMALL, '--epochs', '1', '--out', link)).code).toBe(0);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect((await readdir(target)).includes('checkpoint.json')).toBe(true);
+    const here = join(root, 'here');
+    await mkdir(here);
+    const cwd = process.cwd();
+    process.chdir(here);
+    try {
+      expect((await aekit('train', ...SMALL, '--epochs', '1', '--out', '.')).code).toBe(0);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect((await readdir(here)).includes('checkpoint.json')).toBe(true);
   });
 
   it('refuses a directory locked by a live run, and takes over the lock of a dead one', async () => {
