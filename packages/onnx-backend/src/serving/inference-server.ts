@@ -112,7 +112,7 @@ export class InferenceServer {
     return (this.server.address() as AddressInfo).port;
   }
 
-  /** @internal Writes one JSON log line. */
+  /** Writes one JSON log line (time first) where the server logs. */
   log(fields: Record<string, unknown>): void {
     this.options.log(JSON.stringify({ time: new Date().toISOString(), ...fields }));
   }
