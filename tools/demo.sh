@@ -16,7 +16,8 @@ echo "== build (nx, cached)"
 pnpm exec nx run @aekit/cli:build --outputStyle=static
 
 echo "== train: conv autoencoder, $epochs epochs on $limit Fashion-MNIST images"
-aekit train --model conv --dataset fashion-mnist --epochs "$epochs" --limit "$limit" --out "$out"
+# --force: a new demo replaces the previous one (aekit train never overwrites a run silently).
+aekit train --model conv --dataset fashion-mnist --epochs "$epochs" --limit "$limit" --out "$out" --force
 
 echo "== export to ONNX"
 aekit export --checkpoint "$out" --part full --out "$out/model.onnx"
