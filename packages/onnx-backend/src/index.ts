@@ -20,7 +20,7 @@ export {
   type TritonTensorConfig,
 } from './serving/model-config.js';
 export { loadModelRepository, type RepositoryModel } from './serving/model-repository.js';
-export { type TritonConfigOptions, tritonModelConfig } from './serving/triton-config.js';
+export { checkModelName, type TritonConfigOptions, tritonModelConfig } from './serving/triton-config.js';
 export {
   readModelConfig,
   type TritonRepositoryOptions,

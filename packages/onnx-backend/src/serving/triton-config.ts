@@ -22,6 +22,7 @@ export interface TritonConfigOptions {
   allVersions?: boolean;
 }
 
+/** Fails with OptionError unless `name` is a usable model name (a folder and a URL path segment). */
 export function checkModelName(name: string, flag = 'name'): void {
   if (!MODEL_NAME_PATTERN.test(name)) {
     throw new OptionError(
