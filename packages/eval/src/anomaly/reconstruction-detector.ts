@@ -1,5 +1,6 @@
 import { type Autoencoder, createRng, OptionError } from '@aekit/core';
 import { sampleCount } from '../internal/check.js';
+import { MODEL_FIX, requireFinite } from '../internal/finite.js';
 import { type ThresholdRule, thresholdFor } from './threshold.js';
 
 /** Anything that reconstructs stacked samples: an `Autoencoder` (tfjs or ONNX), or a `Pca`. */
@@ -90,10 +91,14 @@ export class ReconstructionDetector {
     return this.fitted.trainScores;
   }
 
-  /** Per-feature error [n, featureSize] (averaged over VAE samples). */
+  /**
+   * Per-feature error [n, featureSize] (averaged over VAE samples). NaN or ±Infinity in `x`, in what the model
+   * returns, or in an error that overflows float32, throw `DataError`.
+   */
   async scoreFeatures(x: Float32Array): Promise<Float32Array> {
     const d = this.featureSize;
     const n = sampleCount(x, d, 'ReconstructionDetector');
+    requireFinite(x, 'ReconstructionDetector inputs', { sampleSize: d });
     const out = new Float32Array(n * d);
     const rng = createRng(this.seed);
     for (let start = 0; start < n; start += this.batchSize) {
@@ -106,6 +111,8 @@ export class ReconstructionDetector {
         const { mean, logVar } = await (
           this.model.encodeDistribution as NonNullable<Reconstructor['encodeDistribution']>
         )(batch);
+        requireFinite(mean, "ReconstructionDetector: the model's latent means", { fix: MODEL_FIX });
+        requireFinite(logVar, "ReconstructionDetector: the model's latent log-variances", { fix: MODEL_FIX });
         for (let s = 0; s < this.samples; s++) {
           const z = new Float32Array(mean.length);
           for (let i = 0; i < z.length; i++) {
@@ -120,6 +127,15 @@ export class ReconstructionDetector {
             `ReconstructionDetector: the model returned ${r.length} values for ${batch.length} inputs; reconstruction must have the input's shape.`,
           );
         }
+        requireFinite(
+          r,
+          `ReconstructionDetector: the model's reconstructions of samples ${start} to ${end - 1}`,
+          {
+            sampleSize: d,
+            offset: start * d,
+            fix: MODEL_FIX,
+          },
+        );
         for (let i = 0; i < batch.length; i++) {
           const o = start * d + i;
           out[o] =
@@ -128,6 +144,10 @@ export class ReconstructionDetector {
         }
       }
     }
+    requireFinite(out, 'ReconstructionDetector: per-feature errors (overflowing float32)', {
+      sampleSize: d,
+      fix: MODEL_FIX,
+    });
     return out;
   }
 

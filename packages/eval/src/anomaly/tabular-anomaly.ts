@@ -2,6 +2,7 @@ import { gatherRows, OptionError } from '@aekit/core';
 import { KnnDetector } from '../baselines/knn.js';
 import { Pca } from '../baselines/pca.js';
 import { sampleCount } from '../internal/check.js';
+import { requireFinite } from '../internal/finite.js';
 import { fitStandardizer, standardize } from '../latent/standardizer.js';
 import { prAuc, rocAuc } from '../metrics/ranking.js';
 import { type OneClassSplit, oneClassSplit } from './one-class-split.js';
@@ -123,6 +124,7 @@ export async function tabularAnomaly(
 ): Promise<TabularAnomalyResult> {
   const d = table.featureCount;
   const n = sampleCount(table.features, d, 'tabularAnomaly');
+  requireFinite(table.features, 'tabularAnomaly features', { sampleSize: d });
   if (table.anomaly.length !== n) {
     throw new OptionError(
       `tabularAnomaly: ${n} rows but ${table.anomaly.length} anomaly labels; pass one label per row.`,

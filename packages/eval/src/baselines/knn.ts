@@ -1,6 +1,7 @@
 import { OptionError } from '@aekit/core';
 import { sampleCount } from '../internal/check.js';
 import { forEachDistanceRow, smallestK } from '../internal/distances.js';
+import { requireFinite } from '../internal/finite.js';
 
 export interface KnnDetectorOptions {
   /** Neighbours considered. Default 5. */
@@ -28,6 +29,7 @@ export class KnnDetector {
 
   fit(x: Float32Array): this {
     const n = sampleCount(x, this.featureSize, 'KnnDetector.fit');
+    requireFinite(x, 'KnnDetector.fit', { sampleSize: this.featureSize });
     if (n < this.k) {
       throw new OptionError(`KnnDetector.fit: needs at least k=${this.k} training samples, got ${n}.`);
     }
@@ -39,6 +41,7 @@ export class KnnDetector {
   score(x: Float32Array): Float64Array {
     const train = this.fitted('score');
     const n = sampleCount(x, this.featureSize, 'KnnDetector.score');
+    requireFinite(x, 'KnnDetector.score', { sampleSize: this.featureSize });
     const out = new Float64Array(n);
     forEachDistanceRow(x, train, this.featureSize, (i, dist) => {
       out[i] = this.fromNearest(dist, smallestK(dist, this.k));

@@ -1,5 +1,6 @@
 import { createRng, OptionError } from '@aekit/core';
 import { sampleCount } from '../internal/check.js';
+import { requireFinite } from '../internal/finite.js';
 import { matMul, orthonormalizeColumns, symmetricEigen } from './linalg.js';
 
 export interface PcaOptions {
@@ -38,6 +39,7 @@ export class Pca {
 
   static fit(x: Float32Array, featureSize: number, options: PcaOptions): Pca {
     const n = sampleCount(x, featureSize, 'Pca.fit');
+    requireFinite(x, 'Pca.fit', { sampleSize: featureSize });
     const d = featureSize;
     const k = options.components;
     if (!Number.isInteger(k) || k < 1 || k > Math.min(n, d)) {
@@ -130,6 +132,7 @@ export class Pca {
     const d = this.featureSize;
     const k = this.componentCount;
     const n = sampleCount(x, d, 'Pca.transform');
+    requireFinite(x, 'Pca.transform', { sampleSize: d });
     const out = new Float32Array(n * k);
     const row = new Float64Array(d);
     for (let i = 0; i < n; i++) {
@@ -148,6 +151,7 @@ export class Pca {
     const d = this.featureSize;
     const k = this.componentCount;
     const n = sampleCount(z, k, 'Pca.inverseTransform');
+    requireFinite(z, 'Pca.inverseTransform', { sampleSize: k });
     const out = new Float32Array(n * d);
     const row = new Float64Array(d);
     for (let i = 0; i < n; i++) {

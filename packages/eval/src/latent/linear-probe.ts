@@ -1,5 +1,6 @@
-import { createRng, OptionError } from '@aekit/core';
+import { createRng, DataError, OptionError } from '@aekit/core';
 import { sampleCount } from '../internal/check.js';
+import { requireFinite } from '../internal/finite.js';
 import { fitStandardizer, type Standardizer, standardize } from './standardizer.js';
 
 export interface LinearProbeOptions {
@@ -35,8 +36,19 @@ export function trainLinearProbe(
   const n = sampleCount(x, dim, 'trainLinearProbe');
   if (labels.length !== n)
     throw new OptionError(`trainLinearProbe: ${n} samples but ${labels.length} labels.`);
+  requireFinite(x, 'trainLinearProbe', { sampleSize: dim });
   let classes = 0;
-  for (let i = 0; i < n; i++) classes = Math.max(classes, (labels[i] as number) + 1);
+  for (let i = 0; i < n; i++) {
+    const label = labels[i] as number;
+    if (!(Number.isInteger(label) && label >= 0)) {
+      throw new DataError(
+        'DATA_INVALID',
+        `trainLinearProbe: labels must be class indices 0, 1, 2, ..., got ${label} at index ${i}.`,
+        { details: { index: i, actual: label } },
+      );
+    }
+    classes = Math.max(classes, label + 1);
+  }
   const { epochs = 100, learningRate = 0.01, l2 = 1e-4, batchSize = 64, seed = 0 } = options;
   const standardizer = fitStandardizer(x, dim);
   const xs = standardize(x, dim, standardizer);

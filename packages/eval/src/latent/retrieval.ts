@@ -1,6 +1,7 @@
 import { OptionError } from '@aekit/core';
 import { sampleCount } from '../internal/check.js';
 import { forEachDistanceRow, smallestK } from '../internal/distances.js';
+import { requireFinite } from '../internal/finite.js';
 
 /**
  * Retrieval precision@k: for each sample, the fraction of its k nearest other samples (Euclidean, in the
@@ -8,6 +9,7 @@ import { forEachDistanceRow, smallestK } from '../internal/distances.js';
  */
 export function precisionAtK(points: Float32Array, dim: number, labels: ArrayLike<number>, k = 10): number {
   const n = sampleCount(points, dim, 'precisionAtK');
+  requireFinite(points, 'precisionAtK', { sampleSize: dim });
   if (labels.length !== n) {
     throw new OptionError(`precisionAtK: ${n} points but ${labels.length} labels; pass one label per point.`);
   }

@@ -1,4 +1,5 @@
 import { sampleCount } from '../internal/check.js';
+import { requireFinite } from '../internal/finite.js';
 
 export interface Standardizer {
   mean: Float64Array;
@@ -7,6 +8,7 @@ export interface Standardizer {
 
 export function fitStandardizer(x: Float32Array, dim: number): Standardizer {
   const n = sampleCount(x, dim, 'fitStandardizer');
+  requireFinite(x, 'fitStandardizer', { sampleSize: dim });
   const mean = new Float64Array(dim);
   const std = new Float64Array(dim);
   for (let i = 0; i < n; i++)
@@ -20,5 +22,6 @@ export function fitStandardizer(x: Float32Array, dim: number): Standardizer {
 }
 
 export function standardize(x: Float32Array, dim: number, s: Standardizer): Float32Array {
+  requireFinite(x, 'standardize', { sampleSize: dim });
   return Float32Array.from(x, (v, i) => (v - (s.mean[i % dim] as number)) / (s.std[i % dim] as number));
 }

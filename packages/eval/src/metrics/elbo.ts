@@ -1,5 +1,6 @@
 import { type Autoencoder, createRng, OptionError } from '@aekit/core';
 import { sameLength, sampleCount } from '../internal/check.js';
+import { MODEL_FIX, PREDICTION_FIX, requireFinite } from '../internal/finite.js';
 
 export interface NegativeElboParts {
   /** Per-sample negative ELBO = reconstruction + beta * KL (nats). */
@@ -30,6 +31,13 @@ export function negativeElbo(args: {
   const n = sampleCount(x, featureSize, 'negativeElbo');
   const latent = mean.length / n;
   sampleCount(mean, latent, 'negativeElbo (latent)');
+  requireFinite(x, 'negativeElbo x', { sampleSize: featureSize });
+  requireFinite(reconstruction, 'negativeElbo reconstruction', {
+    sampleSize: featureSize,
+    fix: PREDICTION_FIX,
+  });
+  requireFinite(mean, 'negativeElbo mean', { sampleSize: latent, fix: PREDICTION_FIX });
+  requireFinite(logVar, 'negativeElbo logVar', { sampleSize: latent, fix: PREDICTION_FIX });
   const rec = new Float64Array(n);
   const kl = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -68,8 +76,11 @@ export async function vaeNegativeElbo(
   }
   const samples = options.samples ?? 1;
   const rng = createRng(options.seed ?? 0);
+  requireFinite(x, 'vaeNegativeElbo x', { sampleSize: options.featureSize });
   const { mean, logVar } = await model.encodeDistribution(x);
   const n = x.length / options.featureSize;
+  requireFinite(mean, "vaeNegativeElbo: the model's latent means", { fix: MODEL_FIX });
+  requireFinite(logVar, "vaeNegativeElbo: the model's latent log-variances", { fix: MODEL_FIX });
   const acc = {
     negativeElbo: new Float64Array(n),
     reconstruction: new Float64Array(n),
@@ -77,7 +88,9 @@ export async function vaeNegativeElbo(
   };
   for (let s = 0; s < samples; s++) {
     const z = Float32Array.from(mean, (m, i) => m + Math.exp(0.5 * (logVar[i] as number)) * rng.normal());
-    const parts = negativeElbo({ ...options, x, reconstruction: await model.decode(z), mean, logVar });
+    const reconstruction = await model.decode(z);
+    requireFinite(reconstruction, "vaeNegativeElbo: the model's decoded samples", { fix: MODEL_FIX });
+    const parts = negativeElbo({ ...options, x, reconstruction, mean, logVar });
     for (const key of ['negativeElbo', 'reconstruction', 'kl'] as const) {
       for (let i = 0; i < n; i++) acc[key][i] = (acc[key][i] as number) + (parts[key][i] as number) / samples;
     }

@@ -1,12 +1,29 @@
 import { sameLength, sampleCount } from '../internal/check.js';
+import { PREDICTION_FIX, requireFinite } from '../internal/finite.js';
 
 /** Keras' clipping epsilon for binary cross-entropy. */
 const BCE_EPSILON = 1e-7;
 
-/** Per-sample mean squared error of `target` and `prediction`, both stacked as [n, featureSize]. */
+/** Throws unless target and prediction are of one length, whole samples, and finite. Returns the sample count. */
+export function checkPair(
+  target: Float32Array,
+  prediction: Float32Array,
+  featureSize: number,
+  what: string,
+): number {
+  sameLength(target, prediction, what);
+  const n = sampleCount(target, featureSize, what);
+  requireFinite(target, `${what} target`, { sampleSize: featureSize });
+  requireFinite(prediction, `${what} prediction`, { sampleSize: featureSize, fix: PREDICTION_FIX });
+  return n;
+}
+
+/**
+ * Per-sample mean squared error of `target` and `prediction`, both stacked as [n, featureSize]. NaN or
+ * ±Infinity in either throws `DataError` (as in every metric of this package).
+ */
 export function msePer(target: Float32Array, prediction: Float32Array, featureSize: number): Float64Array {
-  sameLength(target, prediction, 'mse');
-  const n = sampleCount(target, featureSize, 'mse');
+  const n = checkPair(target, prediction, featureSize, 'mse');
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -25,8 +42,7 @@ export function msePer(target: Float32Array, prediction: Float32Array, featureSi
  * Targets in [0, 1] (they need not be binary).
  */
 export function bcePer(target: Float32Array, prediction: Float32Array, featureSize: number): Float64Array {
-  sameLength(target, prediction, 'bce');
-  const n = sampleCount(target, featureSize, 'bce');
+  const n = checkPair(target, prediction, featureSize, 'bce');
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;

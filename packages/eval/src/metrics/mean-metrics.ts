@@ -1,4 +1,5 @@
 import { sameLength, sampleCount } from '../internal/check.js';
+import { PREDICTION_FIX, requireFinite } from '../internal/finite.js';
 import { psnrPer } from './image-metrics.js';
 
 /** Per-sample PSNRs are capped at this before averaging, so a sample left unchanged cannot make the mean infinite. */
@@ -23,6 +24,8 @@ export function meanPsnr(target: Float32Array, prediction: Float32Array, sampleS
  */
 export function squaredErrorSum(target: Float32Array, prediction: Float32Array, initial = 0): number {
   sameLength(target, prediction, 'meanMse');
+  requireFinite(target, 'meanMse target');
+  requireFinite(prediction, 'meanMse prediction', { fix: PREDICTION_FIX });
   let sum = initial;
   for (let i = 0; i < target.length; i++) {
     const d = (target[i] as number) - (prediction[i] as number);

@@ -1,5 +1,6 @@
 import { DataError } from '@aekit/core';
 import { sameLength } from '../internal/check.js';
+import { requireFinite } from '../internal/finite.js';
 
 function countClasses(labels: ArrayLike<number>, what: string): { pos: number; neg: number } {
   let pos = 0;
@@ -23,13 +24,19 @@ function countClasses(labels: ArrayLike<number>, what: string): { pos: number; n
   return { pos, neg };
 }
 
+/** Checks labels and scores of a ranking metric; non-finite scores have no rank. */
+function checkRanking(labels: ArrayLike<number>, scores: ArrayLike<number>, what: string) {
+  sameLength(labels, scores, what);
+  requireFinite(scores, `${what} scores`);
+  return countClasses(labels, what);
+}
+
 /**
  * Area under the ROC curve of `scores` (higher = more anomalous) against 0/1 `labels`; ties count half,
- * as sklearn's `roc_auc_score` (Mann-Whitney U with mid-ranks).
+ * as sklearn's `roc_auc_score` (Mann-Whitney U with mid-ranks). NaN or ±Infinity scores throw `DataError`.
  */
 export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  sameLength(labels, scores, 'rocAuc');
-  const { pos, neg } = countClasses(labels, 'rocAuc');
+  const { pos, neg } = checkRanking(labels, scores, 'rocAuc');
   const order = Array.from({ length: scores.length }, (_, i) => i).sort(
     (a, b) => (scores[a] as number) - (scores[b] as number),
   );
@@ -48,11 +55,11 @@ export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): nu
 
 /**
  * Area under the precision-recall curve as average precision (sklearn's `average_precision_score`):
- * sum over distinct thresholds of (R_n - R_{n-1}) * P_n, positives = label 1.
+ * sum over distinct thresholds of (R_n - R_{n-1}) * P_n, positives = label 1. NaN or ±Infinity scores throw
+ * `DataError`.
  */
 export function prAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  sameLength(labels, scores, 'prAuc');
-  const { pos } = countClasses(labels, 'prAuc');
+  const { pos } = checkRanking(labels, scores, 'prAuc');
   const order = Array.from({ length: scores.length }, (_, i) => i).sort(
     (a, b) => (scores[b] as number) - (scores[a] as number),
   );
@@ -63,11 +70,12 @@ export function prAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): num
   let i = 0;
   while (i < order.length) {
     const s = scores[order[i] as number] as number;
-    while (i < order.length && scores[order[i] as number] === s) {
+    // Every sample of this threshold (at least the one at i, so the loop always advances).
+    do {
       if (labels[order[i] as number] === 1) tp++;
       else fp++;
       i++;
-    }
+    } while (i < order.length && scores[order[i] as number] === s);
     const recall = tp / pos;
     ap += (recall - prevRecall) * (tp / (tp + fp));
     prevRecall = recall;

@@ -1,6 +1,7 @@
 import { type Autoencoder, OptionError } from '@aekit/core';
 import { encode as encodePng } from 'fast-png';
 import { mean, sampleCount } from '../internal/check.js';
+import { MODEL_FIX, requireFinite } from '../internal/finite.js';
 import { encodeAll } from '../latent/encode.js';
 import { roundTripFloat16 } from './float16.js';
 import { psnrPer } from './image-metrics.js';
@@ -18,6 +19,7 @@ export interface RateQualityRow {
 /** 8-bit quantisation of each latent dimension over [min, max] of the set; returns the dequantised values. */
 export function quantizeUint8(latents: Float32Array, dim: number): Float32Array {
   const n = sampleCount(latents, dim, 'quantizeUint8');
+  requireFinite(latents, 'quantizeUint8 latents', { sampleSize: dim });
   const lo = new Float64Array(dim).fill(Number.POSITIVE_INFINITY);
   const hi = new Float64Array(dim).fill(Number.NEGATIVE_INFINITY);
   for (let i = 0; i < n; i++) {
@@ -42,6 +44,7 @@ export function pngRate(images: Float32Array, shape: ImageShape): RateQualityRow
   }
   const size = h * w * c;
   const n = sampleCount(images, size, 'pngRate');
+  requireFinite(images, 'pngRate images', { sampleSize: size });
   let bytes = 0;
   const quantised = new Float32Array(images.length);
   for (let i = 0; i < n; i++) {
@@ -67,13 +70,20 @@ export async function rateQualityTable(
 ): Promise<RateQualityRow[]> {
   const size = shape[0] * shape[1] * shape[2];
   const n = sampleCount(images, size, 'rateQualityTable');
+  requireFinite(images, 'rateQualityTable images', { sampleSize: size });
   const z = await encodeAll(model, images, size);
   const dim = z.length / n;
   const decodeAll = async (codes: Float32Array): Promise<Float32Array> => {
     const out = new Float32Array(images.length);
     for (let s = 0; s < n; s += 256) {
       const e = Math.min(n, s + 256);
-      out.set(await model.decode(codes.subarray(s * dim, e * dim)), s * size);
+      const decoded = await model.decode(codes.subarray(s * dim, e * dim));
+      requireFinite(decoded, `rateQualityTable: the model's decoded images ${s} to ${e - 1}`, {
+        sampleSize: size,
+        offset: s * size,
+        fix: MODEL_FIX,
+      });
+      out.set(decoded, s * size);
     }
     return out;
   };

@@ -8,6 +8,7 @@ import {
   shapeSize,
 } from '@aekit/core';
 import { sampleCount } from '../internal/check.js';
+import { MODEL_FIX, requireFinite } from '../internal/finite.js';
 import { cappedPsnrSum, meanPsnr, squaredErrorSum } from './mean-metrics.js';
 
 /** Samples per `reconstruct` call unless `chunk` says otherwise. */
@@ -80,6 +81,8 @@ export async function scoreReconstructions(
       input.length,
     );
   }
+  requireFinite(target, 'scoreReconstructions targets', { sampleSize: size });
+  if (input !== target) requireFinite(input, 'scoreReconstructions inputs', { sampleSize: inputSize });
   const kept = Math.min(keep, n);
   const first = new Float32Array(kept * size);
   let sum = 0;
@@ -95,6 +98,11 @@ export async function scoreReconstructions(
         out.length,
       );
     }
+    requireFinite(out, `scoreReconstructions: the model's outputs for samples ${start} to ${end - 1}`, {
+      sampleSize: size,
+      offset: start * size,
+      fix: MODEL_FIX,
+    });
     // One running sum over all values (the same bits as a single pass); the PSNRs are summed per chunk.
     sum = squaredErrorSum(expected, out, sum);
     psnr += cappedPsnrSum(expected, out, size);

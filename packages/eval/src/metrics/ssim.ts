@@ -1,5 +1,5 @@
 import { OptionError } from '@aekit/core';
-import { sameLength, sampleCount } from '../internal/check.js';
+import { checkPair } from './image-metrics.js';
 
 /** [height, width, channels] of one image (NHWC, channels last). */
 export type ImageShape = readonly [number, number, number];
@@ -73,8 +73,7 @@ export function ssimPer(
 ): Float64Array {
   const [h, w, c] = shape;
   const { dataRange = 1, sigma = 1.5, k1 = 0.01, k2 = 0.03 } = options;
-  sameLength(target, prediction, 'ssim');
-  const n = sampleCount(target, h * w * c, 'ssim');
+  const n = checkPair(target, prediction, h * w * c, 'ssim');
   const kernel = gaussianKernel(sigma);
   const pad = (kernel.length - 1) / 2;
   if (h <= 2 * pad || w <= 2 * pad) {

@@ -1,6 +1,7 @@
 import type { Autoencoder } from '@aekit/core';
 import { Pca } from '../baselines/pca.js';
 import { mean, sampleCount } from '../internal/check.js';
+import { MODEL_FIX, requireFinite } from '../internal/finite.js';
 import { encodeAll, precisionAtK, projectPca2d, projectUmap2d, trainLinearProbe } from '../latent/index.js';
 import { bcePer, msePer, psnrPer } from '../metrics/image-metrics.js';
 import { type RateQualityRow, rateQualityTable } from '../metrics/rate-quality.js';
@@ -64,7 +65,14 @@ async function reconstructAll(model: Pick<Autoencoder, 'reconstruct'>, x: Float3
   const n = x.length / size;
   const out = new Float32Array(x.length);
   for (let s = 0; s < n; s += 256) {
-    out.set(await model.reconstruct(x.subarray(s * size, Math.min(n, s + 256) * size)), s * size);
+    const e = Math.min(n, s + 256);
+    const r = await model.reconstruct(x.subarray(s * size, e * size));
+    requireFinite(r, `the model's reconstructions of test images ${s} to ${e - 1}`, {
+      sampleSize: size,
+      offset: s * size,
+      fix: MODEL_FIX,
+    });
+    out.set(r, s * size);
   }
   return out;
 }
@@ -86,6 +94,8 @@ export async function evaluateAutoencoder(
   const seed = options.seed ?? 0;
   const nTrain = sampleCount(train.images, size, 'evaluateAutoencoder train');
   const nTest = sampleCount(test.images, size, 'evaluateAutoencoder test');
+  requireFinite(train.images, 'evaluateAutoencoder train images', { sampleSize: size });
+  requireFinite(test.images, 'evaluateAutoencoder test images', { sampleSize: size });
   const zTrain = await encodeAll(model, train.images, size);
   const zTest = await encodeAll(model, test.images, size);
   const dim = zTest.length / nTest;
