@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createRng, DataError, infoOnce, OptionError } from '@aekit/core';
-import jpeg from 'jpeg-js';
+import { DEFAULT_MAX_PIXELS } from './image-decode.js';
+import { decodeJpegBytes, isJpeg } from './jpeg-decode.js';
 import { type FileSource, locateFile } from './packaged-data.js';
 
 /** A decoded RGB photo, 8 bits per channel, row-major HWC. */
@@ -45,23 +46,27 @@ const decoded = new Map<string, RgbImage>();
 export function readJpeg(path: string, source: FileSource = { kind: 'file', path }): RgbImage {
   const cached = decoded.get(path);
   if (cached) return cached;
-  let image: { width: number; height: number; data: Uint8Array };
+  let bytes: Uint8Array;
   try {
-    image = jpeg.decode(readFileSync(path), { useTArray: true, formatAsRGBA: false });
+    bytes = new Uint8Array(readFileSync(path));
   } catch (cause) {
-    throw new DataError('DATA_INVALID', `${path}: not a decodable JPEG (${(cause as Error).message})`, {
+    throw new DataError('DATA_NOT_FOUND', `cannot read JPEG ${path}: ${(cause as Error).message}`, {
       cause,
       details: { file: path },
     });
   }
-  if (image.data.length !== image.width * image.height * 3) {
-    throw new DataError(
-      'DATA_INVALID',
-      `${path}: decoded ${image.data.length} bytes, expected ${image.width}x${image.height}x3`,
-      { details: { file: path, expected: image.width * image.height * 3, actual: image.data.length } },
-    );
+  if (!isJpeg(bytes)) {
+    throw new DataError('DATA_INVALID', `${path}: not a JPEG file; pass a .jpg photo`, {
+      details: { file: path },
+    });
   }
-  const rgb: RgbImage = { width: image.width, height: image.height, data: image.data, source };
+  const image = decodeJpegBytes(bytes, path, DEFAULT_MAX_PIXELS);
+  // A greyscale photo as RGB (each sample repeated), as this function has always returned.
+  const data =
+    image.channels === 3
+      ? image.data
+      : Uint8Array.from({ length: image.data.length * 3 }, (_, i) => image.data[Math.floor(i / 3)] as number);
+  const rgb: RgbImage = { width: image.width, height: image.height, data, source };
   decoded.set(path, rgb);
   return rgb;
 }

@@ -38,12 +38,21 @@ export { type EcgSeries, loadEcg, slidingWindows, type Windows } from './ecg.js'
 export { type IdxData, readIdx, writeIdx } from './idx.js';
 export type { DataSource, DataSourceKind, ImageDataset } from './image-dataset.js';
 export {
+  DEFAULT_MAX_PIXELS,
+  type DecodedImage,
+  type DecodeImageOptions,
+  decodeImage,
+  imageChannels,
+  readImageFile,
+} from './image-decode.js';
+export { formatJsonArray, type JsonArray, parseJsonArray } from './json-array.js';
+export {
   cacheDirFor,
   type LoadDatasetOptions,
   loadDataset,
   loadDatasetPair,
   sampleDir,
 } from './load-dataset.js';
-export { type NpyArray, readNpy, readNpz } from './npz.js';
+export { formatNpyShape, type NpyArray, readNpy, readNpz } from './npz.js';
 export type { FileSource } from './packaged-data.js';
 export { downscale, type UpscaleMethod, upscale } from './resample.js';

@@ -31,17 +31,46 @@ const DTYPES: Record<string, [Ctor, number]> = {
   '<f8': [Float64Array, 8],
 };
 
-/** Decodes a .npy file (format 1.x/2.x, C order, little-endian numeric dtypes). */
+/** A shape as NumPy prints it: `()`, `(5,)`, `(2, 3)`. */
+export function formatNpyShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+/** Decodes a .npy file (format 1.x/2.x/3.x, C order, little-endian numeric dtypes). */
 export function readNpy(bytes: Uint8Array, source = 'npy'): NpyArray {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
   if (bytes.length < 10 || !magic.every((b, i) => bytes[i] === b)) {
-    throw invalid(source, 'not a .npy file (expected the magic "\\x93NUMPY")');
+    throw invalid(
+      source,
+      'not a .npy file (expected the magic "\\x93NUMPY"); save the array with numpy.save',
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
+  if (major < 1 || major > 3) {
+    throw invalid(
+      source,
+      `.npy format version ${major}.${bytes[7]} is not one of 1.0, 2.0, 3.0; save it with numpy.save`,
+      {
+        actual: major,
+      },
+    );
+  }
+  const headerStart = major === 1 ? 10 : 12;
+  if (bytes.length < headerStart) {
+    throw invalid(source, `truncated .npy: ${bytes.length} bytes, the header alone needs ${headerStart}`, {
+      actual: bytes.length,
+    });
+  }
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const start = (major === 1 ? 10 : 12) + headerLength;
-  const header = new TextDecoder('latin1').decode(bytes.subarray(major === 1 ? 10 : 12, start));
+  const start = headerStart + headerLength;
+  if (start > bytes.length) {
+    throw invalid(source, `truncated .npy: its header needs ${start} bytes, the file holds ${bytes.length}`, {
+      expected: start,
+      actual: bytes.length,
+    });
+  }
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, start));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
@@ -57,19 +86,24 @@ export function readNpy(bytes: Uint8Array, source = 'npy'): NpyArray {
       { actual: descr },
     );
   }
-  const shape = shapeText
+  const dims = shapeText
     .split(',')
     .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map(Number);
+    .filter((s) => s !== '');
+  if (!dims.every((d) => /^\d+$/.test(d))) {
+    throw invalid(source, `unreadable .npy shape (${shapeText}): expected non-negative integers`, {
+      actual: shapeText,
+    });
+  }
+  const shape = dims.map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const [Type, size] = dtype;
   if (bytes.length - start !== count * size) {
     throw invalid(
       source,
-      `expected ${count * size} data bytes for shape (${shape.join(', ')}) of ${descr}, ` +
-        `got ${bytes.length - start}`,
-      { expected: count * size, actual: bytes.length - start },
+      `expected ${count * size} data bytes for shape ${formatNpyShape(shape)} of ${descr}, ` +
+        `got ${bytes.length - start} (${bytes.length - start < count * size ? 'truncated' : 'trailing bytes'}); save the array again with numpy.save`,
+      { expected: count * size, actual: bytes.length - start, shape },
     );
   }
   // Copy to an aligned buffer.
@@ -120,7 +154,8 @@ export function readNpz(bytes: Uint8Array, source = 'npz'): Map<string, NpyArray
     if (method === 0) content = raw;
     else if (method === 8) {
       try {
-        content = inflateRawSync(raw);
+        // At most the size the directory declares: a damaged or hostile entry cannot inflate without bound.
+        content = inflateRawSync(raw, { maxOutputLength: Math.max(1, uncompressed) });
       } catch (cause) {
         throw new DataError(
           'DATA_INVALID',
