@@ -29,7 +29,7 @@ describe('aekit --help', () => {
       .split(/\n(?= {2}-)/)
       .slice(1);
     const train = createProgram(captureIo()).commands.find((c) => c.name() === 'train')!;
-    const longs = train.options.map((o) => o.long!);
+    const longs = train.options.filter((o) => !o.hidden).map((o) => o.long!); // hidden ones are not in help
     for (const flag of ['--model', '--dataset', '--data-dir', '--epochs', '--batch-size', '--lr', '--seed']) {
       expect(longs).toContain(flag);
     }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { registerCommands } from './commands/index.js';
 import type { CliIo } from './io.js';
 
@@ -19,6 +19,8 @@ export function createProgram(io: CliIo): Command {
     .description('Train autoencoders with TensorFlow.js, export them to ONNX and run them with ONNX Runtime.')
     .version(version())
     .option('--verbose', 'print the stack trace of unexpected errors')
+    // Program options only before the command: `aekit export --version 2` is the export's option, not ours.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.out(text.replace(/\n$/, '')),
@@ -35,5 +37,9 @@ export function createProgram(io: CliIo): Command {
     .showSuggestionAfterError()
     .addHelpText('after', '\nRun "aekit <command> --help" for the options of a command and their defaults.');
   registerCommands(program);
+  // --verbose also works after the command (main reads it from argv); listed once, in the program's help.
+  for (const command of program.commands) {
+    command.addOption(new Option('--verbose', 'print the stack trace of unexpected errors').hideHelp());
+  }
   return program;
 }

@@ -1,14 +1,30 @@
+import { join } from 'node:path';
 import { AekitError, createRng, type Device, formatShape, shapeSize } from '@aekit/core';
 import { writeFileAtomic } from '@aekit/core/node';
-import { createSession, EXPORT_PARTS, type ExportPart, exportOnnx, modelParity } from '@aekit/onnx-backend';
+import {
+  checkModelName,
+  createSession,
+  EXPORT_PARTS,
+  type ExportPart,
+  exportOnnx,
+  modelParity,
+  writeTritonRepository,
+} from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
 import { deviceOption, loadCheckpointModel } from './checkpoint-model.js';
 
+const FORMATS = ['onnx', 'triton'] as const;
+
 interface ExportOptions {
   checkpoint: string;
   part: ExportPart;
+  format: (typeof FORMATS)[number];
+  name?: string;
+  version: number;
+  maxBatch: number;
+  storageUri?: string;
   out?: string;
   device: Device;
   paritySamples: number;
@@ -34,7 +50,36 @@ export function registerExportCommand(program: Command): void {
         .default('full'),
     )
     .addOption(
-      new Option('--out <file>', 'the .onnx file to write').default(undefined, '<checkpoint>/<part>.onnx'),
+      new Option('--format <format>', 'onnx: one .onnx file; triton: a Triton/KServe model repository')
+        .argParser(choiceOption('--format', FORMATS))
+        .default('onnx'),
+    )
+    .addOption(
+      new Option(
+        '--out <path>',
+        'the .onnx file, or the model repository directory of --format triton',
+      ).default(undefined, '<checkpoint>/<part>.onnx, or <checkpoint>/triton'),
+    )
+    .addOption(
+      new Option('--name <name>', 'triton: the model name (its folder in the repository)')
+        .argParser((value: string) => {
+          checkModelName(value, '--name');
+          return value;
+        })
+        .default(undefined, "the spec's name"),
+    )
+    .option('--version <n>', 'triton: the version folder to write', intOption('--version', 1), 1)
+    .option(
+      '--max-batch <n>',
+      'triton: max_batch_size, the largest dynamic batch',
+      intOption('--max-batch', 1, 65536),
+      64,
+    )
+    .addOption(
+      new Option(
+        '--storage-uri <uri>',
+        'triton: storageUri of kserve.yaml (where the cluster finds the repository)',
+      ).default(undefined, 'pvc://aekit-models/<repository folder>'),
     )
     .addOption(deviceOption('where tfjs runs the checkpoint for the parity check'))
     .option(
@@ -54,7 +99,9 @@ export function registerExportCommand(program: Command): void {
       const { model } = await loadCheckpointModel(options.checkpoint, options.device);
       try {
         const { spec } = model;
-        const out = options.out ?? `${options.checkpoint.replace(/\/+$/, '')}/${options.part}.onnx`;
+        const dir = options.checkpoint.replace(/\/+$/, '');
+        const out =
+          options.out ?? (options.format === 'triton' ? `${dir}/triton` : `${dir}/${options.part}.onnx`);
         const { bytes, info } = exportOnnx(spec, model.getWeights(), { part: options.part });
         const rng = createRng(PARITY_SEED);
         const x = Float32Array.from({ length: options.paritySamples * shapeSize(spec.inputShape) }, () =>
@@ -76,12 +123,29 @@ export function registerExportCommand(program: Command): void {
             { details: { ...parity, tolerance: options.tolerance } },
           );
         }
-        await writeFileAtomic(out, bytes);
         const outputs = info.outputs.join(', ');
-        io.out(
-          `wrote ${out} (${(bytes.length / 1024).toFixed(1)} KiB): "${info.name}" ${info.part}, ` +
-            `input ${info.inputs[0]} ${formatShape(['batch', ...info.inputShape])} -> ${outputs}; layout NHWC`,
-        );
+        const what =
+          `"${info.name}" ${info.part}, input ${info.inputs[0]} ${formatShape(['batch', ...info.inputShape])} ` +
+          `-> ${outputs}; layout NHWC`;
+        if (options.format === 'triton') {
+          const name = options.name ?? spec.name;
+          const { files, config } = await writeTritonRepository(out, bytes, {
+            name,
+            version: options.version,
+            maxBatchSize: options.maxBatch,
+            ...(options.storageUri ? { storageUri: options.storageUri } : {}),
+          });
+          io.out(
+            `wrote Triton model repository ${out}: model "${name}" version ${options.version} (${what}), max_batch_size ${config.max_batch_size}, dynamic batching on`,
+          );
+          for (const file of files) io.out(`  ${join(out, file)}`);
+          io.out(
+            `serve it: aekit serve --model-repository ${out}   (or Triton / KServe: see ${join(out, 'README.md')})`,
+          );
+        } else {
+          await writeFileAtomic(out, bytes);
+          io.out(`wrote ${out} (${(bytes.length / 1024).toFixed(1)} KiB): ${what}`);
+        }
         io.out(
           `parity with the checkpoint (ONNX Runtime cpu vs tfjs ${model.backendName}) on ${options.paritySamples} random inputs: max |diff| ${parity.maxAbsDiff.toExponential(2)} (tolerance ${options.tolerance})`,
         );

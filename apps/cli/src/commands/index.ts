@@ -5,6 +5,7 @@ import { registerExportCommand } from './export.js';
 import { registerInterpolateCommand } from './interpolate.js';
 import { registerRunCommand } from './run.js';
 import { registerSampleCommand } from './sample.js';
+import { registerServeCommand } from './serve.js';
 import { registerTrainCommand } from './train.js';
 import { registerVerifyCommand } from './verify.js';
 
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerExportCommand(program);
   registerRunCommand(program);
   registerVerifyCommand(program);
+  registerServeCommand(program);
   registerCompareCommand(program);
   registerSampleCommand(program);
   registerInterpolateCommand(program);
