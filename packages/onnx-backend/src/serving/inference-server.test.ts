@@ -234,6 +234,24 @@ describe('Open Inference Protocol server', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('answers 504 when a request outlasts the time limit (here: shorter than the batch window)', async () => {
+    const slow = await startInferenceServer({
+      repository: repo.dir,
+      port: 0,
+      requestTimeoutMs: 5,
+      log: () => {},
+    });
+    try {
+      const r = await post('/v2/models/tiny/infer', { inputs: [input(1)] }, slow.url);
+      expect(r).toEqual({
+        status: 504,
+        body: { error: 'the request took longer than 5 ms; send fewer samples or retry' },
+      });
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('logs one JSON line per request (model, batch, latency) and exposes Prometheus metrics', async () => {
     await post('/v2/models/tiny-encoder/infer', { id: 'logged', inputs: [input(2)] });
     const line = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.id === 'logged');

@@ -59,7 +59,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         );
       } else resolve(Buffer.concat(chunks));
     });
-    req.on('error', reject);
+    req.on('error', (cause) =>
+      reject(
+        new InferenceServerError(400, `the request body could not be read: ${cause.message}`, { cause }),
+      ),
+    );
   });
 }
 
