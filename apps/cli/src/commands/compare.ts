@@ -1,5 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { AekitError, DataError, DEVICE_NAMES, type Device, formatShape, shapeSize } from '@aekit/core';
+import {
+  AekitError,
+  DataError,
+  DEVICE_NAMES,
+  type Device,
+  formatShape,
+  ShapeMismatchError,
+  shapeSize,
+  shapesEqual,
+} from '@aekit/core';
 import { type DatasetName, loadDataset, readIdx } from '@aekit/datasets';
 import { createSession, modelParity } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
@@ -73,6 +82,15 @@ export function registerCompareCommand(program: Command): void {
           throw new AekitError(
             'MODEL_INVALID',
             `--model ${options.model} is a "${session.info?.part ?? 'non-aekit'}" export; compare needs the full model: aekit export --checkpoint ${options.checkpoint} --part full`,
+          );
+        }
+        const modelShape = session.info.inputShape;
+        if (!shapesEqual(modelShape, model.spec.inputShape)) {
+          throw new ShapeMismatchError(
+            `--model ${options.model} ("${session.info.name}") takes inputs of shape ${formatShape(modelShape)} but the checkpoint ${options.checkpoint} ("${model.spec.name}") takes ${formatShape(model.spec.inputShape)}: they are not the same model; export this checkpoint and compare that: aekit export --checkpoint ${options.checkpoint} --part full --out model.onnx`,
+            model.spec.inputShape,
+            modelShape,
+            { details: { model: options.model, checkpoint: options.checkpoint } },
           );
         }
         let x: Float32Array;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRng, type Device, OptionError, shapeSize } from '@aekit/core';
+import { AekitError, createRng, DataError, type Device, OptionError, shapeSize } from '@aekit/core';
 import { METRICS_LOG } from '@aekit/core/node';
 import { type DatasetName, loadDataset } from '@aekit/datasets';
 import { ReconstructionDetector } from '@aekit/eval/anomaly';
@@ -33,6 +33,21 @@ function noisy(x: Float32Array, sigma: number, seed: number): Float32Array {
  * offline HTML report.
  */
 export async function runEval(options: EvalOptions): Promise<string> {
+  try {
+    return await evaluate(options);
+  } catch (error) {
+    // The metrics name the values; say which checkpoint produced them.
+    if (AekitError.isInstance(error) && error.details.nonFinite !== undefined) {
+      throw new DataError('DATA_INVALID', `checkpoint ${options.checkpoint}: ${error.message}`, {
+        cause: error,
+        details: error.details,
+      });
+    }
+    throw error;
+  }
+}
+
+async function evaluate(options: EvalOptions): Promise<string> {
   const io = getIo();
   // Loaded here, not at the top: the report entry brings the plotting stack (vega, resvg), which no other
   // command needs at startup.

@@ -1,12 +1,26 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { DataError, DEVICE_NAMES, type Device, formatShape, shapeSize } from '@aekit/core';
+import {
+  DataError,
+  DEVICE_NAMES,
+  type Device,
+  formatShape,
+  ShapeMismatchError,
+  shapeSize,
+} from '@aekit/core';
 import { writeFileAtomic } from '@aekit/core/node';
-import { readIdx, readNpy } from '@aekit/datasets';
+import {
+  decodeImage,
+  formatJsonArray,
+  formatNpyShape,
+  imageChannels,
+  parseJsonArray,
+  readIdx,
+  readNpy,
+} from '@aekit/datasets';
 import { imageGrid, writePng } from '@aekit/eval/images';
 import { createSession, type OnnxSession } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
-import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import { getIo } from '../io.js';
 import { choiceOption, intOption } from '../parse-options.js';
 
@@ -25,34 +39,37 @@ interface Samples {
   data: Float32Array;
   shape: number[];
   count: number;
+  /** How the file's own array looked (a .npy's shape), for error messages. */
+  source?: string;
 }
 
-/** A PNG as [height, width, channels] in [0, 1], converted to `channels` (1: mean of RGB, 3: gray repeated). */
-function pngSample(bytes: Uint8Array, file: string, channels: number): Samples {
-  let png: ReturnType<typeof decodePng>;
-  try {
-    png = decodePng(bytes);
-  } catch (cause) {
-    throw new DataError('DATA_INVALID', `${file}: not a readable PNG (${(cause as Error).message})`, {
-      cause,
-    });
+/** Image extensions `aekit run` decodes with `decodeImage` of @aekit/datasets. */
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+
+/** Throws a DataError naming the file and the first positions when `data` holds NaN or ±Infinity. */
+function requireFiniteInput(data: Float32Array, file: string): void {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) {
+      count++;
+      if (first < 0) first = i;
+    }
   }
-  const src = png.palette ? convertIndexedToRgb(png) : png.data;
-  const srcChannels = png.palette ? png.palette[0]!.length : png.channels;
-  const colour = srcChannels >= 3 ? 3 : 1; // alpha is dropped
-  const max = png.palette ? 255 : 2 ** png.depth - 1;
-  const n = png.width * png.height;
-  const data = new Float32Array(n * channels);
-  for (let p = 0; p < n; p++) {
-    const at = (c: number) => (src[p * srcChannels + c] ?? 0) / max;
-    if (channels === colour) for (let c = 0; c < channels; c++) data[p * channels + c] = at(c);
-    else if (channels === 1) data[p] = (at(0) + at(1) + at(2)) / 3;
-    else for (let c = 0; c < channels; c++) data[p * channels + c] = at(0);
+  if (count > 0) {
+    throw new DataError(
+      'DATA_INVALID',
+      `${file}: ${count} of ${data.length} values are not finite numbers (NaN or ±Infinity, or beyond float32), the first at index ${first}; fix the file`,
+      { details: { file, nonFinite: count, first } },
+    );
   }
-  return { data, shape: [png.height, png.width, channels], count: 1 };
 }
 
-/** IDX (.gz) images as [h, w, 1] (or [h, w, c]) in [0, 1]; .npy and .json arrays as they are. */
+/**
+ * Samples of one input file: PNG/JPEG images as [h, w, c] in [0, 1] (c: the model's channels, 1 or 3), IDX
+ * (.gz) images / 255, .npy arrays (a 1-D array is one sample) and JSON arrays ({"shape", "data"}, what
+ * --format json writes) as they are.
+ */
 async function readSamples(file: string, sampleShape: readonly number[]): Promise<Samples> {
   let bytes: Uint8Array;
   try {
@@ -63,21 +80,30 @@ async function readSamples(file: string, sampleShape: readonly number[]): Promis
     });
   }
   const ext = extname(file).toLowerCase();
-  if (ext === '.png') return pngSample(bytes, file, sampleShape[sampleShape.length - 1] === 3 ? 3 : 1);
+  if (IMAGE_EXTENSIONS.has(ext)) {
+    const channels = sampleShape[sampleShape.length - 1] === 3 ? 3 : 1;
+    const image = decodeImage(bytes, file);
+    return { data: imageChannels(image, channels), shape: [image.height, image.width, channels], count: 1 };
+  }
   if (ext === '.npy') {
     const npy = readNpy(bytes, file);
-    return {
-      data: Float32Array.from(npy.data as ArrayLike<number>),
-      shape: npy.shape.slice(1),
-      count: npy.shape[0] ?? 1,
-    };
+    if (npy.shape.length === 0) {
+      throw new DataError(
+        'DATA_INVALID',
+        `${file} holds a single number (shape ()), expected samples: an array of shape (n, ${sampleShape.join(', ')}) or one sample of shape (${sampleShape.join(', ')})`,
+        { details: { file, actual: npy.shape } },
+      );
+    }
+    const data = Float32Array.from(npy.data as ArrayLike<number>);
+    requireFiniteInput(data, file);
+    // A 1-D array is one sample (a code, a row of features); otherwise the first axis counts the samples.
+    if (npy.shape.length === 1)
+      return { data, shape: [...npy.shape], count: 1, source: formatNpyShape(npy.shape) };
+    return { data, shape: npy.shape.slice(1), count: npy.shape[0]!, source: formatNpyShape(npy.shape) };
   }
   if (ext === '.json') {
-    const rows = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-    if (!Array.isArray(rows))
-      throw new DataError('DATA_INVALID', `${file}: expected a JSON array of samples`);
-    const flat = (rows as unknown[]).flat(8) as number[];
-    return { data: Float32Array.from(flat), shape: [...sampleShape], count: rows.length };
+    const array = parseJsonArray(bytes, file);
+    return { data: array.data, shape: array.shape.slice(1), count: array.shape[0]! };
   }
   const idx = readIdx(bytes, file);
   const [count = 0, ...rest] = idx.dims;
@@ -131,13 +157,9 @@ async function writeArray(
   shape: number[],
   format: 'npy' | 'json',
 ) {
-  const per = shapeSize(shape.slice(1));
   if (format === 'json') {
-    const rows = Array.from({ length: shape[0]! }, (_, i) =>
-      Array.from(data.subarray(i * per, (i + 1) * per)),
-    );
     const path = join(out, `${name}.json`);
-    await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify({ shape, data: rows })));
+    await writeFileAtomic(path, new TextEncoder().encode(formatJsonArray(data, shape)));
     return path;
   }
   const path = join(out, `${name}.npy`);
@@ -218,8 +240,17 @@ export function registerRunCommand(program: Command): void {
         for (const file of options.input) parts.push(await readSamples(file, info.inputShape));
         let x = concat(parts, options.input);
         if (shapeSize(x.shape) !== shapeSize(info.inputShape)) {
-          // Reload with the data's shape: the error names both shapes and what to do.
-          await createSession(options.model, { device: options.device, inputShape: x.shape });
+          const first = parts[0]!;
+          const want = info.inputShape;
+          const fix =
+            info.part !== 'decoder' && want.length === 3 && (want[2] === 1 || want[2] === 3)
+              ? `pass ${want[0]}x${want[1]} images (${want[2]} channel${want[2] === 1 ? '' : 's'}) or an array of shape ${formatNpyShape([1, ...want]).replace('(1,', '(n,')}`
+              : `pass an array of shape ${formatNpyShape([1, ...want]).replace('(1,', '(n,')} (or one sample of shape ${formatNpyShape(want)})`;
+          throw new ShapeMismatchError(
+            `input "${options.input[0]}" holds samples of shape ${formatShape(first.shape)}${first.source ? ` (its array is ${first.source})` : ''}, but ${options.model} ("${info.name}", ${info.part}) takes samples of shape ${formatShape(want)}; ${fix}`,
+            want,
+            first.shape,
+          );
         }
         x = { ...x, shape: [...info.inputShape] };
         if (options.limit !== undefined && options.limit < x.count) {
