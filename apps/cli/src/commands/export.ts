@@ -57,11 +57,14 @@ export function registerExportCommand(program: Command): void {
     .addOption(
       new Option(
         '--out <path>',
-        'the .onnx file, or the model repository directory of --format triton',
+        'the .onnx file (default <checkpoint>/<part>.onnx), or the model repository of --format triton (default <checkpoint>/triton)',
       ).default(undefined, '<checkpoint>/<part>.onnx, or <checkpoint>/triton'),
     )
     .addOption(
-      new Option('--name <name>', 'triton: the model name (its folder in the repository)')
+      new Option(
+        '--name <name>',
+        "triton: the model name, its folder in the repository (default: the spec's name)",
+      )
         .argParser((value: string) => {
           checkModelName(value, '--name');
           return value;
@@ -78,7 +81,7 @@ export function registerExportCommand(program: Command): void {
     .addOption(
       new Option(
         '--storage-uri <uri>',
-        'triton: storageUri of kserve.yaml (where the cluster finds the repository)',
+        'triton: storageUri of kserve.yaml, where the cluster finds the repository (default pvc://aekit-models/<folder>)',
       ).default(undefined, 'pvc://aekit-models/<repository folder>'),
     )
     .addOption(deviceOption('where tfjs runs the checkpoint for the parity check'))
