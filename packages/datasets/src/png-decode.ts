@@ -48,6 +48,8 @@ interface Header {
   /** The tRNS chunk's payload, when there is one. */
   trns?: Uint8Array;
   hasPalette: boolean;
+  /** The signature and the chunks fast-png needs (IHDR, PLTE, tRNS, IDAT, IEND), each with its CRC. */
+  critical: Uint8Array[];
 }
 
 const fixOf = (source: string) =>
@@ -63,8 +65,9 @@ function corrupt(source: string, what: string, details: Record<string, unknown> 
 function readHeader(bytes: Uint8Array, source: string, maxPixels: number): Header {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let p = 8;
-  let header: Omit<Header, 'idat' | 'hasPalette' | 'trns'> | undefined;
+  let header: Omit<Header, 'idat' | 'hasPalette' | 'trns' | 'critical'> | undefined;
   const idat: Uint8Array[] = [];
+  const critical: Uint8Array[] = [bytes.subarray(0, 8)];
   let trns: Uint8Array | undefined;
   let hasPalette = false;
   for (;;) {
@@ -83,6 +86,19 @@ function readHeader(bytes: Uint8Array, source: string, maxPixels: number): Heade
       );
     }
     const body = bytes.subarray(p + 8, p + 8 + length);
+    if (!/^[A-Za-z]{4}$/.test(type)) {
+      throw corrupt(
+        source,
+        `a chunk type of bytes ${JSON.stringify(type)} at byte ${p} (the file is damaged)`,
+      );
+    }
+    // Ancillary chunks (lower-case first letter: text, colour profile, APNG frames...) are not needed for the
+    // pixels and are left out, so a damaged one cannot stop the decode (libpng only warns about them).
+    const isCritical = type.charCodeAt(0) < 0x61;
+    if (isCritical || type === 'tRNS') critical.push(bytes.subarray(p, p + 12 + length));
+    if (isCritical && !['IHDR', 'PLTE', 'IDAT', 'IEND'].includes(type)) {
+      throw corrupt(source, `an unknown critical chunk "${type}" at byte ${p}`);
+    }
     if (header === undefined) {
       if (type !== 'IHDR' || length !== 13) {
         throw corrupt(source, `the first chunk is "${type}" of ${length} bytes, expected IHDR of 13 bytes`);
@@ -126,7 +142,7 @@ function readHeader(bytes: Uint8Array, source: string, maxPixels: number): Heade
     p += 12 + length;
   }
   if (idat.length === 0) throw corrupt(source, 'no IDAT chunk: the PNG holds no image data');
-  return { ...header, idat, hasPalette, ...(trns ? { trns } : {}) };
+  return { ...header, idat, hasPalette, critical, ...(trns ? { trns } : {}) };
 }
 
 /** Bytes the inflated image data must hold: one filter byte per row, of every Adam7 pass if interlaced. */
@@ -190,7 +206,7 @@ export function decodePngImage(bytes: Uint8Array, source: string, maxPixels: num
   checkImageData(header, source);
   let png: ReturnType<typeof fastPngDecode>;
   try {
-    png = fastPngDecode(bytes, { checkCrc: true });
+    png = fastPngDecode(Buffer.concat(header.critical), { checkCrc: true });
   } catch (cause) {
     throw new DataError(
       'DATA_INVALID',

@@ -7,3 +7,4 @@ export {
   expectValueOrAekitError,
 } from './bounded.js';
 export { codeOf, codeOfAsync } from './error-code.js';
+export { applyEdits, BYTE_EDIT_OPS, type ByteEdit } from './mutate.js';

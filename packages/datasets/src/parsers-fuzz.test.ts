@@ -1,0 +1,313 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crc32, gzipSync } from 'node:zlib';
+import { applyEdits, BYTE_EDIT_OPS, callWithin, expectValueOrAekitError } from '@aekit/core/testing';
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { parseCsv } from './csv.js';
+import { readIdx, writeIdx } from './idx.js';
+import { decodeImage } from './image-decode.js';
+import { formatJsonArray, parseJsonArray } from './json-array.js';
+import { readNpy, readNpz } from './npz.js';
+
+/**
+ * Property tests of every parser a user's file reaches in @aekit/datasets: random bytes and mutations of valid
+ * files (flipped, overwritten, inserted, deleted, duplicated bytes, truncation) give a value or an AekitError,
+ * never another exception, and each call answers within LIMIT_MS (callWithin stops an endless loop). The
+ * parsers take bytes or text and touch no file, so they cannot write. Seeded: a failure names its seed and
+ * the shrunk input.
+ */
+const LIMIT_MS = 2000;
+const RUNS = 300;
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const settings = { numRuns: RUNS, seed: 14, endOnFailure: false };
+
+const edit = fc.record({
+  op: fc.constantFrom(...BYTE_EDIT_OPS),
+  at: fc.nat(),
+  value: fc.nat(255),
+  length: fc.integer({ min: 1, max: 64 }),
+});
+const edits = fc.array(edit, { minLength: 1, maxLength: 6 });
+/** A seed file with random edits, or random bytes, or random bytes behind the seed's first `head` bytes. */
+function bytesLike(seeds: readonly Uint8Array[], head = 8): fc.Arbitrary<Uint8Array> {
+  const seed = fc.constantFrom(...seeds);
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(seed, edits).map(([s, e]) => applyEdits(s, e)) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(seed, fc.uint8Array({ maxLength: 300 }))
+        .map(([s, tail]) => Uint8Array.from([...s.subarray(0, head), ...tail])),
+    },
+  );
+}
+
+/** The chunks of a PNG (type + body), and the file rebuilt from chunks with correct lengths and CRCs. */
+function pngChunks(png: Uint8Array): { type: Uint8Array; body: Uint8Array }[] {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const chunks: { type: Uint8Array; body: Uint8Array }[] = [];
+  for (let p = 8; p + 12 <= png.length; ) {
+    const length = view.getUint32(p);
+    chunks.push({ type: png.slice(p + 4, p + 8), body: png.slice(p + 8, p + 8 + length) });
+    p += 12 + length;
+  }
+  return chunks;
+}
+function pngFrom(chunks: { type: Uint8Array; body: Uint8Array }[]): Uint8Array {
+  const parts: Uint8Array[] = [Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])];
+  for (const { type, body } of chunks) {
+    const head = new Uint8Array(8);
+    new DataView(head.buffer).setUint32(0, body.length);
+    head.set(type, 4);
+    const crc = new Uint8Array(4);
+    new DataView(crc.buffer).setUint32(0, crc32(Buffer.concat([Buffer.from(type), Buffer.from(body)])));
+    parts.push(head, body, crc);
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}
+/** A fixture PNG with one chunk's body edited, or chunks dropped, repeated or swapped, every CRC correct. */
+function pngWithValidCrcs(pngs: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  return fc
+    .tuple(fc.constantFrom(...pngs), fc.nat(), edits, fc.constantFrom('body', 'drop', 'repeat', 'swap'))
+    .map(([png, pick, e, how]) => {
+      const chunks = pngChunks(png);
+      const i = pick % chunks.length;
+      const chunk = chunks[i] as { type: Uint8Array; body: Uint8Array };
+      if (how === 'body') chunks[i] = { type: chunk.type, body: applyEdits(chunk.body, e) };
+      else if (how === 'drop') chunks.splice(i, 1);
+      else if (how === 'repeat') chunks.splice(i, 0, chunk);
+      else {
+        const j = (pick >>> 8) % chunks.length;
+        [chunks[i], chunks[j]] = [chunks[j] as typeof chunk, chunk];
+      }
+      return pngFrom(chunks);
+    });
+}
+
+/** .npy files built field by field: any version byte, header length, header text and data length. */
+const npyFields = fc
+  .record({
+    major: fc.nat(4),
+    descr: fc.constantFrom('<f4', '<f8', '|u1', '<i2', '>f4', '<c8', 'O', ''),
+    fortran: fc.constantFrom('False', 'True', 'maybe'),
+    shape: fc.oneof(
+      fc
+        .array(fc.integer({ min: -2, max: 6 }), { maxLength: 4 })
+        .map((d) => `(${d.join(', ')}${d.length === 1 ? ',' : ''})`),
+      fc.constantFrom('()', '(2.5,)', '(a,)', '(1e3,)', '(3', ''),
+    ),
+    lengthDelta: fc.integer({ min: -20, max: 20 }),
+    /** Extra data bytes beyond what the shape needs (negative: fewer); mostly exact. */
+    dataDelta: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.integer({ min: -8, max: 8 })),
+    cut: fc.option(fc.oneof(fc.nat(16), fc.nat(120)), { freq: 3 }),
+  })
+  .map((f) => {
+    const header = `{'descr': '${f.descr}', 'fortran_order': ${f.fortran}, 'shape': ${f.shape}, }\n`;
+    const start = f.major === 1 ? 10 : 12;
+    const dims =
+      /\(([^)]*)\)/
+        .exec(f.shape)?.[1]
+        ?.split(',')
+        .filter((d) => d.trim() !== '')
+        .map(Number) ?? [];
+    const itemSize =
+      ({ '<f4': 4, '<f8': 8, '|u1': 1, '<i2': 2, '>f4': 4, '<c8': 8 } as Record<string, number>)[f.descr] ??
+      1;
+    const needed = Math.abs(dims.reduce((a, b) => a * b, 1)) * itemSize;
+    const data = Number.isFinite(needed) ? Math.max(0, Math.min(4096, needed) + f.dataDelta) : 0;
+    const out = new Uint8Array(start + header.length + data);
+    out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, f.major, 0]);
+    const length = Math.max(0, header.length + f.lengthDelta);
+    const view = new DataView(out.buffer);
+    if (f.major === 1) view.setUint16(8, length, true);
+    else view.setUint32(8, length, true);
+    out.set(new TextEncoder().encode(header), start);
+    return f.cut === null ? out : out.subarray(0, f.cut);
+  });
+
+/**
+ * Parses `input` within LIMIT_MS; a value must pass `valid` (what the parser promises about what it returns),
+ * anything thrown must be an AekitError.
+ */
+function check<T, R>(input: T, parse: (input: T) => R, valid: (value: R) => string | undefined): void {
+  const outcome = callWithin(() => parse(input), LIMIT_MS);
+  expectValueOrAekitError(outcome, input);
+  if (outcome.kind === 'value') {
+    const wrong = valid(outcome.value);
+    if (wrong !== undefined)
+      throw new Error(
+        `returned ${wrong} for input ${JSON.stringify(Array.from(input as never as Uint8Array).slice(0, 64))}`,
+      );
+  }
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+const finite = (values: ArrayLike<number>) =>
+  Array.prototype.every.call(values, (v: number) => Number.isFinite(v));
+/** A shape of non-negative integers whose size is the number of values. */
+function shapeProblem(shape: readonly number[], count: number): string | undefined {
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) return `the shape [${shape}]`;
+  return size(shape) === count ? undefined : `${count} values for the shape [${shape}]`;
+}
+
+const files = (dir: string, ext: RegExp) =>
+  readdirSync(join(FIXTURES, dir))
+    .filter((f) => ext.test(f))
+    .map((f) => new Uint8Array(readFileSync(join(FIXTURES, dir, f))));
+
+describe('parsers of user files: random and mutated inputs give a value or an AekitError, in bounded time', () => {
+  it('readIdx (plain and gzipped IDX)', () => {
+    const idx = [
+      writeIdx(
+        [3, 4, 5],
+        Uint8Array.from({ length: 60 }, (_, i) => i * 4),
+      ),
+      writeIdx(
+        [7],
+        Uint8Array.from({ length: 7 }, (_, i) => i),
+      ),
+    ];
+    const seeds = [...idx, ...idx.map((b) => new Uint8Array(gzipSync(b)))];
+    fc.assert(
+      fc.property(bytesLike(seeds, 4), (bytes) =>
+        check(
+          bytes,
+          (b) => readIdx(b, 'x.idx'),
+          (r) => shapeProblem(r.dims, r.data.length),
+        ),
+      ),
+      settings,
+    );
+    // Valid gzip streams around mutated IDX payloads: the IDX checks, not gunzip, must catch them.
+    fc.assert(
+      fc.property(fc.tuple(fc.constantFrom(...idx), edits), ([s, e]) =>
+        check(
+          new Uint8Array(gzipSync(applyEdits(s, e))),
+          (b) => readIdx(b, 'x.idx.gz'),
+          (r) => shapeProblem(r.dims, r.data.length),
+        ),
+      ),
+      settings,
+    );
+  });
+
+  it('parseCsv', () => {
+    const valid = 'a,b,label\n1,2.5,0\n-3e2,4,1\n\n5,6,0\n';
+    const cell = fc.oneof(
+      fc.constantFrom('', ' ', '1', '-2.5', '1e3', 'NaN', 'Infinity', '0x1f', 'abc', '"q"', '1,2'),
+      fc.double().map(String),
+    );
+    const table = fc
+      .array(fc.array(cell, { minLength: 1, maxLength: 5 }), { maxLength: 6 })
+      .map((rows) => rows.map((r) => r.join(',')).join('\n'));
+    const text = fc.oneof(
+      table,
+      fc.string({ maxLength: 200 }),
+      fc
+        .tuple(fc.constant(new TextEncoder().encode(valid)), edits)
+        .map(([s, e]) => new TextDecoder().decode(applyEdits(s, e))),
+    );
+    const options = fc.record(
+      {
+        labelColumn: fc.oneof(fc.integer({ min: -4, max: 4 }), fc.constantFrom('label', 'a', 'zz')),
+        hasHeader: fc.boolean(),
+        skipLines: fc.nat(3),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(text, options, (t, o) =>
+        check(
+          t,
+          (s) => parseCsv(s, o, 'x.csv'),
+          (r) =>
+            r.features.length !== r.count * r.featureCount ||
+            !finite(r.features) ||
+            (r.labels && !finite(r.labels))
+              ? `${r.features.length} features for ${r.count} rows of ${r.featureCount}, or non-finite ones`
+              : undefined,
+        ),
+      ),
+      settings,
+    );
+  });
+
+  it('readNpy', () => {
+    fc.assert(
+      fc.property(fc.oneof(bytesLike(files('arrays', /\.npy$/), 10), npyFields), (bytes) =>
+        check(
+          bytes,
+          (b) => readNpy(b, 'x.npy'),
+          (r) => shapeProblem(r.shape, r.data.length),
+        ),
+      ),
+      settings,
+    );
+  });
+
+  it('readNpz (stored and deflated archives)', () => {
+    fc.assert(
+      fc.property(bytesLike(files('arrays', /\.npz$/), 4), (bytes) =>
+        check(
+          bytes,
+          (b) => readNpz(b, 'x.npz'),
+          (r) =>
+            [...r.values()].map((a) => shapeProblem(a.shape, a.data.length)).find((p) => p !== undefined),
+        ),
+      ),
+      settings,
+    );
+  });
+
+  it('decodeImage (PNG of every kind, baseline and progressive JPEG)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(bytesLike(files('images', /\.(png|jpg)$/), 16), pngWithValidCrcs(files('images', /\.png$/))),
+        (bytes) =>
+          check(
+            bytes,
+            (b) => decodeImage(b, 'x.png'),
+            (r) =>
+              r.data.length !== r.width * r.height * r.channels || !r.data.every((v) => v >= 0 && v <= 1)
+                ? `${r.data.length} samples for ${r.width}x${r.height}x${r.channels}, or samples outside [0, 1]`
+                : undefined,
+          ),
+      ),
+      { ...settings, numRuns: 2 * RUNS },
+    );
+  });
+
+  it('parseJsonArray (mutated writer output, any JSON, random text)', () => {
+    const written = [
+      formatJsonArray(
+        Float32Array.from({ length: 12 }, (_, i) => i / 7 - 0.5),
+        [3, 2, 2],
+      ),
+      formatJsonArray(new Float32Array([1, -0, 3.5]), [3]),
+    ].map((t) => new TextEncoder().encode(t));
+    const shaped = fc
+      .record({
+        shape: fc.array(fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constant(2 ** 31)), { maxLength: 4 }),
+        data: fc.jsonValue({ maxDepth: 4 }),
+      })
+      .map((o) => JSON.stringify(o));
+    const input = fc.oneof(
+      bytesLike(written, 1),
+      shaped.map((t) => new TextEncoder().encode(t)),
+      fc.jsonValue().map((v) => new TextEncoder().encode(JSON.stringify(v))),
+    );
+    fc.assert(
+      fc.property(input, (bytes) =>
+        check(
+          bytes,
+          (b) => parseJsonArray(b, 'x.json'),
+          (r) => shapeProblem(r.shape, r.data.length) ?? (finite(r.data) ? undefined : 'non-finite values'),
+        ),
+      ),
+      { ...settings, numRuns: 2 * RUNS },
+    );
+  });
+});
