@@ -40,6 +40,15 @@ describe('InferenceClient', () => {
         maxAbsDiff(out[name]!.data as Float32Array, expected[name]!.data as Float32Array),
       ).toBeLessThanOrEqual(1e-6);
     }
+    const binary = await client.inferTensors(
+      'tiny',
+      { input: { shape: [4, 8, 8, 1], data } },
+      { version: 1, binary: true },
+    );
+    for (const name of ['reconstruction', 'latent']) {
+      expect(binary[name]!.shape).toEqual(out[name]!.shape);
+      expect(maxAbsDiff(binary[name]!.data as Float32Array, expected[name]!.data as Float32Array)).toBe(0);
+    }
     const only = await client.inferTensors(
       'tiny',
       { input: { shape: [1, 8, 8, 1], data: data.subarray(0, 64) } },

@@ -128,12 +128,14 @@ export class InferenceClient {
   async inferTensors(
     name: string,
     inputs: Tensors,
-    options: { outputs?: readonly string[]; version?: string | number; id?: string } = {},
+    options: { outputs?: readonly string[]; version?: string | number; id?: string; binary?: boolean } = {},
   ): Promise<Tensors> {
+    const id = options.id === undefined ? {} : { id: options.id };
+    if (options.binary) return this.inferBinary(name, inputs, options);
     const response = await this.infer(
       name,
       {
-        ...(options.id === undefined ? {} : { id: options.id }),
+        ...id,
         inputs: Object.entries(inputs).map(([input, t]) => ({
           name: input,
           shape: [...t.shape],
@@ -146,6 +148,91 @@ export class InferenceClient {
     );
     const out: Tensors = {};
     for (const t of response.outputs) out[t.name] = { shape: t.shape, data: Float32Array.from(t.data) };
+    return out;
+  }
+
+  /**
+   * inferTensors with the binary tensor data extension (Triton's, which aekit serve speaks too): raw
+   * little-endian float32 bytes after a JSON header, both ways, instead of numbers as JSON text.
+   */
+  private async inferBinary(
+    name: string,
+    inputs: Tensors,
+    options: { outputs?: readonly string[]; version?: string | number; id?: string },
+  ): Promise<Tensors> {
+    const entries = Object.entries(inputs);
+    const header = new TextEncoder().encode(
+      JSON.stringify({
+        ...(options.id === undefined ? {} : { id: options.id }),
+        inputs: entries.map(([input, t]) => ({
+          name: input,
+          shape: [...t.shape],
+          datatype: 'FP32',
+          parameters: { binary_data_size: t.data.length * 4 },
+        })),
+        ...(options.outputs
+          ? { outputs: options.outputs.map((o) => ({ name: o, parameters: { binary_data: true } })) }
+          : { parameters: { binary_data_output: true } }),
+      }),
+    );
+    const body = new Uint8Array(header.length + entries.reduce((n, [, t]) => n + t.data.length * 4, 0));
+    body.set(header);
+    const view = new DataView(body.buffer);
+    let offset = header.length;
+    for (const [, t] of entries) {
+      for (let i = 0; i < t.data.length; i++) view.setFloat32(offset + i * 4, t.data[i]!, true);
+      offset += t.data.length * 4;
+    }
+    const path = `${modelPath(name, options.version)}/infer`;
+    const url = `${this.base}${path}`;
+    let response: Response;
+    try {
+      response = await this.fetchFn(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/octet-stream',
+          'inference-header-content-length': String(header.length),
+          ...this.options.headers,
+        },
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
+    } catch (cause) {
+      throw new InferenceServerError(0, `POST ${url}: ${(cause as Error).message ?? String(cause)}`, {
+        cause,
+      });
+    }
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const jsonLength = Number(response.headers.get('inference-header-content-length') ?? bytes.length);
+    let json: InferResponse & { error?: string };
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes.subarray(0, jsonLength)));
+    } catch {
+      throw new InferenceServerError(
+        response.status || 500,
+        `POST ${path}: ${response.status} answer is not JSON`,
+      );
+    }
+    if (!response.ok) {
+      throw new InferenceServerError(
+        response.status,
+        `POST ${path}: ${response.status} ${json.error ?? JSON.stringify(json)}`,
+      );
+    }
+    const out: Tensors = {};
+    const tail = new DataView(bytes.buffer, bytes.byteOffset + jsonLength, bytes.length - jsonLength);
+    let at = 0;
+    for (const t of json.outputs) {
+      const size = Number(t.parameters?.binary_data_size ?? -1);
+      if (size < 0) {
+        out[t.name] = { shape: t.shape, data: Float32Array.from(t.data) };
+        continue;
+      }
+      const data = new Float32Array(size / 4);
+      for (let i = 0; i < data.length; i++) data[i] = tail.getFloat32(at + i * 4, true);
+      at += size;
+      out[t.name] = { shape: t.shape, data };
+    }
     return out;
   }
 }

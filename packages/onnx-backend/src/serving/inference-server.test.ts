@@ -1,10 +1,13 @@
 // The server through the protocol only: raw fetch calls written from the Open Inference Protocol, not from
 // this package's client, against a repository of two exported models on 127.0.0.1.
+import { rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../node-platform.js';
 import { servingRepository } from '../test-utils/serving-repository.js';
 import { maxAbsDiff, randomBatch } from '../testing/random.js';
 import { type InferenceServer, startInferenceServer } from './inference-server.js';
+import { writeTritonRepository } from './triton-repository.js';
 
 let repo: Awaited<ReturnType<typeof servingRepository>>;
 let server: InferenceServer;
@@ -75,7 +78,7 @@ describe('Open Inference Protocol server', () => {
     expect(await get('/v2/health/ready')).toEqual({ status: 200, body: { ready: true } });
     const meta = await get('/v2');
     expect(meta.status).toBe(200);
-    expect(meta.body).toMatchObject({ name: 'aekit', extensions: [] });
+    expect(meta.body).toMatchObject({ name: 'aekit', extensions: ['binary_tensor_data'] });
     expect(typeof meta.body.version).toBe('string');
     expect(await get('/v2/models/tiny')).toEqual({
       status: 200,
@@ -141,6 +144,63 @@ describe('Open Inference Protocol server', () => {
     expect(
       maxAbsDiff(Float32Array.from(outputs[0]!.data), expected.latent!.data as Float32Array),
     ).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('takes and answers raw float32 bytes after the JSON header (binary tensor data extension)', async () => {
+    const x = randomBatch(2, [8, 8, 1], 21);
+    const header = Buffer.from(
+      JSON.stringify({
+        inputs: [
+          {
+            name: 'input',
+            shape: [2, 8, 8, 1],
+            datatype: 'FP32',
+            parameters: { binary_data_size: x.byteLength },
+          },
+        ],
+        outputs: [{ name: 'latent', parameters: { binary_data: true } }, { name: 'reconstruction' }],
+      }),
+    );
+    const send = (extra: Buffer, length = header.length) =>
+      fetch(`${server.url}/v2/models/tiny/infer`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/octet-stream',
+          'inference-header-content-length': String(length),
+        },
+        body: Buffer.concat([header, extra]),
+      });
+    const res = await send(Buffer.from(x.buffer, x.byteOffset, x.byteLength));
+    expect(res.status, res.status === 200 ? '' : await res.clone().text()).toBe(200);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const jsonLength = Number(res.headers.get('inference-header-content-length'));
+    const head = JSON.parse(bytes.subarray(0, jsonLength).toString('utf8')) as { outputs: Outputs };
+    const [latent, reconstruction] = head.outputs as (Outputs[number] & {
+      parameters?: { binary_data_size: number };
+    })[];
+    expect(latent).toEqual({
+      name: 'latent',
+      datatype: 'FP32',
+      shape: [2, 6],
+      parameters: { binary_data_size: 48 },
+    });
+    const raw = bytes.subarray(jsonLength);
+    expect(raw.length).toBe(48);
+    const served = Float32Array.from({ length: 12 }, (_, i) => raw.readFloatLE(i * 4));
+    const expected = await direct(repo.fullV2, 2, 21);
+    expect(maxAbsDiff(served, expected.latent!.data as Float32Array)).toBe(0);
+    expect(
+      maxAbsDiff(Float32Array.from(reconstruction!.data), expected.reconstruction!.data as Float32Array),
+    ).toBeLessThanOrEqual(1e-6);
+    const short = await send(Buffer.alloc(100));
+    expect(short.status).toBe(400);
+    expect(((await short.json()) as { error: string }).error).toMatch(
+      /binary_data_size 512 but only 100 bytes of binary data follow/,
+    );
+    const badLength = await send(Buffer.alloc(512), 1e9);
+    expect(((await badLength.json()) as { error: string }).error).toMatch(
+      /Inference-Header-Content-Length "1000000000" must be an integer/,
+    );
   });
 
   it('runs concurrent requests as dynamic batches, each answer its own', async () => {
@@ -274,26 +334,33 @@ describe('Open Inference Protocol server', () => {
   });
 
   it('shuts down gracefully: requests in flight finish, later ones are refused', async () => {
-    let done = 0;
-    const own = await startInferenceServer({
-      repository: repo.dir,
-      port: 0,
-      log: (l) => {
-        if (l.includes('"endpoint":"model_infer"')) done += 1;
-      },
+    // A batch window of 2 s and 6 rows of 8: the requests wait in the batcher until close() has begun.
+    const slowRepo = join(repo.dir, '..', `${basename(repo.dir)}-slow`);
+    await writeTritonRepository(slowRepo, repo.full, {
+      name: 'tiny',
+      maxBatchSize: 8,
+      maxQueueDelayMicroseconds: 2_000_000,
     });
-    const url = own.url;
-    const inFlight = Array.from({ length: 6 }, (_, i) =>
-      post('/v2/models/tiny/infer', { inputs: [input(1, i)] }, url),
-    );
-    // Every request has reached the server (they wait in the batch window) before the shutdown begins.
-    for (let i = 0; i < 500 && own.metrics.inFlight + done < 6; i++)
-      await new Promise((r) => setTimeout(r, 2));
-    expect(own.metrics.inFlight).toBeGreaterThan(0);
-    const closed = own.close();
-    const answers = await Promise.all(inFlight);
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
-    await closed;
-    await expect(fetch(`${url}/v2/health/live`)).rejects.toThrow();
+    const own = await startInferenceServer({ repository: slowRepo, port: 0, log: () => {} });
+    try {
+      const url = own.url;
+      const started = performance.now();
+      const inFlight = Array.from({ length: 6 }, (_, i) =>
+        post('/v2/models/tiny/infer', { inputs: [input(1, i)] }, url),
+      );
+      for (let i = 0; i < 500 && own.metrics.inFlight < 6; i++) await new Promise((r) => setTimeout(r, 2));
+      expect(own.metrics.inFlight).toBe(6);
+      const closed = own.close();
+      const refused = await get('/v2/health/live', url).catch((error: Error) => error);
+      const answers = await Promise.all(inFlight);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      expect(performance.now() - started).toBeGreaterThan(1500); // they waited for their batch, not cut short
+      await closed;
+      expect(refused).toBeInstanceOf(Error); // no new connection once closing
+      await expect(fetch(`${url}/v2/health/live`)).rejects.toThrow();
+    } finally {
+      await own.close();
+      await rm(slowRepo, { recursive: true, force: true });
+    }
   });
 });

@@ -147,16 +147,29 @@ export class InferenceServer {
       endpoint = match.route.endpoint;
       model = match.params.name;
       let body: unknown;
+      let binary: Uint8Array | undefined;
       if (match.route.method === 'POST') {
         const raw = await readBody(req, this.options.maxBodyBytes);
+        const header = req.headers['inference-header-content-length'];
+        let jsonLength = raw.length;
+        if (header !== undefined) {
+          jsonLength = Number(header);
+          if (!Number.isInteger(jsonLength) || jsonLength < 0 || jsonLength > raw.length) {
+            throw new InferenceServerError(
+              400,
+              `Inference-Header-Content-Length ${JSON.stringify(header)} must be an integer in [0, ${raw.length}] (the body's length)`,
+            );
+          }
+          binary = raw.subarray(jsonLength);
+        }
         try {
-          body = JSON.parse(raw.toString('utf8'));
+          body = JSON.parse(raw.subarray(0, jsonLength).toString('utf8'));
         } catch (cause) {
           throw new InferenceServerError(400, `the request body is not JSON: ${(cause as Error).message}`);
         }
       }
       reply = await this.withTimeout(
-        match.route.handler(this.context, { params: match.params, body }),
+        match.route.handler(this.context, { params: match.params, body, binary }),
         started,
       );
     } catch (error) {
@@ -212,10 +225,12 @@ export class InferenceServer {
   }
 
   private send(res: ServerResponse, reply: HandlerReply): void {
-    const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    const text =
+      typeof reply.body === 'string' || Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body);
     res.statusCode = reply.status;
     res.setHeader('content-type', reply.contentType ?? 'application/json');
     res.setHeader('content-length', Buffer.byteLength(text));
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
     if (!this.accepting || reply.status === 413) res.setHeader('connection', 'close');
     res.end(text);
   }

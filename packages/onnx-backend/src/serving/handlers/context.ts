@@ -18,13 +18,17 @@ export type RouteParams = { name?: string; version?: string };
 export interface HandlerRequest {
   params: RouteParams;
   body?: unknown;
+  /** Bytes after the JSON header (binary tensor data extension), when `Inference-Header-Content-Length` is set. */
+  binary?: Uint8Array;
 }
 
 /** What a handler answers: a status and a JSON body (or text, for /metrics), plus what to log. */
 export interface HandlerReply {
   status: number;
+  /** JSON-able data, or the exact text or bytes to send. */
   body: unknown;
   contentType?: string;
+  headers?: Record<string, string>;
   /** Fields of the request's log line (model, version, batch...). */
   log?: Record<string, unknown>;
 }

@@ -34,10 +34,44 @@ function responseJson(head: Omit<InferResponse, 'outputs'>, outputs: [string, Te
  * `POST /v2/models/{name}[/versions/{version}]/infer`: checks the body against the model (400 naming the
  * problem), runs it (in a dynamic batch when the config enables it) and answers the requested outputs.
  */
-export const modelInfer: Handler = async (ctx, { params, body }) => {
+/**
+ * The binary tensor data extension: the JSON header (binary outputs carry `binary_data_size` instead of `data`),
+ * then each binary output's little-endian float32 bytes in order; `Inference-Header-Content-Length` says where
+ * the JSON ends.
+ */
+function binaryReply(
+  head: Omit<InferResponse, 'outputs'>,
+  request: { outputs: string[]; binaryOutputs: Set<string> },
+  out: Record<string, TensorData>,
+): { body: Buffer; contentType: string; headers: Record<string, string> } {
+  const chunks: Buffer[] = [];
+  const outputs = request.outputs.map((name) => {
+    const t = out[name]!;
+    if (!request.binaryOutputs.has(name)) {
+      return { name, datatype: 'FP32' as const, shape: [...t.shape], data: Array.from(t.data) };
+    }
+    const bytes = Buffer.alloc(t.data.length * 4);
+    for (let i = 0; i < t.data.length; i++) bytes.writeFloatLE(t.data[i]!, i * 4);
+    chunks.push(bytes);
+    return {
+      name,
+      datatype: 'FP32' as const,
+      shape: [...t.shape],
+      parameters: { binary_data_size: bytes.length },
+    };
+  });
+  const json = Buffer.from(JSON.stringify({ ...head, outputs }));
+  return {
+    body: Buffer.concat([json, ...chunks]),
+    contentType: 'application/octet-stream',
+    headers: { 'inference-header-content-length': String(json.length) },
+  };
+}
+
+export const modelInfer: Handler = async (ctx, { params, body, binary }) => {
   const { model, version } = resolveModel(ctx, params);
   const labels = { model: model.name, version: String(version.version) };
-  const request = checkInferRequest(body, version.signature);
+  const request = checkInferRequest(body, version.signature, binary);
   const started = performance.now();
   const out = await version.infer(request);
   ctx.metrics.inferSuccess.inc(labels);
@@ -48,6 +82,13 @@ export const modelInfer: Handler = async (ctx, { params, body }) => {
     model_version: String(version.version),
     ...(request.id !== undefined ? { id: request.id } : {}),
   };
+  const log = {
+    model: model.name,
+    version: version.version,
+    batch: request.batch,
+    ...(request.id ? { id: request.id } : {}),
+  };
+  if (request.binaryOutputs.size) return { status: 200, ...binaryReply(head, request, out), log };
   return {
     status: 200,
     body: responseJson(
