@@ -12,7 +12,6 @@ import { loadCheckpoint, readMetrics } from '@aekit/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const tools = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(tools, 'node_modules', '.bin', 'tsx');
 const bin = join(tools, '..', 'apps', 'cli', 'src', 'bin.ts');
 
 interface Run {
@@ -24,7 +23,9 @@ interface Run {
 
 /** Starts the CLI from its sources in a child process (one thread, the wasm device). */
 function aekit(args: string[]): Run {
-  const child = spawn(tsx, ['--conditions=source', bin, ...args], {
+  // node itself (tsx as its loader, not the tsx wrapper process): a signal reaches the process that trains.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', bin, ...args], {
+    cwd: tools,
     env: { ...process.env, AEKIT_WASM_THREADS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -125,17 +126,21 @@ describe('aekit train killed and resumed', () => {
   it('SIGKILL at random moments and right inside a checkpoint write never leaves a missing or mixed checkpoint', async () => {
     const dir = join(root, 'random');
     const outcomes: string[] = [];
-    for (let k = 0; k < 4; k++) {
+    for (let k = 0; k < 5; k++) {
+      // A new run until a checkpoint exists (a kill inside the first write leaves none), then --resume.
       const args =
-        k === 0
-          ? ['train', ...DENSE, '--epochs', '200', '--out', dir]
-          : ['train', '--resume', dir, '--epochs', '200'];
+        outcomes.at(-1) === 'checkpoint'
+          ? ['train', '--resume', dir, '--epochs', '200']
+          : ['train', ...DENSE, '--epochs', '200', '--out', dir];
       const run = aekit(args);
       if (k % 2 === 0) {
         // The moment a temporary file of the checkpoint appears: mid-write.
         await new Promise<void>((done) => {
           const watcher = watch(dir.replace(/\/random$/, ''), { recursive: true }, (_event, name) => {
-            if (name && /\.tmp$/.test(name)) {
+            if (
+              name &&
+              /(^|\/)\.(checkpoint\.json|(weights|optimizer|best)-[0-9a-f]+\.bin)\..*\.tmp$/.test(name)
+            ) {
               run.child.kill('SIGKILL');
               watcher.close();
               done();
@@ -147,8 +152,9 @@ describe('aekit train killed and resumed', () => {
           });
         });
       } else {
-        await untilEpoch(dir, 1, run);
-        await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 400)));
+        // Somewhere in a later epoch (epoch 2 is logged once the first checkpoint has landed).
+        await untilEpoch(dir, (await readMetrics(dir)).length + 2, run);
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 400)));
         run.child.kill('SIGKILL');
       }
       await run.exit;
