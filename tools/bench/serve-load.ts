@@ -22,13 +22,13 @@ const WARMUP_S = 1;
 const CONCURRENCY = [1, 16, 64] as const;
 const MAX_REQUESTS_PER_CELL = 200_000;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-// Whatever happens, the script ends: the cells take 2 x 3 x (warm-up + seconds), plus start-ups.
+// Whatever happens, the script ends: the 10 cells take (warm-up + seconds) each, plus start-ups.
 const hardStop = setTimeout(
   () => {
     console.error('serve-load: hard time limit reached, stopping');
     process.exit(1);
   },
-  (60 + 6 * (WARMUP_S + seconds) * 2 + 120) * 1000,
+  (60 + 10 * (WARMUP_S + seconds) + 120) * 1000,
 );
 hardStop.unref();
 
@@ -107,29 +107,36 @@ function startServer(repo: string, batching: boolean): Promise<{ child: ChildPro
   });
 }
 
-function post(agent: Agent, url: string, body: string): Promise<number> {
+interface RequestBody {
+  bytes: Buffer;
+  /** Set for the binary tensor data extension: the JSON header's length. */
+  headerLength?: number;
+}
+
+function post(agent: Agent, url: string, body: RequestBody): Promise<number> {
   return new Promise((ok, fail) => {
-    const req = request(
-      `${url}/v2/models/conv/infer`,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          // Read the answer as a client would.
-          const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { outputs?: unknown[] };
-          ok(res.statusCode === 200 && json.outputs?.length === 2 ? 200 : (res.statusCode ?? 0));
-        });
-        res.on('error', fail);
-      },
-    );
+    const headers: Record<string, string | number> = {
+      'content-type': body.headerLength === undefined ? 'application/json' : 'application/octet-stream',
+      'content-length': body.bytes.length,
+    };
+    if (body.headerLength !== undefined) headers['inference-header-content-length'] = body.headerLength;
+    const req = request(`${url}/v2/models/conv/infer`, { method: 'POST', agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        // Read the answer as a client would: the JSON (header), and the raw outputs as float32.
+        const all = Buffer.concat(chunks);
+        const jsonLength = Number(res.headers['inference-header-content-length'] ?? all.length);
+        const json = JSON.parse(all.subarray(0, jsonLength).toString('utf8')) as { outputs?: unknown[] };
+        const raw = all.subarray(jsonLength);
+        if (raw.length) new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+        ok(res.statusCode === 200 && json.outputs?.length === 2 ? 200 : (res.statusCode ?? 0));
+      });
+      res.on('error', fail);
+    });
     req.setTimeout(30_000, () => req.destroy(new Error('timed out')));
     req.on('error', fail);
-    req.end(body);
+    req.end(body.bytes);
   });
 }
 
@@ -139,11 +146,28 @@ async function meanBatch(url: string): Promise<{ rows: number; batches: number }
   return { rows: num('aekit_inference_batch_size_sum'), batches: num('aekit_inference_batch_size_count') };
 }
 
-async function load(url: string, clients: number, batching: boolean): Promise<Cell> {
+function requestBody(binary: boolean): RequestBody {
+  if (!binary) {
+    const json = {
+      inputs: [{ name: 'input', shape: [1, 28, 28, 1], datatype: 'FP32', data: Array.from(image) }],
+    };
+    return { bytes: Buffer.from(JSON.stringify(json)) };
+  }
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: [
+        { name: 'input', shape: [1, 28, 28, 1], datatype: 'FP32', parameters: { binary_data_size: 784 * 4 } },
+      ],
+      parameters: { binary_data_output: true },
+    }),
+  );
+  const bytes = Buffer.concat([header, Buffer.from(image.buffer, image.byteOffset, image.byteLength)]);
+  return { bytes, headerLength: header.length };
+}
+
+async function load(url: string, clients: number, batching: boolean, binary = false): Promise<Cell> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
-  const body = JSON.stringify({
-    inputs: [{ name: 'input', shape: [1, 28, 28, 1], datatype: 'FP32', data: Array.from(image) }],
-  });
+  const body = requestBody(binary);
   const latencies: number[] = [];
   let errors = 0;
   let phase: 'warm' | 'measure' | 'done' = 'warm';
@@ -170,7 +194,7 @@ async function load(url: string, clients: number, batching: boolean): Promise<Ce
   agent.destroy();
   latencies.sort((a, b) => a - b);
   return {
-    label: `aekit serve, dynamic batching ${batching ? 'on' : 'off'}`,
+    label: `aekit serve, dynamic batching ${batching ? 'on' : 'off'}${binary ? ', binary tensors' : ''}`,
     clients,
     rps: latencies.length / elapsed,
     p50: percentile(latencies, 50),
@@ -211,6 +235,13 @@ try {
         cells.push(await load(url, clients, batching));
         console.log(cells.at(-1));
       }
+      if (batching) {
+        // The same with the protocol's binary tensor extension (raw float32 instead of JSON numbers).
+        for (const clients of [16, 64]) {
+          cells.push(await load(url, clients, batching, true));
+          console.log(cells.at(-1));
+        }
+      }
     } finally {
       child.kill('SIGTERM');
       await exited;
@@ -243,8 +274,9 @@ ${rows.join('\n')}
 
 "mean batch" is the rows per ONNX Runtime run the server formed (its \`aekit_inference_batch_size\` metric).
 With one client dynamic batching can only add its queue delay; with many, it trades that delay for fewer,
-larger runs. The gap to the ceiling is HTTP and JSON: one request's 784 input values and ~900 output values
-are parsed and printed as text on both sides.
+larger runs. The gap to the ceiling is HTTP and JSON: one request's 784 input values and 912 output values
+are parsed and printed as text on both sides; the "binary tensors" rows send and receive them as raw
+float32 bytes after a small JSON header (the protocol's binary extension, Triton's clients' default).
 
 ## The repository it served
 
