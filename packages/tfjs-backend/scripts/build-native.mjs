@@ -56,10 +56,10 @@ export function generate() {
       `// Compiler: ${clangVersion()}`,
       '',
       `/** WebAssembly SIMD module importing an ordinary memory as env.memory (base64). */`,
-      `export const NATIVE_WASM_PLAIN =\n  '${encoded.plain}';`,
+      `export const NATIVE_WASM_PLAIN: string =\n  '${encoded.plain}';`,
       '',
       `/** The same module importing a shared memory (tfjs's threaded wasm build). */`,
-      `export const NATIVE_WASM_SHARED =\n  '${encoded.shared}';`,
+      `export const NATIVE_WASM_SHARED: string =\n  '${encoded.shared}';`,
       '',
     ].join('\n');
   } finally {

@@ -19,22 +19,36 @@ export async function importOptional(pkg: string): Promise<unknown> {
 
 const GRADIENTS = '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 
+/** Set once the resolve hook is registered in this process (shared by every copy of this package). */
+const HOOK_REGISTERED = Symbol.for('aekit.tfjs-backend.tfjs-esm-hook');
+
 /**
- * tfjs-core ships its gradient registrations only as ESM files that import siblings without extensions:
- * bundlers, vitest and tsx load them, plain Node's ESM loader does not. There, register a resolve hook
- * scoped to relative imports inside @tensorflow packages (tfjs-esm-hook.ts) and load them again.
+ * tfjs-core ships its gradient registrations only as ESM files that import siblings without extensions
+ * ('./gradients/Abs_grad'): bundlers and vitest resolve them, Node's own ESM loader does not, and loaders
+ * layered on it differ (tsx 4.20 resolves them, 4.23 does not). So in Node, *before* the first import of
+ * them, register a resolve hook scoped to relative imports inside @tensorflow packages (tfjs-esm-hook.ts).
+ * Never import first and retry after a failure: loaders such as tsx 4.23 keep the failed module cached.
+ *
+ * Only the built package registers it (this file is `load-tfjs.js` beside `tfjs-esm-hook.js`); from source
+ * (`.ts`) the loader running the TypeScript (vitest, tsx) resolves tfjs' imports itself. In a bundle the hook
+ * file is not beside the bundle, nothing is registered, and the bundler has resolved the imports already.
  */
+async function registerTfjsHook(): Promise<void> {
+  const global = globalThis as { [HOOK_REGISTERED]?: boolean };
+  if (global[HOOK_REGISTERED] || !import.meta.url.endsWith('.js')) return;
+  const nodeModule =
+    typeof process !== 'undefined' && process.versions?.node ? await import('node:module') : undefined;
+  if (!nodeModule?.register) return; // not Node, or Node < 20.6
+  const hook = new URL('./tfjs-esm-hook.js', import.meta.url);
+  const { existsSync } = await import('node:fs');
+  if (hook.protocol !== 'file:' || !existsSync(hook)) return; // bundled
+  nodeModule.register(hook);
+  global[HOOK_REGISTERED] = true;
+}
+
 async function loadGradients(): Promise<void> {
-  try {
-    await import(/* @vite-ignore */ GRADIENTS);
-  } catch (error) {
-    const nodeModule =
-      typeof process !== 'undefined' && process.versions?.node ? await import('node:module') : undefined;
-    if (!nodeModule?.register) throw error;
-    nodeModule.register('./tfjs-esm-hook.js', import.meta.url);
-    // A new URL (query) so Node does not reuse the failed resolution.
-    await import(/* @vite-ignore */ `${import.meta.resolve(GRADIENTS)}?hooked`);
-  }
+  await registerTfjsHook();
+  await import(/* @vite-ignore */ GRADIENTS);
 }
 
 /** tfjs-core with its gradients registered (the namespace the wasm and js devices compute with). */

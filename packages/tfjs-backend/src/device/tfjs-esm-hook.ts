@@ -1,4 +1,4 @@
-// A Node module-resolution hook (registered by devices.ts when plain Node cannot load the gradients): @tensorflow/tfjs-core's ESM files, such as
+// A Node module-resolution hook (registered by load-tfjs.ts before tfjs-core's gradients are first imported): @tensorflow/tfjs-core's ESM files, such as
 // dist/register_all_gradients.js, import their siblings without a file extension ('../gradients/Abs_grad'),
 // which bundlers and vitest accept but Node's ESM loader does not. For relative imports from inside
 // @tensorflow packages only, retry with '.js' and '/index.js'.

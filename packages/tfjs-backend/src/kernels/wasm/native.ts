@@ -189,6 +189,8 @@ function instantiate(backend: BackendWasm): NativeKernels | null {
 /**
  * aekit's native kernels bound to this backend's memory, or null when they cannot run here (then
  * `nativeKernelsUnavailableReason()` says why).
+ * @internal (for the kernels: kept out of the published .d.ts, which would otherwise pull in tfjs-backend-wasm's,
+ * whose `EmscriptenModule` type needs @types/emscripten)
  */
 export function nativeKernels(backend: BackendWasm): NativeKernels | null {
   if (!enabled) {
@@ -208,7 +210,7 @@ export function nativeKernelsUnavailableReason(): string | undefined {
   return lastReason;
 }
 
-/** Byte offset of a tensor's data in the backend's memory. */
+/** Byte offset of a tensor's data in the backend's memory. @internal (see nativeKernels) */
 export function addressOf(backend: BackendWasm, t: TensorInfo): number {
   const data = backend.dataIdMap.get(t.dataId);
   if (data === undefined) {
