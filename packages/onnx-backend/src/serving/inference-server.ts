@@ -1,6 +1,6 @@
 // An Open Inference Protocol (v2) HTTP/JSON server over node:http for every model of a Triton repository.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { AekitError, type Device } from '@aekit/core';
 import { AEKIT_VERSION } from '../onnx-version.js';
 import type { HandlerReply, ServingContext } from './handlers/context.js';
@@ -27,6 +27,8 @@ export interface InferenceServerOptions {
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** How long shutdown waits for the first request of a connection accepted just before it. */
+const FIRST_REQUEST_GRACE_MS = 1000;
 
 function errorReply(error: unknown): HandlerReply {
   if (error instanceof InferenceServerError) return { status: error.status, body: { error: error.message } };
@@ -70,6 +72,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 /** A running server: its URL and a graceful `close`. Create one with `startInferenceServer`. */
 export class InferenceServer {
   private accepting = true;
+  /** Open connections: the requests each is handling, and whether it has sent one yet. */
+  private readonly connections = new Map<Socket, { active: number; used: boolean }>();
   private readonly inFlight = new Set<Promise<void>>();
   private closing: Promise<void> | undefined;
   readonly metrics = new ServerMetrics();
@@ -98,10 +102,24 @@ export class InferenceServer {
         };
       }
     }
+    server.on('connection', (socket: Socket) => {
+      this.connections.set(socket, { active: 0, used: false });
+      socket.once('close', () => this.connections.delete(socket));
+    });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      const done = this.handle(req, res);
+      const connection = this.connections.get(req.socket);
+      // The first request of a connection accepted before shutdown began is served: it was on its way.
+      const admitted = this.accepting || connection?.used === false;
+      if (connection) {
+        connection.used = true;
+        connection.active += 1;
+      }
+      const done = this.handle(req, res, admitted);
       this.inFlight.add(done);
-      void done.finally(() => this.inFlight.delete(done));
+      void done.finally(() => {
+        this.inFlight.delete(done);
+        if (connection) connection.active -= 1;
+      });
     });
   }
 
@@ -121,7 +139,7 @@ export class InferenceServer {
     this.options.log(JSON.stringify({ time: new Date().toISOString(), ...fields }));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse, admitted: boolean): Promise<void> {
     const started = performance.now();
     this.metrics.inFlight += 1;
     const path = (req.url ?? '/').split('?')[0]!;
@@ -129,7 +147,7 @@ export class InferenceServer {
     let model: string | undefined;
     let reply: HandlerReply;
     try {
-      if (!this.accepting)
+      if (!admitted)
         throw new InferenceServerError(503, 'the server is shutting down; retry on another instance');
       const match = matchRoute(req.method ?? 'GET', path);
       if (!match.route) {
@@ -236,15 +254,27 @@ export class InferenceServer {
   }
 
   /**
-   * Graceful shutdown: stops accepting connections, answers new requests on open ones with 503, waits for the
-   * requests in flight (at most `requestTimeoutMs`), then closes every connection and releases the sessions.
+   * Graceful shutdown: stops listening, closes idle keep-alive connections, gives connections accepted just
+   * before (whose request may still be on its way) up to a second to send it, serves every request in flight
+   * or admitted that way (at most `requestTimeoutMs`), answers later requests on open connections with 503,
+   * then closes every connection and releases the sessions.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.accepting = false;
+      // Node's server.close() also drops every connection without a request at once, including one that was
+      // accepted a moment ago and whose request has not been read yet (Go's Shutdown waits for those too).
+      const closeIdle = this.server.closeIdleConnections;
+      this.server.closeIdleConnections = () => {};
       const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-      this.server.closeIdleConnections();
+      this.server.closeIdleConnections = closeIdle;
+      for (const [socket, c] of this.connections) if (c.used && c.active === 0) socket.destroy();
       const deadline = setTimeout(() => this.server.closeAllConnections(), this.options.requestTimeoutMs);
+      const graceEnd = performance.now() + FIRST_REQUEST_GRACE_MS;
+      while (performance.now() < graceEnd && [...this.connections.values()].some((c) => !c.used)) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      for (const [socket, c] of this.connections) if (!c.used) socket.destroy();
       while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
       this.server.closeAllConnections();
       await closed;
