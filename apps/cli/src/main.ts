@@ -1,5 +1,6 @@
 import { AekitError, setLogger } from '@aekit/core';
 import { CommanderError } from 'commander';
+import { globalInstallMessage } from './install-hint.js';
 import { type CliIo, processIo, setIo } from './io.js';
 import { createProgram } from './program.js';
 
@@ -37,7 +38,7 @@ function report(error: unknown, verbose: boolean, io: CliIo): number {
     return USAGE_ERRORS.has(error.code) ? EXIT_USAGE : error.exitCode;
   }
   if (AekitError.isInstance(error)) {
-    io.err(`error: ${oneLine(error.message)}`);
+    io.err(`error: ${oneLine(globalInstallMessage(error) ?? error.message)}`);
     if (verbose && error.stack) io.err(error.stack);
     if (error.code === 'INTERRUPTED') return EXIT_INTERRUPTED;
     return error.code === 'OPTION_INVALID' || error.code === 'RUN_EXISTS' ? EXIT_USAGE : EXIT_FAILURE;

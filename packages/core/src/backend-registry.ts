@@ -1,4 +1,5 @@
 import { AekitError, BackendUnavailableError } from './errors.js';
+import { installCommand } from './install-command.js';
 import { infoOnce } from './logger.js';
 
 export interface Initialisable {
@@ -92,7 +93,7 @@ export class BackendRegistry<T extends Initialisable> {
       return { name, backend: entry.backend, reason, skipped: failures };
     }
     throw new BackendUnavailableError(
-      `No ${this.kind} backend available${requested ? ` of ${hints.join(', ')}` : ''}:\n  ${failures.join('\n  ') || 'none registered: install one, e.g. pnpm add @aekit/tfjs-backend'}`,
+      `No ${this.kind} backend available${requested ? ` of ${hints.join(', ')}` : ''}:\n  ${failures.join('\n  ') || `none registered: install one and import it, e.g. ${installCommand('@aekit/tfjs-backend')}`}`,
       { details: { failures } },
     );
   }

@@ -1,3 +1,5 @@
+import { type InstallCommandOptions, installCommand } from './install-command.js';
+
 const MARKER = Symbol.for('aekit.error');
 
 /** Machine-readable error codes. Every error aekit throws on purpose carries one. */
@@ -84,13 +86,22 @@ export class OptionError extends AekitError {
   }
 }
 
-/** An optional peer dependency is not installed. The message says what to install. */
+/**
+ * An optional peer dependency is not installed. The message says what to install, with the package manager
+ * that runs the process first (`installCommand`); `install.env` is what the install needs in the environment.
+ * `details` holds `packageName` and `install`, so a caller (the CLI) can say it for a global install.
+ */
 export class MissingDependencyError extends AekitError {
-  constructor(packageName: string, purpose: string, cause?: unknown) {
+  constructor(
+    packageName: string,
+    purpose: string,
+    cause?: unknown,
+    install: Pick<InstallCommandOptions, 'env'> = {},
+  ) {
     super(
       'DEPENDENCY_MISSING',
-      `${purpose} needs the optional package "${packageName}", which is not installed. Install it: pnpm add ${packageName}`,
-      { cause, details: { packageName } },
+      `${purpose} needs the optional package "${packageName}", which is not installed. Install it: ${installCommand(packageName, install)}`,
+      { cause, details: { packageName, install } },
     );
   }
 }

@@ -43,6 +43,12 @@ export {
 } from './errors.js';
 export { gatherRows } from './gather.js';
 export { initialWeights } from './initial-weights.js';
+export {
+  detectPackageManager,
+  type InstallCommandOptions,
+  installCommand,
+  type PackageManager,
+} from './install-command.js';
 export { getLogger, infoOnce, type Logger, setLogger } from './logger.js';
 export { trainingBackends } from './registries.js';
 export { createRng, type Rng } from './rng.js';

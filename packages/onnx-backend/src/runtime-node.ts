@@ -10,6 +10,19 @@ export async function loadNodeRuntime(runtime: Runtime, device: Device): Promise
     const ort = mod as OrtModule & { default?: OrtModule };
     return ort.InferenceSession ? ort : (ort.default as OrtModule);
   } catch (error) {
-    throw new MissingDependencyError('onnxruntime-node', 'Running ONNX models in Node', error);
+    throw new MissingDependencyError(
+      'onnxruntime-node',
+      'Running ONNX models in Node',
+      error,
+      ortNodeInstall(),
+    );
   }
+}
+
+/**
+ * What installing onnxruntime-node needs here: on Linux x64 its install script downloads CUDA libraries from
+ * NuGet by default (and fails without access to it); `ONNXRUNTIME_NODE_INSTALL=skip` installs the CPU build.
+ */
+export function ortNodeInstall(platform = process.platform, arch = process.arch): { env?: string } {
+  return platform === 'linux' && arch === 'x64' ? { env: 'ONNXRUNTIME_NODE_INSTALL=skip' } : {};
 }
