@@ -1,10 +1,53 @@
-import type { EpochMetrics } from '@aekit/core';
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import { type EpochMetrics, MissingDependencyError } from '@aekit/core';
+import type * as Resvg from '@resvg/resvg-js';
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+/** The plotting stack: optional peer dependencies of @aekit/eval, used by this entry only. */
+export const PLOTTING_PACKAGES = ['vega', 'vega-lite', '@resvg/resvg-js'] as const;
+
+interface PlottingStack {
+  vega: typeof Vega;
+  compile: typeof VegaLite.compile;
+  Resvg: typeof Resvg.Resvg;
+}
+
+// Module specifiers in a variable: the import is optional and its failure is reported, not fatal.
+async function importOptional(name: string): Promise<unknown> {
+  return import(/* @vite-ignore */ name);
+}
+
+/**
+ * Loads the plotting stack when this entry loads (so `svgToPng` stays synchronous); when a package is missing,
+ * keeps the error to throw from the first plotting call, so the rest of the entry still works.
+ */
+async function loadPlottingStack(): Promise<PlottingStack | MissingDependencyError> {
+  const loaded = await Promise.allSettled(PLOTTING_PACKAGES.map(importOptional));
+  const missing = PLOTTING_PACKAGES.filter((_, i) => loaded[i]?.status === 'rejected');
+  if (missing.length > 0) {
+    const failure = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    return new MissingDependencyError(missing.join(' '), 'Plotting (@aekit/eval/report)', failure?.reason);
+  }
+  const [vega, vegaLite, resvg] = loaded.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+    typeof Vega,
+    typeof VegaLite,
+    typeof Resvg & { default?: typeof Resvg },
+  ];
+  return { vega, compile: vegaLite.compile, Resvg: resvg.Resvg ?? (resvg.default as typeof Resvg).Resvg };
+}
+
+const stack = await loadPlottingStack();
+
+/** The plotting stack, or the MissingDependencyError that names what to install. */
+function plotting(): PlottingStack {
+  if (stack instanceof MissingDependencyError) throw stack;
+  return stack;
+}
 
 /** Renders a Vega-Lite spec to a standalone SVG string (headless, no browser). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const { vega, compile } = plotting();
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -15,6 +58,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 /** Rasterises an SVG to PNG bytes (resvg, system fonts). */
 export function svgToPng(svg: string, width?: number): Uint8Array {
+  const { Resvg } = plotting();
   const r = new Resvg(svg, {
     font: { loadSystemFonts: true },
     background: 'white',
