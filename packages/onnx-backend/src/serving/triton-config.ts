@@ -72,6 +72,18 @@ export function tritonModelConfig(
     throw new OptionError(`maxQueueDelayMicroseconds must be an integer >= 0, got ${delay}`);
   }
   const what = `model "${options.name}"`;
+  if (info) {
+    // The graph and its aekit metadata name the same tensors (IO_NAMES), in the same order.
+    const names = (list: readonly { name: string }[]) => list.map((t) => t.name).join(', ');
+    if (
+      names(signature.inputs) !== info.inputs.join(', ') ||
+      names(signature.outputs) !== info.outputs.join(', ')
+    ) {
+      throw new OnnxModelError(
+        `${what}: the graph's inputs (${names(signature.inputs)}) / outputs (${names(signature.outputs)}) differ from its metadata's (${info.inputs.join(', ')}) / (${info.outputs.join(', ')}); re-export it with aekit`,
+      );
+    }
+  }
   const parameters: Record<string, { string_value: string }> = {};
   if (info) {
     const keep = [
