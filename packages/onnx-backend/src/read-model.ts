@@ -1,4 +1,4 @@
-import { formatShape, type ModelSpec } from '@aekit/core';
+import { formatShape, type ModelSpec, shapesEqual, validateSpec } from '@aekit/core';
 import { OnnxModelError } from './errors.js';
 import { EXPORT_PARTS, type ExportPart, METADATA_KEYS, type OnnxModelInfo } from './metadata.js';
 import { onnx } from './proto.js';
@@ -15,6 +15,46 @@ function parseJson<T>(value: string | undefined, key: string, what: string): T {
       {
         cause,
       },
+    );
+  }
+}
+
+function malformed(what: string, key: string, value: string | undefined, expected: string): OnnxModelError {
+  const shown =
+    value === undefined ? 'missing' : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+  return new OnnxModelError(
+    `${what}: metadata "${key}" is ${shown}, expected ${expected}; the file is damaged or was not written by aekit export: export it again`,
+    { details: { key, value } },
+  );
+}
+
+/** A metadata shape: a JSON array of positive integers (one sample, without the batch axis). */
+function parseShape(value: string | undefined, key: string, what: string): number[] {
+  const shape = parseJson<unknown>(value, key, what);
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw malformed(what, key, value, 'a JSON array of positive integers');
+  }
+  return shape as number[];
+}
+
+/** Metadata names: a JSON array of non-empty strings. */
+function parseNames(value: string | undefined, key: string, what: string): string[] {
+  const names = parseJson<unknown>(value, key, what);
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && n !== '')) {
+    throw malformed(what, key, value, 'a JSON array of graph value names');
+  }
+  return names as string[];
+}
+
+/** The metadata spec: an object that validates as a model spec. */
+function parseSpec(value: string | undefined, key: string, what: string): ModelSpec {
+  const spec = parseJson<unknown>(value, key, what);
+  try {
+    return validateSpec(spec as ModelSpec);
+  } catch (cause) {
+    throw new OnnxModelError(
+      `${what}: metadata "${key}" is not a valid model spec (${(cause as Error).message.split('\n')[0]}); export the model again`,
+      { cause, details: { key } },
     );
   }
 }
@@ -54,20 +94,31 @@ export function readOnnxInfo(bytes: Uint8Array, what = 'ONNX model'): OnnxModelI
     kind: props.get(METADATA_KEYS.kind) === 'vae' ? 'vae' : 'autoencoder',
     part,
     layout: props.get(METADATA_KEYS.layout) ?? '',
-    inputShape: parseJson<number[]>(props.get(METADATA_KEYS.inputShape), METADATA_KEYS.inputShape, what),
-    latentShape: parseJson<number[]>(props.get(METADATA_KEYS.latentShape), METADATA_KEYS.latentShape, what),
-    outputShape: parseJson<number[]>(props.get(METADATA_KEYS.outputShape), METADATA_KEYS.outputShape, what),
+    inputShape: parseShape(props.get(METADATA_KEYS.inputShape), METADATA_KEYS.inputShape, what),
+    latentShape: parseShape(props.get(METADATA_KEYS.latentShape), METADATA_KEYS.latentShape, what),
+    outputShape: parseShape(props.get(METADATA_KEYS.outputShape), METADATA_KEYS.outputShape, what),
     preprocessing: props.get(METADATA_KEYS.preprocessing) ?? '',
-    inputs: parseJson<string[]>(props.get(METADATA_KEYS.inputs), METADATA_KEYS.inputs, what),
-    outputs: parseJson<string[]>(props.get(METADATA_KEYS.outputs), METADATA_KEYS.outputs, what),
-    spec: parseJson<ModelSpec>(props.get(METADATA_KEYS.spec), METADATA_KEYS.spec, what),
+    inputs: parseNames(props.get(METADATA_KEYS.inputs), METADATA_KEYS.inputs, what),
+    outputs: parseNames(props.get(METADATA_KEYS.outputs), METADATA_KEYS.outputs, what),
+    spec: parseSpec(props.get(METADATA_KEYS.spec), METADATA_KEYS.spec, what),
   };
-  const graphInputs = (graph.input ?? []).map((i) => i.name ?? '');
-  const missing = info.inputs.filter((n) => !graphInputs.includes(n));
-  if (missing.length) {
+  // A decoder takes codes; the other parts take the spec's input.
+  const takes = part === 'decoder' ? info.latentShape : info.spec.inputShape;
+  if (!shapesEqual(takes, info.inputShape)) {
     throw new OnnxModelError(
-      `${what}: metadata names inputs ${formatShape(info.inputs)} but the graph has ${formatShape(graphInputs)}`,
+      `${what}: metadata input shape ${formatShape(info.inputShape)} differs from the ${part === 'decoder' ? 'latent' : 'input'} shape ${formatShape(takes)} it implies; the file is damaged or was changed after export: export it again`,
     );
+  }
+  for (const [kind, names, values] of [
+    ['inputs', info.inputs, graph.input ?? []],
+    ['outputs', info.outputs, graph.output ?? []],
+  ] as const) {
+    const inGraph = values.map((v) => v.name ?? '');
+    if (names.some((n) => !inGraph.includes(n))) {
+      throw new OnnxModelError(
+        `${what}: metadata names ${kind} ${formatShape(names)} but the graph has ${formatShape(inGraph)}; the file is damaged or was changed after export: export it again`,
+      );
+    }
   }
   return info;
 }

@@ -146,7 +146,14 @@ export class OnnxSession implements Autoencoder {
       const feed = { shape: [count, ...sampleIn], data: x.subarray(start * per, (start + count) * per) };
       const out = await this.run({ [inputName]: feed }, outputs);
       outputs.forEach((name, i) => {
-        results[i]!.set(out[name]!.data, start * perOut);
+        const data = out[name]!.data;
+        if (data.length !== count * perOut) {
+          throw new OnnxModelError(
+            `${what}: the model returned ${data.length} values of "${name}" (shape ${formatShape(out[name]!.shape)}) for ${count} samples, but its metadata promises ${formatShape(sampleOut)} per sample; the file is damaged or was changed after export: export it again`,
+            { details: { output: name, expected: count * perOut, actual: data.length } },
+          );
+        }
+        results[i]!.set(data, start * perOut);
       });
     }
     return results;
