@@ -90,3 +90,12 @@ describe('loadBreastCancer', () => {
     );
   });
 });
+
+describe('parseCsv numbers beyond float32', () => {
+  it('a value that float32 cannot hold is an error naming the line and column, not Infinity', () => {
+    // Found by the property test (src/parsers-fuzz.test.ts): finite as a double, Infinity as float32.
+    expect(() => parseCsv('a,b\n3.4028235677973366e+38,0\n', {}, 'x.csv')).toThrow(
+      'x.csv:2: column "a" (index 0) holds 3.4028235677973366e+38, beyond the float32 range (±3.4e38); rescale that column',
+    );
+  });
+});

@@ -26,6 +26,8 @@ export interface CsvOptions {
 }
 
 const isNumber = (cell: string): boolean => cell.trim() !== '' && Number.isFinite(Number(cell));
+/** Features are float32: a number beyond its range (about ±3.4e38) would turn into Infinity. */
+const fitsFloat32 = (cell: string): boolean => Number.isFinite(Math.fround(Number(cell)));
 
 /** Parses CSV text of numbers (no quoting) into a `TabularData`; `source` names it in errors. */
 export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV'): TabularData {
@@ -86,6 +88,13 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV')
               actual: cell,
             },
           },
+        );
+      }
+      if (!fitsFloat32(cell)) {
+        throw new DataError(
+          'DATA_INVALID',
+          `${source}:${lineIndex + 1}: column "${names[j]}" (index ${j}) holds ${cell.trim()}, beyond the float32 range (±3.4e38); rescale that column`,
+          { details: { file: source, line: lineIndex + 1, column: names[j], actual: cell } },
         );
       }
       if (j === labelIndex) labels.push(Number(cell));
