@@ -8,7 +8,16 @@ const { lossCurveSpec, renderSvg, svgToPng } = await import('./plots.js');
 
 describe('the report entry without its optional plotting stack', () => {
   it('loads, builds specs, and says what to install when asked to plot, keeping the cause', async () => {
-    const spec = lossCurveSpec([{ epoch: 1, loss: 0.5, valLoss: 0.6 }]);
+    const spec = lossCurveSpec([
+      {
+        epoch: 1,
+        loss: 0.5,
+        valLoss: 0.6,
+        terms: { reconstruction: 0.5 },
+        seconds: 1,
+        samplesPerSecond: 100,
+      },
+    ]);
     expect(spec.title).toBe('Loss per epoch');
     const error = await renderSvg(spec).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'DEPENDENCY_MISSING', name: 'MissingDependencyError' });
