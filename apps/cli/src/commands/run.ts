@@ -202,11 +202,13 @@ async function runModel(session: OnnxSession, x: Samples, options: RunOptions): 
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('run an exported ONNX model on images (IDX, PNG) or codes (.npy/.json) with ONNX Runtime')
+    .description(
+      'run an exported ONNX model on images (IDX, PNG, JPEG) or arrays (.npy/.json) with ONNX Runtime',
+    )
     .requiredOption('--model <file>', 'the .onnx file (from "aekit export")')
     .requiredOption(
       '--input <files...>',
-      'IDX(.gz) image files or PNG files (encoder/full); .npy or .json codes (decoder)',
+      'IDX(.gz), PNG or JPEG images (encoder/full); .npy or .json arrays ({"shape", "data"}, as --format json writes)',
     )
     .option('--out <dir>', 'output directory: latents.npy, reconstructions.png / .npy', 'onnx-out')
     .addOption(
