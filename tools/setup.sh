@@ -5,12 +5,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if ! command -v node >/dev/null 2>&1; then
-  echo "setup: Node.js 20 or newer is required (https://nodejs.org); install it and run this again" >&2
+  echo "setup: Node.js 20.6 or newer is required (https://nodejs.org); install it and run this again" >&2
   exit 1
 fi
-node_major="$(node -p 'process.versions.node.split(".")[0]')"
-if (( node_major < 20 )); then
-  echo "setup: Node.js $(node --version) is too old; aekit needs Node.js 20 or newer" >&2
+# 20.6: module.register and import.meta.resolve, which the tfjs loader uses (engines.node in every package.json).
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 6) ? 0 : 1)'; then
+  echo "setup: Node.js $(node --version) is too old; aekit needs Node.js 20.6 or newer" >&2
   exit 1
 fi
 
