@@ -150,6 +150,11 @@ async function readBinary(
     );
   }
   if (file) {
+    if (typeof file.sha256 !== 'string' || typeof file.bytes !== 'number') {
+      throw invalid(
+        `checkpoint ${dir}: ${CHECKPOINT_MANIFEST} gives no size or SHA-256 for ${path}; the manifest is damaged`,
+      );
+    }
     if (bytes.byteLength !== file.bytes || sha256(bytes) !== file.sha256) {
       throw invalid(
         `checkpoint ${dir}: ${path} does not match ${CHECKPOINT_MANIFEST} (${bytes.byteLength} bytes, expected ${file.bytes} with SHA-256 ${file.sha256.slice(0, 16)}...); the file was changed or damaged: train again, or restore it from a copy`,
@@ -168,6 +173,22 @@ async function readBinary(
 
 /** Checks that the manifest's tensors tile the blob exactly: no gap, no overlap, no extra bytes. */
 function checkLayout(entries: readonly WeightEntry[], values: number, path: string): void {
+  if (
+    !Array.isArray(entries) ||
+    !entries.every(
+      (e) =>
+        typeof e === 'object' &&
+        e !== null &&
+        typeof e.name === 'string' &&
+        Number.isInteger(e.offset) &&
+        Array.isArray(e.shape) &&
+        e.shape.every((d) => Number.isInteger(d) && d >= 0),
+    )
+  ) {
+    throw invalid(
+      `${path}: its tensor list in ${CHECKPOINT_MANIFEST} is malformed (each needs a name, a shape of integers and an offset); the checkpoint is damaged`,
+    );
+  }
   let offset = 0;
   for (const e of entries) {
     if (e.offset !== offset) {
