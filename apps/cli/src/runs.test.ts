@@ -139,7 +139,7 @@ describe('aekit train: the run directory', () => {
     for (const [model, lr] of [
       ['vae', '10'],
       ['conv-vae', '0.5'],
-    ]) {
+    ] as const) {
       const out = join(root, `diverged-${model}`);
       const r = await aekit('train', ...SMALL, '--model', model, '--lr', lr, '--epochs', '3', '--out', out);
       expect(r.code, `${model}: ${r.stdout}`).toBe(EXIT_FAILURE);
