@@ -32,7 +32,7 @@ export async function jacobianFrobenius(
       const code = model.network.encode(ctx, xs).code;
       return model.network.jacobianNorm(ctx, xs, code, true);
     });
-    sum += (value.dataSync()[0] ?? 0) * (end - start);
+    sum += ((await value.data())[0] ?? 0) * (end - start);
     value.dispose();
   }
   return sum / n;

@@ -5,7 +5,10 @@ import type { Tf } from './tf.js';
 import { TfjsModel } from './tfjs-model.js';
 
 export interface TfjsBackendOptions {
-  /** Where to train (core's device words); default: AEKIT_DEVICE, else 'auto' (cuda > cpu > wasm > js). */
+  /**
+   * Where to train (core's device words); default: AEKIT_DEVICE, else 'auto' (cuda > webgpu on a hardware
+   * adapter > cpu > wasm > js).
+   */
   device?: Device;
   /**
    * Threads of the wasm device (XNNPACK's pool, at most 8); default: AEKIT_WASM_THREADS, else the available
@@ -35,7 +38,7 @@ export function createTfjsBackend(options: TfjsBackendOptions = {}): TfjsBackend
         const device = await selectDevice(options.device === 'auto' ? undefined : options.device, {
           wasmThreads: options.threads,
         });
-        if (device.backendName === 'wasm' || device.backendName === 'cpu')
+        if (['wasm', 'cpu', 'webgpu'].includes(device.backendName))
           registerTrainingKernels(device.backendName);
         loaded = device;
       })();

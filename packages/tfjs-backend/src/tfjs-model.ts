@@ -156,7 +156,7 @@ export class TfjsModel implements TrainableModel {
 
   async evaluate(data: TrainData, options: { batchSize?: number } = {}): Promise<EvaluateResult> {
     await this.activate();
-    const { n, sums } = evaluateLossSums(
+    const { n, sums } = await evaluateLossSums(
       this.tf,
       this.network,
       data,
@@ -170,21 +170,28 @@ export class TfjsModel implements TrainableModel {
 
   async fit(data: TrainData, options: FitOptions): Promise<TfjsFitResult> {
     await this.activate();
-    return this.trainer.fit(data, options);
+    const result = await this.trainer.fit(data, options);
+    // getWeights and getTrainingState read synchronously: on webgpu, from host copies made now.
+    await this.trainer.readToHost();
+    return result;
   }
 
   getWeights(): NamedTensor[] {
     return this.network.infos.map((info) => ({
       name: info.name,
       shape: [...info.shape],
-      data: (this.network.param(info.name).dataSync() as Float32Array).slice(),
+      data: this.network.paramValues(info.name).slice(),
     }));
   }
 
   setWeights(weights: readonly NamedTensor[]): void {
     const checked = checkWeights(this.spec, weights);
     this.tf.tidy(() => {
-      for (const w of checked) this.network.param(w.name).assign(this.tf.tensor(w.data, [...w.shape]));
+      for (const w of checked) {
+        const data = Float32Array.from(w.data);
+        this.network.param(w.name).assign(this.tf.tensor(data, [...w.shape]));
+        this.network.assignedValues(w.name, data);
+      }
     });
   }
 

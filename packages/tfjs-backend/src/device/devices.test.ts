@@ -10,6 +10,17 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTfjsBackend, TFJS_BACKEND_NAME, tfjsBackend } from '../index.js';
 import { tinySpec } from '../test-utils/data.js';
 import { autoOrder, selectDevice, TFJS_DEVICES } from './devices.js';
+import { probeWebGpuAdapter } from './webgpu-adapter.js';
+
+/** What `gpu` and `auto` say of webgpu here: its adapter is a software one, or there is none. */
+async function webgpuHere(): Promise<RegExp> {
+  const probed = await probeWebGpuAdapter().catch(() => undefined);
+  if (probed === undefined)
+    return /\[webgpu\] no WebGPU adapter here \(requestAdapter\(\) found none\): install/;
+  if (probed.info.software)
+    return /\[webgpu\] the WebGPU adapter is a software one \(.+, software adapter\), slower than the CPU devices: used only when asked for by name \(device "webgpu"\)/;
+  return /\[webgpu\] available/;
+}
 
 const logged: string[] = [];
 beforeAll(() => {
@@ -20,10 +31,10 @@ afterEach(() => {
 });
 
 describe('devices', () => {
-  it('maps core device words to tfjs flavours; auto tries cuda > cpu > wasm > js', () => {
-    expect(Object.keys(TFJS_DEVICES)).toEqual(['cuda', 'cpu', 'wasm', 'js']);
+  it('maps core device words to tfjs flavours; auto tries cuda > webgpu > cpu > wasm > js', () => {
+    expect(Object.keys(TFJS_DEVICES)).toEqual(['cuda', 'webgpu', 'cpu', 'wasm', 'js']);
     expect(Object.isFrozen(TFJS_DEVICES)).toBe(true);
-    expect(autoOrder()).toEqual(['cuda', 'cpu', 'wasm', 'js']);
+    expect(autoOrder()).toEqual(['cuda', 'webgpu', 'cpu', 'wasm', 'js']);
   });
 
   it("'gpu' fails here with BackendUnavailableError listing each device and why", async () => {
@@ -36,7 +47,7 @@ describe('devices', () => {
     expect(message).toContain(
       '[cuda] @tensorflow/tfjs-node-gpu is not installed (pnpm add @tensorflow/tfjs-node-gpu)',
     );
-    expect(message).toContain('[webgpu] @aekit/tfjs-backend does not train on WebGPU yet');
+    expect(message).toMatch(await webgpuHere());
     expect(message).toContain(
       '[cpu] @tensorflow/tfjs-node is not installed (pnpm add @tensorflow/tfjs-node)',
     );
@@ -64,7 +75,10 @@ describe('devices', () => {
   it("'auto' skips the native devices here and says why", async () => {
     const picked = await selectDevice('auto');
     expect(picked.device).toBe('wasm');
-    expect(picked.reason).toMatch(/^auto; skipped \[cuda\] .*not installed.*; \[cpu\] .*not installed/);
+    expect(picked.reason).toMatch(
+      /^auto; skipped \[cuda\] .*not installed.*; \[webgpu\] .*; \[cpu\] .*not installed/,
+    );
+    expect(picked.reason).toMatch(await webgpuHere());
   });
 
   it('AEKIT_DEVICE picks the device when the option is absent; an unknown name says what is valid', async () => {

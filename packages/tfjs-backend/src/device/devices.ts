@@ -12,14 +12,18 @@ import {
 import type { Tf } from '../tf.js';
 import { importOptional, isNotInstalled, loadTfjsCore } from './load-tfjs.js';
 import { configureWasmThreads, defaultWasmThreads, parseWasmThreads, wasmCompute } from './wasm-threads.js';
+import { describeAdapter, probeWebGpuAdapter, type WebGpuAdapter } from './webgpu-adapter.js';
+import { importWebGpuFlavour } from './webgpu-device.js';
 
-/**
- * The project's device words (core's `DEVICES`) that tfjs trains on, each with the tfjs flavour behind it.
- * `webgpu` is a word of the vocabulary that this backend does not train on yet: asking for it says so.
- */
+/** The project's device words (core's `DEVICES`) that tfjs trains on, each with the tfjs flavour behind it. */
 export const TFJS_DEVICES = Object.freeze({
   /** Native TensorFlow with CUDA. */
   cuda: { package: '@tensorflow/tfjs-node-gpu', backendName: 'tensorflow', priority: 40 },
+  /**
+   * WebGPU (tfjs-backend-webgpu): the browser's, or in Node Dawn's through the `webgpu` package. `auto` and
+   * `gpu` use it on a hardware adapter only; a software one (SwiftShader) only when asked for by name.
+   */
+  webgpu: { package: '@tensorflow/tfjs-backend-webgpu', backendName: 'webgpu', priority: 35 },
   /** Native TensorFlow on the CPU. */
   cpu: { package: '@tensorflow/tfjs-node', backendName: 'tensorflow', priority: 30 },
   /** WebAssembly (SIMD, threads where available) with aekit's training kernels. */
@@ -34,7 +38,7 @@ export type ConcreteTfjsDevice = keyof typeof TFJS_DEVICES;
 export interface LoadedDevice {
   device: ConcreteTfjsDevice;
   tf: Tf;
-  /** The tfjs backend name: 'tensorflow' (cuda, cpu), 'wasm' or 'cpu' (js). */
+  /** The tfjs backend name: 'tensorflow' (cuda, cpu), 'webgpu', 'wasm' or 'cpu' (js). */
   backendName: string;
   /** Why this device: "requested", "AEKIT_DEVICE=wasm", "auto; skipped [cuda] ... not installed". */
   reason: string;
@@ -42,18 +46,25 @@ export interface LoadedDevice {
   threads?: number;
   /** wasm: whether it runs a SIMD build. */
   simd?: boolean;
+  /** webgpu: the adapter it computes on. */
+  adapter?: WebGpuAdapter;
 }
 
-/** What a device computes with, then why it was picked: "wasm (2 threads, SIMD; requested)". */
+/**
+ * What a device computes with, then why it was picked: "wasm (2 threads, SIMD; requested)",
+ * "webgpu (google swiftshader, software adapter; requested)".
+ */
 export function describeDevice(loaded: Omit<LoadedDevice, 'tf' | 'backendName'>): string {
   const compute =
-    loaded.threads === undefined
-      ? ''
-      : `${loaded.threads} thread${loaded.threads === 1 ? '' : 's'}, ${loaded.simd ? 'SIMD' : 'no SIMD'}; `;
+    loaded.adapter !== undefined
+      ? `${describeAdapter(loaded.adapter)}; `
+      : loaded.threads === undefined
+        ? ''
+        : `${loaded.threads} thread${loaded.threads === 1 ? '' : 's'}, ${loaded.simd ? 'SIMD' : 'no SIMD'}; `;
   return `${loaded.device} (${compute}${loaded.reason})`;
 }
 
-type Loaded = Pick<LoadedDevice, 'tf' | 'backendName' | 'threads' | 'simd'>;
+type Loaded = Pick<LoadedDevice, 'tf' | 'backendName' | 'threads' | 'simd' | 'adapter'>;
 
 /** One registry entry per device: `init` imports its package once (the registry caches it) and starts tfjs. */
 interface DeviceEntry {
@@ -65,8 +76,10 @@ interface DeviceEntry {
 let wasmThreadsWanted: number | undefined;
 let wasmThreadsStarted: number | undefined;
 
-async function importFlavour(device: ConcreteTfjsDevice): Promise<{ tf: Tf; backendName: string }> {
+async function importFlavour(device: ConcreteTfjsDevice): Promise<Loaded> {
   const { package: pkg, backendName } = TFJS_DEVICES[device];
+  // Its own messages: the missing package may be `webgpu` (Dawn) or there may be no adapter.
+  if (device === 'webgpu') return { ...(await importWebGpuFlavour()), backendName };
   try {
     if (device === 'cuda' || device === 'cpu') {
       const mod = (await importOptional(pkg)) as Tf & { default?: Tf };
@@ -90,7 +103,7 @@ async function importFlavour(device: ConcreteTfjsDevice): Promise<{ tf: Tf; back
 }
 
 async function startDevice(device: ConcreteTfjsDevice): Promise<Loaded> {
-  const loaded: Loaded = await importFlavour(device);
+  const loaded = await importFlavour(device);
   const threads = device === 'wasm' ? (wasmThreadsWanted ?? (await defaultWasmThreads())) : undefined;
   if (threads !== undefined) {
     const whyNot = await configureWasmThreads(loaded.tf, threads);
@@ -127,33 +140,31 @@ for (const [name, info] of Object.entries(TFJS_DEVICES) as [
   };
   registry.register(name, entry, info.priority);
 }
-registry.register(
-  'webgpu',
-  {
-    init: () =>
-      Promise.reject(
-        new BackendUnavailableError(
-          '@aekit/tfjs-backend does not train on WebGPU yet; use cuda, cpu, wasm or js',
-        ),
-      ),
-  },
-  -1,
-);
-
-/** The devices `auto` tries, best first. */
+/** The devices `auto` tries, best first (webgpu on a hardware adapter only). */
 export function autoOrder(): string[] {
-  return registry.names().filter((name) => name !== 'webgpu');
+  return registry.names();
 }
 
 function candidatesOf(device: Device): string[] {
-  if (device === 'auto') return [];
+  if (device === 'auto') return autoOrder();
   if (device === 'gpu') return [...GPU_DEVICES];
   return [device];
 }
 
 /**
- * Picks and loads a device: the option, else `AEKIT_DEVICE`, else 'auto' (cuda > cpu > wasm > js, the first
- * that loads; 'gpu' tries cuda, then webgpu). A choice that cannot load throws BackendUnavailableError listing
+ * `auto` and `gpu` pass over a software WebGPU adapter (slower than wasm): the reason it is skipped, or
+ * undefined when webgpu may be tried. A missing package or adapter is left to the device's own load.
+ */
+async function softwareWebGpuReason(): Promise<string | undefined> {
+  const probed = await probeWebGpuAdapter().catch(() => undefined);
+  if (probed === undefined || !probed.info.software) return undefined;
+  return `the WebGPU adapter is a software one (${describeAdapter(probed.info)}), slower than the CPU devices: used only when asked for by name (device "webgpu")`;
+}
+
+/**
+ * Picks and loads a device: the option, else `AEKIT_DEVICE`, else 'auto' (cuda > webgpu > cpu > wasm > js, the
+ * first that loads; 'gpu' tries cuda, then webgpu; both pass over a software WebGPU adapter, which only an
+ * explicit 'webgpu' uses). A choice that cannot load throws BackendUnavailableError listing
  * every device with why it is or is not available. The pick, what it computes with and why are logged once.
  * `options.wasmThreads` sets the wasm device's threads; it is fixed by the first load in a process, so asking
  * for another count afterwards throws OptionError.
@@ -172,8 +183,11 @@ export async function selectDevice(
         ? parseDevice(env, 'device in AEKIT_DEVICE')
         : 'auto';
   const source = device === 'auto' ? 'auto' : requested !== undefined ? 'requested' : `AEKIT_DEVICE=${env}`;
-  const hints = candidatesOf(device);
-  if (wasmThreads !== undefined && (hints.length === 0 || hints.includes('wasm'))) {
+  let hints = candidatesOf(device);
+  const chosen = device === 'auto' || device === 'gpu';
+  const softwareSkip = chosen ? await softwareWebGpuReason() : undefined;
+  if (softwareSkip !== undefined) hints = hints.filter((name) => name !== 'webgpu');
+  if (wasmThreads !== undefined && hints.includes('wasm')) {
     if (wasmThreadsStarted !== undefined && wasmThreadsStarted !== wasmThreads) {
       throw new OptionError(
         `threads: the wasm device already runs in this process, started for ${wasmThreadsStarted} threads; its thread count is set once, when it first loads (asked now: ${wasmThreads})`,
@@ -182,24 +196,35 @@ export async function selectDevice(
     }
     wasmThreadsWanted = wasmThreads;
   }
+  // Failures and skips in the order of the candidates, the software adapter's if it came before the pick.
+  const order = candidatesOf(device);
+  const inOrder = (failures: string[], picked?: string) => {
+    if (softwareSkip === undefined) return failures;
+    if (picked !== undefined && order.indexOf(picked) < order.indexOf('webgpu')) return failures;
+    const rank = (line: string) => order.findIndex((name) => line.startsWith(`[${name}]`));
+    return [...failures, `[webgpu] ${softwareSkip}`].sort((a, b) => rank(a) - rank(b));
+  };
   try {
     const resolved = await registry.resolve(hints, { log: false });
     const loaded = resolved.backend.loaded!;
-    const reason = resolved.skipped.length ? `${source}; skipped ${resolved.skipped.join('; ')}` : source;
+    const skipped = inOrder(resolved.skipped, resolved.name);
+    const reason = skipped.length ? `${source}; skipped ${skipped.join('; ')}` : source;
     const picked: LoadedDevice = { device: resolved.name as ConcreteTfjsDevice, ...loaded, reason };
     const description = describeDevice(picked);
     infoOnce(`tfjs-device:${description}`, `tfjs device: ${description}`);
     return picked;
   } catch (error) {
     if (!(error instanceof BackendUnavailableError)) throw error;
-    const failures = ((error.details as { failures?: string[] } | undefined)?.failures ?? []).slice();
+    const failures = inOrder(
+      ((error.details as { failures?: string[] } | undefined)?.failures ?? []).slice(),
+    );
     if (device === 'auto') {
       throw new BackendUnavailableError(`No tfjs device could load:\n  ${failures.join('\n  ')}`, {
         details: { failures },
       });
     }
     for (const other of autoOrder()) {
-      if (hints.includes(other)) continue;
+      if (order.includes(other)) continue;
       try {
         await importFlavour(other as ConcreteTfjsDevice);
         failures.push(`[${other}] available`);

@@ -106,6 +106,35 @@ export class Network {
     return v;
   }
 
+  /**
+   * Host copies of parameter values by tfjs data id, for backends that cannot read synchronously (WebGPU in
+   * Node: tfjs-backend-webgpu's synchronous read needs an OffscreenCanvas). A copy stays valid while the
+   * parameter keeps that data id; every assignment gives it a new one.
+   */
+  private readonly hostValues = new WeakMap<object, Float32Array>();
+
+  /** A parameter's values, read synchronously: its host copy when it has one. */
+  paramValues(name: string): Float32Array {
+    const v = this.param(name);
+    return this.hostValues.get(v.dataId) ?? (v.dataSync() as Float32Array);
+  }
+
+  /** Records the values just assigned to a parameter (setWeights): reading them back needs no GPU read. */
+  assignedValues(name: string, values: Float32Array): void {
+    this.hostValues.set(this.param(name).dataId, values);
+  }
+
+  /**
+   * On webgpu, reads every parameter to the host (asynchronously), so that the synchronous reads that follow
+   * (getWeights, checkpoints, the trainer's finite-weights check) work; elsewhere a no-op.
+   */
+  async readToHost(): Promise<void> {
+    if (this.tf.getBackend() !== 'webgpu') return;
+    for (const v of this.variables.values()) {
+      if (!this.hostValues.has(v.dataId)) this.hostValues.set(v.dataId, (await v.data()) as Float32Array);
+    }
+  }
+
   /** Runs `layers`; the layer at `linearAt` (if any) skips its activation. */
   private runLayers(
     ctx: ForwardContext,

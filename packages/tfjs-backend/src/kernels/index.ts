@@ -30,6 +30,8 @@ import { maxPoolGradConfig as wasmMaxPoolGrad } from './wasm/MaxPoolGrad.js';
 import { reluGradConfig as wasmReluGrad } from './wasm/ReluGrad.js';
 import { resizeNearestNeighborGradConfig as wasmResizeNearestNeighborGrad } from './wasm/ResizeNearestNeighborGrad.js';
 import { sumConfig as wasmSum } from './wasm/Sum.js';
+import { maxPoolGradConfig as webgpuMaxPoolGrad } from './webgpu/MaxPoolGrad.js';
+import { resizeNearestNeighborGradConfig as webgpuResizeNearestNeighborGrad } from './webgpu/ResizeNearestNeighborGrad.js';
 
 /** Kernels aekit adds to (or replaces in) each tfjs backend for training. */
 const trainingKernels: Record<string, KernelConfig[]> = {
@@ -59,13 +61,17 @@ const trainingKernels: Record<string, KernelConfig[]> = {
     cpuAdamUpdate,
     cpuReluGrad,
   ],
+  // tfjs-backend-webgpu has every kernel the zoo trains with; these two it gets wrong (half-pixel-centre
+  // resizes; max-pool ties, which a ReLU before the pool makes the rule).
+  webgpu: [webgpuMaxPoolGrad, webgpuResizeNearestNeighborGrad],
 };
 
 const installed = new Map<string, KernelConfig>();
 
 /**
- * Registers aekit's training kernels on a tfjs backend ('wasm' or 'cpu'): kernels the backend lacks
- * (wasm has no Conv2DBackpropFilter) or whose stock version is too slow to train with. Call it after the
+ * Registers aekit's training kernels on a tfjs backend ('wasm', 'cpu' or 'webgpu'): kernels the backend lacks
+ * (wasm has no Conv2DBackpropFilter), whose stock version is too slow to train with, or wrong (webgpu's
+ * ResizeNearestNeighborGrad). Call it after the
  * backend package is imported (before or after the backend initialises); calling it again is a no-op. Other backend names are ignored.
  * Returns the names of the kernels that are now aekit's.
  */

@@ -5,13 +5,13 @@ import type { Tf } from '../tf.js';
 import { checkPairs } from './batches.js';
 
 /** The loss terms of a data set in inference mode, as sums over samples (not yet averaged), and the count. */
-export function evaluateLossSums(
+export async function evaluateLossSums(
   tf: Tf,
   network: Network,
   data: TrainData,
   batchSize: number,
   what: string,
-): { n: number; sums: Record<string, number> } {
+): Promise<{ n: number; sums: Record<string, number> }> {
   const { input: inputShape, output: outputShape } = network.shapes;
   const y = data.y ?? data.x;
   const n = checkPairs(data.x, data.y, inputShape, outputShape, what);
@@ -29,7 +29,8 @@ export function evaluateLossSums(
       const names = Object.keys(terms);
       return { names, values: tf.stack(names.map((k) => terms[k]!)) };
     });
-    const numbers = values.dataSync();
+    // Asynchronous: WebGPU in Node has no synchronous read.
+    const numbers = await values.data();
     values.dispose();
     names.forEach((name, i) => {
       sums[name] = (sums[name] ?? 0) + numbers[i]! * count;

@@ -39,6 +39,18 @@ export function adamConfig(optimizer: Adam): Record<string, number | string> {
   return { name: 'adam', learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon };
 }
 
+/**
+ * On webgpu, reads Adam's slots to the host (asynchronously; tfjs keeps the copy), so that `readAdamSlots` can
+ * read them synchronously; elsewhere a no-op.
+ */
+export async function readAdamSlotsToHost(tf: Tf, optimizer: Adam | undefined): Promise<void> {
+  if (optimizer === undefined || tf.getBackend() !== 'webgpu') return;
+  const o = internals(optimizer);
+  for (const slots of [o.accumulatedFirstMoment, o.accumulatedSecondMoment]) {
+    for (const slot of slots) if (slot) await slot.variable.data();
+  }
+}
+
 /** Adam's m and v slots named `<param>/m`, `<param>/v` (empty before the first step). */
 export function readAdamSlots(optimizer: Adam, network: Network): NamedTensor[] {
   const o = internals(optimizer);

@@ -1,13 +1,13 @@
 import {
   createCorruption,
   createRng,
-  DataError,
   type EpochMetrics,
   type FitOptions,
   type FitResult,
   gatherRows,
   type NamedTensor,
   OptionError,
+  requireFinite,
   type TrainableModel,
   type TrainData,
   TrainingDivergedError,
@@ -24,6 +24,7 @@ import {
   adamConfig,
   createAdam,
   readAdamSlots,
+  readAdamSlotsToHost,
   setLearningRate,
   writeAdamSlots,
 } from './optimizer-state.js';
@@ -51,23 +52,9 @@ function epochSeed(seed: number, epoch: number): number {
   return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0;
 }
 
-/** Throws DataError when `values` hold NaN or Infinity, naming how many and the first sample holding one. */
+/** Throws DataError when training data hold NaN or ±Infinity, naming how many and where. */
 function checkFiniteData(values: Float32Array, sampleSize: number, what: string): void {
-  let count = 0;
-  let first = -1;
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!)) {
-      count++;
-      if (first < 0) first = i;
-    }
-  }
-  if (count > 0) {
-    throw new DataError(
-      'DATA_INVALID',
-      `${what} holds ${count} non-finite value${count === 1 ? '' : 's'} (NaN or Infinity; the first in sample ${Math.floor(first / sampleSize)}: ${values[first]}); clean or drop those samples before training`,
-      { details: { count, firstIndex: first } },
-    );
-  }
+  requireFinite(values, what, { sampleSize, fix: 'clean or drop those samples before training' });
 }
 
 /**
@@ -130,6 +117,7 @@ export class Trainer {
       options.corrupt ?? (spec.corruption ? createCorruption(spec.corruption, spec.inputShape) : undefined);
     const stopping = new EarlyStopping(this.epoch, options.earlyStopping, this.earlyState);
     if (stopping.restoresBest && !this.bestWeights && stopping.bestEpoch === this.epoch && this.epoch > 0) {
+      await this.readToHost();
       this.bestWeights = this.model.getWeights();
     }
     const x = data.x;
@@ -161,7 +149,7 @@ export class Trainer {
         const xb = gatherRows(x, inSize, idx);
         const yb = corrupt || y !== x ? gatherRows(y, outSize, idx) : xb;
         if (corrupt) corrupt(xb, rng);
-        const values = this.trainStep(xb, yb, idx.length, rng.int(2147483647), optimizer);
+        const values = await this.trainStep(xb, yb, idx.length, rng.int(2147483647), optimizer);
         if (!Object.values(values).every(Number.isFinite)) {
           const what = Object.entries(values)
             .filter(([, v]) => !Number.isFinite(v))
@@ -191,7 +179,7 @@ export class Trainer {
         samplesPerSecond: seen / Math.max(seconds, 1e-9),
       };
       if (options.validation) {
-        const val = evaluateLossSums(
+        const val = await evaluateLossSums(
           this.tf,
           network,
           options.validation,
@@ -212,6 +200,8 @@ export class Trainer {
           history,
         );
       }
+      // The synchronous reads below (weights, best weights, checkpoint) need host copies on webgpu.
+      await this.readToHost();
       // A finite loss can hide non-finite weights (e.g. batch-norm statistics used only in inference).
       const badWeights = this.model
         .getWeights()
@@ -261,19 +251,25 @@ export class Trainer {
     );
   }
 
+  /** On webgpu, copies the weights and Adam's slots to the host, for the synchronous reads that follow. */
+  async readToHost(): Promise<void> {
+    await this.network.readToHost();
+    await readAdamSlotsToHost(this.tf, this.optimizer);
+  }
+
   private async saveCheckpoint(checkpoint: NonNullable<FitOptions['checkpoint']>): Promise<void> {
     const { saveTrainableModel } = await import('@aekit/core/node');
     await saveTrainableModel(checkpoint.dir, this.model, checkpoint.meta?.());
   }
 
   /** One optimiser step on a batch; returns the loss and each term. */
-  private trainStep(
+  private async trainStep(
     x: Float32Array,
     y: Float32Array,
     count: number,
     seed: number,
     optimizer: Adam,
-  ): Record<string, number> {
+  ): Promise<Record<string, number>> {
     const { tf, network } = this;
     // Several terms come back stacked in one tensor (one read); a single term is the loss itself.
     let stacked: Tensor | undefined;
@@ -295,8 +291,10 @@ export class Trainer {
         network.trainable,
       )!;
     });
-    const loss = cost.dataSync()[0]!;
-    const values = stacked?.dataSync() ?? [loss];
+    // Asynchronous reads, both at once: WebGPU in Node has no synchronous read, and each waits for the GPU.
+    const [costValues, stackedValues] = await Promise.all([cost.data(), stacked?.data()]);
+    const loss = costValues[0]!;
+    const values = stackedValues ?? [loss];
     tf.dispose([cost, ...(stacked ? [stacked] : [])]);
     this.step++;
     const out: Record<string, number> = { loss };

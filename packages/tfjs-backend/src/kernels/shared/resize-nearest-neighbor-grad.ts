@@ -104,3 +104,26 @@ export function resizeNearestNeighborGradInto(
     }
   }
 }
+
+/**
+ * For each input index along one axis, the output indices copied from it, as `[first, end)` pairs in one
+ * array (`[first0, end0, first1, end1, ...]`; `first == end` when none is): the forward mapping is
+ * non-decreasing, so each input index is copied to one contiguous run of outputs. GPU kernels read these
+ * instead of recomputing the mapping in 32-bit floats, whose rounding can move a boundary.
+ */
+export function sourceRuns(
+  inSize: number,
+  outSize: number,
+  alignCorners: boolean,
+  halfPixelCenters: boolean,
+): Int32Array {
+  const runs = new Int32Array(2 * inSize);
+  let previous = -1;
+  for (let o = 0; o < outSize; o++) {
+    const src = sourceIndex(o, inSize, outSize, alignCorners, halfPixelCenters);
+    if (src !== previous) runs[2 * src] = o;
+    runs[2 * src + 1] = o + 1;
+    previous = src;
+  }
+  return runs;
+}

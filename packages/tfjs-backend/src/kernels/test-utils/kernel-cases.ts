@@ -313,12 +313,15 @@ export function completeCase(c: KernelCase): KernelCase {
   return { ...c, inputs: { ...c.inputs, output: { shape: c.inputs.output!.shape, values } } };
 }
 
-/** Runs a case through the engine on the current backend (whatever kernel is registered there). */
-export function runOnCurrentBackend(c: KernelCase): Float32Array {
+/**
+ * Runs a case through the engine on the current backend (whatever kernel is registered there); reads the
+ * result asynchronously (WebGPU in Node cannot read synchronously).
+ */
+export async function runOnCurrentBackend(c: KernelCase): Promise<Float32Array> {
   const inputs: Record<string, tf.Tensor> = {};
   for (const [name, t] of Object.entries(c.inputs)) inputs[name] = tf.tensor(t.values, t.shape, 'float32');
   const out = tf.engine().runKernel(c.kernelName, inputs, c.attrs as tf.NamedAttrMap) as tf.Tensor;
-  const values = out.dataSync() as Float32Array;
+  const values = (await out.data()) as Float32Array;
   out.dispose();
   for (const t of Object.values(inputs)) t.dispose();
   return Float32Array.from(values);
@@ -345,7 +348,7 @@ export function itMatchesReference(backendName: string, cases: KernelCase[]): vo
       const expected = reference(c);
       await tf.setBackend(backendName);
       const before = tf.memory().numTensors;
-      const actual = runOnCurrentBackend(c);
+      const actual = await runOnCurrentBackend(c);
       expect(tf.memory().numTensors).toBe(before);
       expect(relativeMaxDiff(actual, expected)).toBeLessThanOrEqual(1e-4);
     });
