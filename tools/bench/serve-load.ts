@@ -9,7 +9,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -217,6 +218,9 @@ async function tree(dir: string, base = dir): Promise<string[]> {
   return out;
 }
 
+const loadAtStart = loadavg()[0]!;
+const ortVersion = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string })
+  .version;
 const dir = await mkdtemp(join(tmpdir(), 'aekit-serve-load-'));
 try {
   const repo = join(dir, 'models');
@@ -266,7 +270,9 @@ run in the script's process and parse every answer. Each cell: ${WARMUP_S} s war
 The ceiling is the same ONNX model run in a loop in the script's process (\`session.run\`, no HTTP, no JSON),
 in samples/s.
 
-Machine: ${cpu.length} × ${cpu[0]?.model ?? 'CPU'} (shared), Node ${process.version}, onnxruntime-node, aekit ${AEKIT_VERSION}.
+Machine: ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, shared (1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end: other
+work ran beside the test, so compare rows with each other rather than with another machine), Node ${process.version},
+onnxruntime-node ${ortVersion}, aekit ${AEKIT_VERSION}.
 
 | setup | clients | samples/s | p50 ms | p99 ms | mean batch | requests | errors |
 | ----- | ------: | --------: | -----: | -----: | ---------: | -------: | -----: |
