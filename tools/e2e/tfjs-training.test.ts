@@ -282,7 +282,7 @@ describe('fit options', () => {
     const error = await model.fit({ x: bad }, { epochs: 5, batchSize: 64 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DataError);
     expect((error as Error).message).toMatch(
-      /fit data.x holds 2 non-finite values .*the first in sample 0: NaN/,
+      /fit data.x: 2 of \d+ values are not finite \(1 NaN, 1 ±Infinity\), at index 5 \(sample 0, value 5\), index 193 \(sample 3, value 1\); clean or drop those samples before training/,
     );
     expect(model.step).toBe(0);
     model.dispose();

@@ -41,6 +41,7 @@ export {
   SpecValidationError,
   TrainingDivergedError,
 } from './errors.js';
+export { type FiniteCheckOptions, requireFinite } from './finite.js';
 export { gatherRows } from './gather.js';
 export { initialWeights } from './initial-weights.js';
 export {

@@ -5,6 +5,7 @@ import {
   DEVICE_NAMES,
   type Device,
   formatShape,
+  requireFinite,
   ShapeMismatchError,
   shapeSize,
 } from '@aekit/core';
@@ -48,21 +49,7 @@ const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 
 /** Throws a DataError naming the file and the first positions when `data` holds NaN or ±Infinity. */
 function requireFiniteInput(data: Float32Array, file: string): void {
-  let count = 0;
-  let first = -1;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!)) {
-      count++;
-      if (first < 0) first = i;
-    }
-  }
-  if (count > 0) {
-    throw new DataError(
-      'DATA_INVALID',
-      `${file}: ${count} of ${data.length} values are not finite numbers (NaN or ±Infinity, or beyond float32), the first at index ${first}; fix the file`,
-      { details: { file, nonFinite: count, first } },
-    );
-  }
+  requireFinite(data, file, { fix: 'fix the file (NaN, ±Infinity or numbers beyond float32)' });
 }
 
 /**

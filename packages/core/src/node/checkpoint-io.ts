@@ -182,7 +182,7 @@ function checkLayout(entries: readonly WeightEntry[], values: number, path: stri
         typeof e.name === 'string' &&
         Number.isInteger(e.offset) &&
         Array.isArray(e.shape) &&
-        e.shape.every((d) => Number.isInteger(d) && d >= 0),
+        (e.shape as unknown[]).every((d) => Number.isInteger(d) && (d as number) >= 0),
     )
   ) {
     throw invalid(
@@ -196,7 +196,7 @@ function checkLayout(entries: readonly WeightEntry[], values: number, path: stri
         `${path}: "${e.name}" starts at value ${e.offset}, expected ${offset} (the manifest's tensors must follow each other without gaps or overlaps)`,
       );
     }
-    offset += e.shape.reduce((a, b) => a * b, 1);
+    offset += (e.shape as number[]).reduce((a, b) => a * b, 1);
   }
   if (offset !== values) {
     throw invalid(
