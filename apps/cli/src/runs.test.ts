@@ -6,14 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint, RUN_LOCK, readMetrics } from '@aekit/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_FAILURE, EXIT_USAGE, main } from './main.js';
-import { captureIo } from './test-utils/capture-io.js';
-
-async function aekit(...argv: string[]) {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.filter((l) => l !== '').join('\n') };
-}
+import { EXIT_FAILURE, EXIT_USAGE } from './main.js';
+import { aekit } from './test-utils/aekit.js';
 
 /** A small, quick real run: dense on 300 Fashion-MNIST images. */
 const SMALL = [

@@ -2,14 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
-import { captureIo } from '../test-utils/capture-io.js';
-
-async function aekit(...argv: string[]) {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.filter(Boolean) };
-}
+import { aekit } from '../test-utils/aekit.js';
 
 describe('aekit compare', () => {
   let dir: string;
@@ -18,7 +11,7 @@ describe('aekit compare', () => {
     // biome-ignore format: flags in pairs
     const train = await aekit('train', '--model', 'dense', '--epochs', '1', '--limit', '300', '--test-limit', '50',
       '--device', 'wasm', '--out', join(dir, 'run'));
-    expect(train.code, train.stderr.join('\n')).toBe(0);
+    expect(train.code, train.stderr).toBe(0);
     const exported = await aekit(
       'export',
       '--checkpoint',
@@ -26,14 +19,14 @@ describe('aekit compare', () => {
       '--out',
       join(dir, 'model.onnx'),
     );
-    expect(exported.code, exported.stderr.join('\n')).toBe(0);
+    expect(exported.code, exported.stderr).toBe(0);
   });
 
   it('finds the ONNX model and its tfjs checkpoint in agreement on real test images', async () => {
     // biome-ignore format: flags in pairs
     const r = await aekit('compare', '--checkpoint', join(dir, 'run'), '--model', join(dir, 'model.onnx'),
       '--limit', '200', '--device', 'wasm');
-    expect(r.code, r.stderr.join('\n')).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const match =
       /on 200 images of fashion-mnist test: max \|diff\| (\S+), mean \|diff\| (\S+) .*: agree$/m.exec(
         r.stdout,
@@ -48,7 +41,7 @@ describe('aekit compare', () => {
     const r = await aekit('compare', '--checkpoint', join(dir, 'run'), '--model', join(dir, 'model.onnx'),
       '--limit', '50', '--device', 'wasm', '--tolerance', '1e-30');
     expect(r.code).toBe(1);
-    expect(r.stderr).toHaveLength(1);
-    expect(r.stderr[0]).toMatch(/^error: the ONNX model's reconstructions differ .* \(> 1e-30\)/);
+    expect(r.stderrLines).toHaveLength(1);
+    expect(r.stderrLines[0]).toMatch(/^error: the ONNX model's reconstructions differ .* \(> 1e-30\)/);
   });
 });

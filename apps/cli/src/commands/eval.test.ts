@@ -2,35 +2,21 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, paramInfos } from '@aekit/core';
-import { appendMetrics, saveCheckpoint } from '@aekit/core/node';
+import { appendMetrics } from '@aekit/core/node';
 import { denseAutoencoder } from '@aekit/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
-import { captureIo } from '../test-utils/capture-io.js';
-
-async function aekit(...argv: string[]) {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
-}
+import { aekit, saveRandomCheckpoint } from '../test-utils/aekit.js';
 
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'aekit-cli-eval-'));
   const spec = denseAutoencoder({ latentDim: 16 });
-  const rng = createRng(5);
-  const weights = paramInfos(spec).map((p) => ({
-    name: p.name,
-    shape: p.shape,
-    data: Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => (rng.next() - 0.5) * 0.2),
-  }));
   const run = join(dir, 'run');
-  await saveCheckpoint(run, {
-    spec,
-    weights,
-    training: { step: 0, epoch: 2 },
+  await saveRandomCheckpoint(run, spec, {
+    seed: 5,
+    scale: 0.2,
+    epoch: 2,
     meta: { dataset: 'fashion-mnist' },
   });
   for (const epoch of [1, 2]) {

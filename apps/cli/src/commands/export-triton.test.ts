@@ -2,32 +2,17 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, paramInfos } from '@aekit/core';
-import { saveCheckpoint } from '@aekit/core/node';
 import { convAutoencoder } from '@aekit/models';
 import { parseModelConfig } from '@aekit/onnx-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
-import { captureIo } from '../test-utils/capture-io.js';
-
-async function aekit(...argv: string[]) {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
-}
+import { aekit, saveRandomCheckpoint } from '../test-utils/aekit.js';
 
 let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'aekit-cli-triton-'));
   const spec = convAutoencoder();
-  const rng = createRng(3);
-  const weights = paramInfos(spec).map((p) => ({
-    name: p.name,
-    shape: p.shape,
-    data: Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => (rng.next() - 0.5) * 0.4),
-  }));
-  await saveCheckpoint(join(dir, 'run'), { spec, weights, training: { step: 0, epoch: 0 } });
+  await saveRandomCheckpoint(join(dir, 'run'), spec, { seed: 3, scale: 0.4 });
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

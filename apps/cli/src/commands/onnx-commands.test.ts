@@ -1,37 +1,19 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, paramInfos } from '@aekit/core';
-import { saveCheckpoint } from '@aekit/core/node';
 import { readNpy, writeIdx } from '@aekit/datasets';
 import { encodePng } from '@aekit/eval/images';
 import { convAutoencoder } from '@aekit/models';
 import { createSession } from '@aekit/onnx-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
-import { captureIo } from '../test-utils/capture-io.js';
-
-async function aekit(...argv: string[]) {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
-}
+import { aekit, saveRandomCheckpoint } from '../test-utils/aekit.js';
 
 let dir: string;
 const spec = convAutoencoder();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'aekit-cli-onnx-'));
-  const rng = createRng(3);
-  const weights = paramInfos(spec).map((p) => {
-    const n = p.shape.reduce((a, b) => a * b, 1);
-    return {
-      name: p.name,
-      shape: p.shape,
-      data: Float32Array.from({ length: n }, () => (rng.next() - 0.5) * 0.4),
-    };
-  });
-  await saveCheckpoint(join(dir, 'run'), { spec, weights, training: { step: 0, epoch: 0 } });
+  await saveRandomCheckpoint(join(dir, 'run'), spec, { seed: 3, scale: 0.4 });
   const pixels = Uint8Array.from({ length: 5 * 784 }, (_, i) => (i * 37) % 256);
   await writeFile(join(dir, 'images.idx'), writeIdx([5, 28, 28], pixels));
   await writeFile(join(dir, 'one.png'), encodePng(pixels.subarray(0, 784), 28, 28));

@@ -2,24 +2,15 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRng, paramInfos } from '@aekit/core';
-import { saveCheckpoint } from '@aekit/core/node';
 import { parseJsonArray, readNpy, writeIdx } from '@aekit/datasets';
 import { convAutoencoder } from '@aekit/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
-import { captureIo } from '../test-utils/capture-io.js';
+import { aekit, saveRandomCheckpoint } from '../test-utils/aekit.js';
 
 /**
  * The inputs of `aekit run` (issue #14 items 6, 7 and the 1-D .npy of item 9): PNGs of every bit depth, one
  * JSON format that --format json writes and --input reads, strict numbers, errors naming the file.
  */
-async function aekit(...argv: string[]) {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.filter(Boolean) };
-}
-
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 let dir: string;
 
@@ -41,13 +32,7 @@ const json = async (path: string) => parseJsonArray(new Uint8Array(await readFil
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'aekit-cli-run-inputs-'));
   const spec = convAutoencoder();
-  const rng = createRng(11);
-  const weights = paramInfos(spec).map((p) => ({
-    name: p.name,
-    shape: p.shape,
-    data: Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => (rng.next() - 0.5) * 0.4),
-  }));
-  await saveCheckpoint(join(dir, 'run'), { spec, weights, training: { step: 0, epoch: 0 } });
+  await saveRandomCheckpoint(join(dir, 'run'), spec, { seed: 11, scale: 0.4 });
   for (const part of ['encoder', 'decoder']) {
     const r = await aekit(
       'export',
@@ -58,7 +43,7 @@ beforeAll(async () => {
       '--out',
       join(dir, `${part}.onnx`),
     );
-    expect(r.code, r.stderr.join('\n')).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
   }
   const pixels = Uint8Array.from({ length: 3 * 784 }, (_, i) => (i * 29) % 256);
   await writeFile(join(dir, 'images.idx'), writeIdx([3, 28, 28], pixels));
@@ -82,7 +67,7 @@ describe('aekit run inputs', () => {
       join(FIXTURES, 'digit-1bit.png'),
       join(FIXTURES, 'digit-8bit.png'),
     );
-    expect(r.code, r.stderr.join('\n')).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const latents = await json(join(out, 'latents.json'));
     expect(latents.shape).toEqual([2, 4, 4, 8]);
     expect(Array.from(latents.data.subarray(0, 128))).toEqual(Array.from(latents.data.subarray(128)));
@@ -93,7 +78,7 @@ describe('aekit run inputs', () => {
     // biome-ignore format: flags in pairs
     const e = await aekit('run', '--model', join(dir, 'encoder.onnx'), '--input', join(dir, 'images.idx'),
       '--format', 'json', '--out', enc, '--device', 'cpu');
-    expect(e.code, e.stderr.join('\n')).toBe(0);
+    expect(e.code, e.stderr).toBe(0);
     const codes = await json(join(enc, 'latents.json'));
     expect(codes.shape).toEqual([3, 4, 4, 8]);
     await writeFile(join(dir, 'codes.npy'), npy(codes.data, codes.shape));
@@ -102,11 +87,11 @@ describe('aekit run inputs', () => {
     // biome-ignore format: flags in pairs
     const d1 = await aekit('run', '--model', join(dir, 'decoder.onnx'), '--input', join(enc, 'latents.json'),
       '--format', 'json', '--out', fromJson, '--device', 'cpu');
-    expect(d1.code, d1.stderr.join('\n')).toBe(0);
+    expect(d1.code, d1.stderr).toBe(0);
     // biome-ignore format: flags in pairs
     const d2 = await aekit('run', '--model', join(dir, 'decoder.onnx'), '--input', join(dir, 'codes.npy'),
       '--out', fromNpy, '--device', 'cpu');
-    expect(d2.code, d2.stderr.join('\n')).toBe(0);
+    expect(d2.code, d2.stderr).toBe(0);
     const a = await json(join(fromJson, 'reconstructions.json'));
     const b = readNpy(new Uint8Array(await readFile(join(fromNpy, 'reconstructions.npy'))));
     expect(a.shape).toEqual([3, 28, 28, 1]);
@@ -129,7 +114,9 @@ describe('aekit run inputs', () => {
       join(dir, 'x'),
     );
     expect(r.code).toBe(1);
-    expect(r.stderr).toEqual([`error: ${file}: data[1][7] is the string "abc", expected a finite number`]);
+    expect(r.stderrLines).toEqual([
+      `error: ${file}: data[1][7] is the string "abc", expected a finite number`,
+    ]);
   });
 
   it('a JSON syntax error names the file', async () => {
@@ -145,8 +132,8 @@ describe('aekit run inputs', () => {
       join(dir, 'x'),
     );
     expect(r.code).toBe(1);
-    expect(r.stderr).toHaveLength(1);
-    expect(r.stderr[0]).toMatch(
+    expect(r.stderrLines).toHaveLength(1);
+    expect(r.stderrLines[0]).toMatch(
       new RegExp(`^error: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON \\(`),
     );
   });
@@ -163,7 +150,7 @@ describe('aekit run inputs', () => {
       '--out',
       join(dir, 'one'),
     );
-    expect(ok.code, ok.stderr.join('\n')).toBe(0);
+    expect(ok.code, ok.stderr).toBe(0);
     expect(readNpy(new Uint8Array(await readFile(join(dir, 'one', 'reconstructions.npy')))).shape).toEqual([
       1, 28, 28, 1,
     ]);
@@ -179,10 +166,12 @@ describe('aekit run inputs', () => {
       join(dir, 'x'),
     );
     expect(r.code).toBe(1);
-    expect(r.stderr).toHaveLength(1);
-    expect(r.stderr[0]).not.toContain('shape []');
-    expect(r.stderr[0]).toContain(`input "${bad}" holds samples of shape [20] (its array is (20,))`);
-    expect(r.stderr[0]).toContain('takes samples of shape [4, 4, 8]; pass an array of shape (n, 4, 4, 8)');
+    expect(r.stderrLines).toHaveLength(1);
+    expect(r.stderrLines[0]).not.toContain('shape []');
+    expect(r.stderrLines[0]).toContain(`input "${bad}" holds samples of shape [20] (its array is (20,))`);
+    expect(r.stderrLines[0]).toContain(
+      'takes samples of shape [4, 4, 8]; pass an array of shape (n, 4, 4, 8)',
+    );
   });
 
   it('a corrupt PNG input names the file', async () => {
@@ -200,7 +189,7 @@ describe('aekit run inputs', () => {
       join(dir, 'x'),
     );
     expect(r.code).toBe(1);
-    expect(r.stderr).toHaveLength(1);
-    expect(r.stderr[0]).toMatch(/^error: .*cut\.png: truncated PNG: .*; re-export or re-download/);
+    expect(r.stderrLines).toHaveLength(1);
+    expect(r.stderrLines[0]).toMatch(/^error: .*cut\.png: truncated PNG: .*; re-export or re-download/);
   });
 });

@@ -1,40 +1,24 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, type ModelSpec, paramInfos } from '@aekit/core';
-import { saveCheckpoint } from '@aekit/core/node';
+import { createRng, type ModelSpec } from '@aekit/core';
 import { imageGrid, imageGridPixels } from '@aekit/eval/images';
 import { denseAutoencoder, vae } from '@aekit/models';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { decode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
-import { captureIo } from '../test-utils/capture-io.js';
+import { aekit, saveRandomCheckpoint } from '../test-utils/aekit.js';
 import { lerpCodes } from './interpolate.js';
-
-async function aekit(...argv: string[]) {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
-}
 
 let dir: string;
 const vaeSpec = vae({ latentDim: 2, hiddenUnits: 16 });
 
 async function save(name: string, spec: ModelSpec) {
-  const rng = createRng(5);
-  const weights = paramInfos(spec).map((p) => ({
-    name: p.name,
-    shape: p.shape,
-    data: Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => (rng.next() - 0.5) * 0.5),
-  }));
-  await saveCheckpoint(join(dir, name), {
-    spec,
-    weights,
-    training: { step: 0, epoch: 0 },
+  return saveRandomCheckpoint(join(dir, name), spec, {
+    seed: 5,
+    scale: 0.5,
     meta: { dataset: 'fashion-mnist' },
   });
-  return weights;
 }
 
 beforeAll(async () => {
