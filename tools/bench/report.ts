@@ -7,6 +7,8 @@ export interface RunResult {
   onnxImagesPerSecond?: number;
   /** The thread count used: PyTorch's, or that of aekit's wasm device. */
   threads?: number;
+  /** aekit's webgpu device: the adapter it trained on. */
+  adapter?: { vendor: string; architecture: string; software: boolean };
 }
 
 export interface BenchRow {
@@ -65,9 +67,15 @@ export function formatMarkdown(rows: BenchRow[], ctx: BenchContext): string {
     const torchPredict = median(row.torch.map((r) => r.predictImagesPerSecond));
     const last = row.runs[row.runs.length - 1];
     const rss = last ? `${mb(last.rssAfterEpoch[0] ?? 0)} → ${mb(last.rssAfterEpoch.at(-1) ?? 0)}` : 'n/a';
+    const adapter = row.runs[0]?.adapter;
+    const where = adapter
+      ? `, ${[adapter.vendor, adapter.architecture].filter(Boolean).join(' ')}${adapter.software ? ' (software GPU)' : ''}`
+      : row.runs[0]?.threads
+        ? `, ${row.runs[0].threads} thr`
+        : '';
     const cells = [
       row.model,
-      `${row.device}${row.runs[0]?.threads ? `, ${row.runs[0].threads} thr` : ''} (${row.images} images)`,
+      `${row.device}${where} (${row.images} images)`,
       num(train),
       ...(hasTorch
         ? [
@@ -96,7 +104,23 @@ Each configuration runs in its own process, ${ctx.reps} times; the table shows m
 is the median over its epochs). PyTorch always trains on the larger subset. Ratio = aekit / PyTorch
 (higher is better for aekit). Predict = \`reconstruct\` over the subset; ONNX Runtime = the model exported
 with \`exportOnnx\` run by onnxruntime-node (CPU execution provider, default threads).
-When another process keeps a core busy, threads that wait for each other slow down a lot (PyTorch's two
+${
+  rows.some((r) => r.runs[0]?.adapter?.software)
+    ? `The webgpu rows ran on a software GPU (${[
+        ...new Set(
+          rows.flatMap((r) =>
+            r.runs[0]?.adapter?.software
+              ? [`${r.runs[0].adapter.vendor} ${r.runs[0].adapter.architecture}`]
+              : [],
+          ),
+        ),
+      ].join(
+        ', ',
+      )}: WebGPU computed by the CPU, e.g. SwiftShader), so they measure the WebGPU code path, not a GPU:
+on a machine with a GPU the same \`--devices webgpu\` measures the hardware.
+`
+    : ''
+}When another process keeps a core busy, threads that wait for each other slow down a lot (PyTorch's two
 OpenMP threads were measured more than 10x slower than one): run on a quiet machine and compare the rows
 of each thread count.
 
@@ -106,7 +130,7 @@ ${lines.join('\n')}
 - 1-minute load average: ${ctx.load[0].toFixed(2)} at start, ${ctx.load[1].toFixed(2)} at the end.
   Numbers taken on a shared machine are noisy; compare ratios, not absolute times.
 - Reproduce: \`pnpm bench\` (options: \`--images N --js-images N --epochs N --reps N --models dense,deep,conv
-  --devices wasm,js --threads 1,2 --no-torch --engine aekit|standalone\`); per-kernel profile of one
+  --devices wasm,js,webgpu --threads 1,2 --no-torch --engine aekit|standalone\`); per-kernel profile of one
   training step: \`pnpm --filter @aekit/tools profile conv wasm\`.
 `;
 }

@@ -5,7 +5,8 @@
  * and writes the table to docs/benchmarks.md.
  *
  * Options: --images N (default 4096) --js-images N (default 512) --epochs N (default 3) --reps N (default 3)
- *          --models dense,deep,conv --devices wasm,js --no-torch
+ *          --models dense,deep,conv --devices wasm,js,webgpu --no-torch (webgpu: tfjs-backend-webgpu on the adapter
+ *          here; without a GPU, SwiftShader with VK_ICD_FILENAMES set, which the table marks as a software GPU)
  *          --threads 1,2 (default AEKIT_WASM_THREADS, else 1 and the available cores): each count is run
  *          for both engines, aekit's wasm device (AEKIT_WASM_THREADS in its processes) and PyTorch
  *          (torch.set_num_threads)
@@ -110,8 +111,8 @@ try {
         process.stderr.write(`torch ${model} ${threads} thread(s) rep ${r + 1}/${reps}\n`);
       }
       for (const device of devices) {
-        // The js device computes on one thread: timed once, beside PyTorch at the first count.
-        if (device === 'js' && i > 0) continue;
+        // The js and webgpu devices do not use the thread count: timed once, beside PyTorch at the first count.
+        if ((device === 'js' || device === 'webgpu') && i > 0) continue;
         const count = device === 'js' ? jsImages : images;
         const runs: RunResult[] = [];
         for (let r = 0; r < reps; r++) {

@@ -1,6 +1,6 @@
 /**
  * One benchmark configuration in its own process (so its peak RSS is its own):
- *   tsx --conditions=source train-one.ts <dense|deep|conv> <wasm|js> <images> <epochs> <batch> [aekit|standalone]
+ *   tsx --conditions=source train-one.ts <dense|deep|conv> <wasm|js|webgpu> <images> <epochs> <batch> [aekit|standalone]
  * Trains on the first <images> Fashion-MNIST training images with aekit's tfjs backend (or, with
  * `standalone`, the benchmark's own minimal tfjs-core loop: kernels only, no engine), times inference
  * with tfjs and with the exported ONNX model in onnxruntime-node, and prints one line `RESULT {json}`.
@@ -27,7 +27,9 @@ const batchSize = Number(batchArg);
 const specs = { dense: denseAutoencoder, deep: deepAutoencoder, conv: convAutoencoder } as const;
 const makeSpec = specs[modelName as keyof typeof specs];
 if (makeSpec === undefined) throw new Error(`unknown model ${modelName}; use dense, deep or conv`);
-if (device !== 'wasm' && device !== 'js') throw new Error(`unknown device ${device}; use wasm or js`);
+if (device !== 'wasm' && device !== 'js' && device !== 'webgpu') {
+  throw new Error(`unknown device ${device}; use wasm, js or webgpu`);
+}
 const spec: ModelSpec = makeSpec();
 
 const dataset = await loadDataset('fashion-mnist', { split: 'train', limit: images, allowDownload: false });
@@ -57,6 +59,7 @@ if (engine === 'aekit') {
   await backend.init();
   result.backend = backend.describe();
   result.threads = backend.loaded?.threads;
+  result.adapter = backend.loaded?.adapter;
   const model = await backend.createModel(spec, { seed: 0 });
   await model.fit(
     { x },
@@ -91,6 +94,7 @@ if (engine === 'aekit') {
   const loaded = await selectDevice(device);
   const backendName = loaded.backendName;
   result.threads = loaded.threads;
+  result.adapter = loaded.adapter;
   result.kernels = process.env.AEKIT_BENCH_NO_KERNELS ? [] : registerTrainingKernels(backendName);
   const trainer = createSpecTrainer(spec, 0);
   for (let epoch = 0; epoch < epochs; epoch++) {

@@ -35,7 +35,7 @@ export interface ProviderEnvironment {
 const CUDA_FIX =
   'install the CUDA binaries with ONNXRUNTIME_NODE_INSTALL=cuda12 pnpm install (needs CUDA 12 and cuDNN 9), or use device "cpu"';
 const NODE_WEBGPU_FIX =
-  'onnxruntime-node\'s WebGPU provider needs a GPU adapter (Dawn: Vulkan on Linux, D3D12 on Windows, Metal on macOS); or use device "cpu" or "wasm"';
+  'onnxruntime-node\'s WebGPU provider needs a GPU adapter (Dawn: Vulkan on Linux, D3D12 on Windows, Metal on macOS; without a GPU, the SwiftShader Vulkan driver of Debian\'s chromium: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json with XDG_RUNTIME_DIR set); or use device "cpu" or "wasm"';
 const WEB_WEBGPU_FIX = 'use a browser with WebGPU, or device "wasm"';
 
 /** Fails with OptionError for device words this runtime never runs, before any package is loaded. */
