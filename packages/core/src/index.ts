@@ -53,6 +53,7 @@ export {
 export { getLogger, infoOnce, type Logger, setLogger } from './logger.js';
 export { trainingBackends } from './registries.js';
 export { createRng, type Rng } from './rng.js';
+export { withScaler } from './scaled-model.js';
 export { ACTIVATIONS, type Activation, LEAKY_RELU_ALPHA } from './spec/activation.js';
 export { type Corruption, corruptionSchema } from './spec/corruption.js';
 export {
@@ -75,6 +76,7 @@ export {
 } from './spec/model-spec.js';
 export { type ParamInfo, paramInfos } from './spec/params.js';
 export { type Regularizer, regularizerSchema } from './spec/regularizers.js';
+export { type Scaler, scalerSchema, scaleValues, unscaleValues } from './spec/scaler.js';
 export { inferShapes, layerOutputShape, type Part, type SpecShapes, traceShapes } from './spec/shapes.js';
 export { validateSpec } from './spec/validate.js';
 export {

@@ -7,6 +7,7 @@ import {
   type ModelSpec,
   type NamedTensor,
   OptionError,
+  type Scaler,
   validateSpec,
 } from '@aekit/core';
 import { ExportError } from './errors.js';
@@ -94,6 +95,24 @@ function runLayers(
   return v;
 }
 
+/** Per-feature constants of a scaler as initialisers of shape [k]: they broadcast over the last axis. */
+function scalerConstants(g: GraphBuilder, scaler: Scaler): { offset: string; scale: string } {
+  return {
+    offset: g.floats('scaler.offset', [scaler.offset.length], Float32Array.from(scaler.offset)),
+    scale: g.floats('scaler.scale', [scaler.scale.length], Float32Array.from(scaler.scale)),
+  };
+}
+
+/** A readable statement of what the graph does with raw values, for the metadata. */
+function scalerText(scaler: Scaler, part: ExportPart): string {
+  const what = scaler.type === 'minmax' ? 'min-max' : 'z-score';
+  const steps = [
+    part !== 'decoder' ? 'the input is scaled inside the graph, (x - offset) / scale' : '',
+    part !== 'encoder' ? 'the reconstruction is mapped back, y * scale + offset' : '',
+  ].filter(Boolean);
+  return `raw float32 values: ${what} scaler per feature of the last axis (${METADATA_KEYS.scaler}); ${steps.join('; ')}`;
+}
+
 /**
  * Exports a spec and its weights (Keras layout, names from core's `paramInfos`) to an ONNX ModelProto.
  * Graph I/O are channels last like the spec with a symbolic `batch` axis; convolutions run channels first
@@ -116,6 +135,7 @@ export function exportOnnx(
   const byName = new Map(ordered.map((w) => [w.name, w]));
   const vae = spec.latent.type === 'gaussian';
   const g = new GraphBuilder();
+  const scaler = spec.scaler && scalerConstants(g, spec.scaler);
   const inputs: onnx.ValueInfoProto.$Properties[] = [];
   const outputs: onnx.ValueInfoProto.$Properties[] = [];
   const batch = (shape: readonly number[]) => ['batch', ...shape];
@@ -137,7 +157,12 @@ export function exportOnnx(
   const codeOutputs: [Flow, string][] = [];
   if (part !== 'decoder') {
     inputs.push(valueInfo(g.reserve(IO_NAMES.input), batch(shapes.input)));
-    const start: Flow = { name: IO_NAMES.input, shape: shapes.input, nchw: false };
+    let start: Flow = { name: IO_NAMES.input, shape: shapes.input, nchw: false };
+    if (scaler) {
+      // Raw values in: the network was trained on (x - offset) / scale.
+      const centred = g.node('Sub', [IO_NAMES.input, scaler.offset], 'scaler_centred');
+      start = { ...start, name: g.node('Div', [centred, scaler.scale], 'scaler_scaled') };
+    }
     const h = runLayers(g, start, spec.encoder, shapes.encoder, 'encoder', byName);
     if (vae) {
       const head = (which: 'mean' | 'logVar') =>
@@ -162,7 +187,13 @@ export function exportOnnx(
       inputs.push(valueInfo(g.reserve(IO_NAMES.latent), batch(shapes.latent)));
       code = { name: IO_NAMES.latent, shape: shapes.latent, nchw: false };
     }
-    const y = runLayers(g, code, spec.decoder, shapes.decoder, 'decoder', byName);
+    let y = runLayers(g, code, spec.decoder, shapes.decoder, 'decoder', byName);
+    if (scaler) {
+      // Raw values out: the inverse of the input's scaling, in the spec's layout (channels last).
+      y = toSpecLayout(g, y);
+      const spread = g.node('Mul', [y.name, scaler.scale], 'scaler_unscaled');
+      y = { ...y, name: g.node('Add', [spread, scaler.offset], 'scaler_raw') };
+    }
     output(y, IO_NAMES.reconstruction);
   }
   // The full model also returns the code (mean and logVar for a VAE), so that one file can encode too.
@@ -177,7 +208,8 @@ export function exportOnnx(
     inputShape: part === 'decoder' ? shapes.latent : shapes.input,
     latentShape: shapes.latent,
     outputShape: part === 'encoder' ? shapes.latent : shapes.output,
-    preprocessing: spec.preprocessing,
+    preprocessing: spec.scaler ? scalerText(spec.scaler, part) : spec.preprocessing,
+    ...(spec.scaler && { scaler: spec.scaler }),
     inputs: inputs.map((i) => i.name!),
     outputs: outputs.map((o) => o.name!),
     spec,
@@ -192,6 +224,7 @@ export function exportOnnx(
     [METADATA_KEYS.latentShape]: JSON.stringify(info.latentShape),
     [METADATA_KEYS.outputShape]: JSON.stringify(info.outputShape),
     [METADATA_KEYS.preprocessing]: info.preprocessing,
+    [METADATA_KEYS.scaler]: JSON.stringify(info.scaler ?? null),
     [METADATA_KEYS.inputs]: JSON.stringify(info.inputs),
     [METADATA_KEYS.outputs]: JSON.stringify(info.outputs),
     [METADATA_KEYS.spec]: JSON.stringify(spec),

@@ -1,4 +1,4 @@
-import type { ModelSpec } from '@aekit/core';
+import type { ModelSpec, Scaler } from '@aekit/core';
 
 /** Which part of an autoencoder an ONNX file holds. */
 export type ExportPart = 'full' | 'encoder' | 'decoder';
@@ -24,6 +24,8 @@ export const METADATA_KEYS = {
   latentShape: 'aekit.latent.shape',
   outputShape: 'aekit.output.shape',
   preprocessing: 'aekit.preprocessing',
+  /** JSON of the fitted scaler the graph applies (`{type, offset, scale}`); `null` when there is none. */
+  scaler: 'aekit.scaler',
   inputs: 'aekit.inputs',
   outputs: 'aekit.outputs',
   spec: 'aekit.spec',
@@ -40,6 +42,8 @@ export interface OnnxModelInfo {
   latentShape: number[];
   outputShape: number[];
   preprocessing: string;
+  /** The scaler inside the graph (inputs and outputs are raw values), when the spec has one. */
+  scaler?: Scaler;
   /** Graph input names in order. */
   inputs: string[];
   /** Graph output names in order. */

@@ -102,6 +102,7 @@ export function readOnnxInfo(bytes: Uint8Array, what = 'ONNX model'): OnnxModelI
     outputs: parseNames(props.get(METADATA_KEYS.outputs), METADATA_KEYS.outputs, what),
     spec: parseSpec(props.get(METADATA_KEYS.spec), METADATA_KEYS.spec, what),
   };
+  if (info.spec.scaler) info.scaler = info.spec.scaler;
   // A decoder takes codes; the other parts take the spec's input.
   const takes = part === 'decoder' ? info.latentShape : info.spec.inputShape;
   if (!shapesEqual(takes, info.inputShape)) {

@@ -3,6 +3,7 @@ import { SpecValidationError } from '../errors.js';
 import { corruptionSchema } from './corruption.js';
 import { layerSchema } from './layers.js';
 import { regularizerSchema } from './regularizers.js';
+import { scalerSchema } from './scaler.js';
 
 /** Version of the spec format; bumped on breaking changes, checked when loading checkpoints. */
 export const SPEC_VERSION = 1;
@@ -52,6 +53,11 @@ export const modelSpecSchema = z
     corruption: corruptionSchema.optional(),
     /** How raw data maps to the input: documented in ONNX metadata. */
     preprocessing: z.string().default('float32 in [0, 1] (uint8 / 255)'),
+    /**
+     * The scaler fitted on the training data, when the model takes raw values: the network itself works on
+     * scaled values (`scaleValues`), `withScaler` and the ONNX export take and return raw ones.
+     */
+    scaler: scalerSchema.optional(),
   })
   .strict();
 

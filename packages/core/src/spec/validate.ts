@@ -39,5 +39,28 @@ export function validateSpec(input: unknown): ModelSpec {
     }
   }
   if (shapes.latent.length === 0) fail('latent', 'empty code');
+  if (spec.scaler) {
+    const { offset, scale } = spec.scaler;
+    const last = spec.inputShape[spec.inputShape.length - 1]!;
+    const outLast = shapes.output[shapes.output.length - 1]!;
+    if (offset.length !== scale.length) {
+      fail(
+        'scaler',
+        `offset has ${offset.length} values and scale ${scale.length}: give one of each per feature`,
+      );
+    }
+    if (offset.length !== last) {
+      fail(
+        'scaler',
+        `${offset.length} values per list, but the input's last axis has ${last} (features or channels): fit the scaler on data of shape [n, ...${JSON.stringify(spec.inputShape)}]`,
+      );
+    }
+    if (outLast !== last) {
+      fail(
+        'scaler',
+        `the output's last axis has ${outLast} values and the input's ${last}: the inverse on the reconstruction needs them equal; drop the scaler for this model`,
+      );
+    }
+  }
   return spec;
 }
