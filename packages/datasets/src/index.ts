@@ -56,3 +56,4 @@ export {
 export { formatNpyShape, type NpyArray, readNpy, readNpz } from './npz.js';
 export type { FileSource } from './packaged-data.js';
 export { downscale, type UpscaleMethod, upscale } from './resample.js';
+export { fitScaler, SCALER_TYPES, type ScalerType } from './scaler.js';
