@@ -10,6 +10,11 @@ export interface DenseAutoencoderOptions {
   latentActivation?: Activation;
   /** Reconstruction loss; default 'bce' (outputs are sigmoid). */
   loss?: 'bce' | 'mse' | 'l1';
+  /**
+   * Activation of the output layer. Default 'sigmoid' (values in [0, 1], as images and min-max scaled
+   * tables); 'linear' for z-scored tables (with `loss: 'mse'`: 'bce' needs a sigmoid).
+   */
+  outputActivation?: Activation;
   name?: string;
 }
 
@@ -44,7 +49,7 @@ function stackedAutoencoder(options: DeepAutoencoderOptions & { hidden: number[]
   const loss = options.loss ?? 'bce';
   const decoder: LayerInput[] = [
     ...[...options.hidden].reverse().map((units) => ({ type: 'dense', units, activation }) as const),
-    { type: 'dense', units: size, activation: loss === 'bce' ? 'sigmoid' : 'sigmoid' },
+    { type: 'dense', units: size, activation: options.outputActivation ?? 'sigmoid' },
     ...(flat ? [reshapeTo(inputShape)] : []),
   ];
   return validateSpec({ name: options.name, inputShape, encoder, decoder, loss: { reconstruction: loss } });

@@ -8,6 +8,7 @@ import {
   convBottleneckAutoencoder,
   deepAutoencoder,
   denoisingAutoencoder,
+  denseAutoencoder,
   inpaintingAutoencoder,
   lstmAutoencoder,
   sparseAutoencoder,
@@ -16,6 +17,18 @@ import {
 } from './index.js';
 
 describe('zoo specs', () => {
+  it('dense and deep on a table of F features: a linear output with MSE for z-scored values', () => {
+    const d = denseAutoencoder({ inputShape: [30], latentDim: 5, outputActivation: 'linear', loss: 'mse' });
+    expect(d.encoder[0]).toMatchObject({ type: 'dense', units: 5 });
+    expect(d.decoder).toEqual([{ type: 'dense', units: 30, activation: 'linear', useBias: true }]);
+    const deep = deepAutoencoder({ inputShape: [30], hidden: [16], outputActivation: 'linear', loss: 'mse' });
+    expect(deep.decoder.at(-1)).toMatchObject({ units: 30, activation: 'linear' });
+    expect(denseAutoencoder({ inputShape: [30] }).decoder.at(-1)).toMatchObject({ activation: 'sigmoid' });
+    expect(codeOf(() => denseAutoencoder({ inputShape: [30], outputActivation: 'linear' }))).toBe(
+      'SPEC_INVALID',
+    );
+  });
+
   it('conv bottleneck codes 28x28x1 in 32 values and general shapes divisible by 4', () => {
     const s = inferShapes(convBottleneckAutoencoder());
     expect(s.latent).toEqual([32]);
