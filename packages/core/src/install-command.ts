@@ -47,7 +47,7 @@ export function installCommand(
 ): string {
   const names = typeof packages === 'string' ? packages : packages.join(' ');
   const userAgent = 'userAgent' in options ? options.userAgent : processUserAgent();
-  const first = detectPackageManager(userAgent) ?? 'npm';
+  const first = detectPackageManager(userAgent ?? '') ?? 'npm'; // '': none (undefined would read the env)
   const second: PackageManager = first === 'npm' ? 'pnpm' : 'npm';
   const env = options.env ? `${options.env} ` : '';
   const global = options.global ?? false;

@@ -1,6 +1,7 @@
 import {
   AekitError,
   BackendUnavailableError,
+  installCommand,
   OptionError,
   parseDevice,
   setLogger,
@@ -45,11 +46,11 @@ describe('devices', () => {
     expect(AekitError.isInstance(error) && error.code).toBe('BACKEND_UNAVAILABLE');
     const message = (error as Error).message;
     expect(message).toContain(
-      '[cuda] @tensorflow/tfjs-node-gpu is not installed (pnpm add @tensorflow/tfjs-node-gpu)',
+      `[cuda] @tensorflow/tfjs-node-gpu is not installed: ${installCommand('@tensorflow/tfjs-node-gpu')}`,
     );
     expect(message).toMatch(await webgpuHere());
     expect(message).toContain(
-      '[cpu] @tensorflow/tfjs-node is not installed (pnpm add @tensorflow/tfjs-node)',
+      `[cpu] @tensorflow/tfjs-node is not installed: ${installCommand('@tensorflow/tfjs-node')}`,
     );
     expect(message).toContain('[wasm] available');
     expect(message).toContain('[js] available');

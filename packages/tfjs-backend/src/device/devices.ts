@@ -6,6 +6,7 @@ import {
   GPU_DEVICES,
   getLogger,
   infoOnce,
+  installCommand,
   OptionError,
   parseDevice,
 } from '@aekit/core';
@@ -95,7 +96,7 @@ async function importFlavour(device: ConcreteTfjsDevice): Promise<Loaded> {
     return { tf, backendName };
   } catch (error) {
     if (isNotInstalled(error, pkg)) {
-      throw new BackendUnavailableError(`${pkg} is not installed (pnpm add ${pkg})`, { cause: error });
+      throw new BackendUnavailableError(`${pkg} is not installed: ${installCommand(pkg)}`, { cause: error });
     }
     const message = error instanceof Error ? error.message : String(error);
     throw new BackendUnavailableError(`${pkg} failed to load: ${message.split('\n')[0]}`, { cause: error });

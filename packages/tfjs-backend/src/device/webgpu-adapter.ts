@@ -1,4 +1,4 @@
-import { BackendUnavailableError } from '@aekit/core';
+import { BackendUnavailableError, installCommand } from '@aekit/core';
 import { importOptional, isNotInstalled } from './load-tfjs.js';
 
 /** The WebGPU adapter the webgpu device computes on, as its device line reports it. */
@@ -59,7 +59,7 @@ async function gpuApi(): Promise<GPULike> {
   } catch (error) {
     if (isNotInstalled(error, WEBGPU_PACKAGE)) {
       throw new BackendUnavailableError(
-        `the ${WEBGPU_PACKAGE} package (Dawn's WebGPU for Node) is not installed (pnpm add ${WEBGPU_PACKAGE})`,
+        `the ${WEBGPU_PACKAGE} package (Dawn's WebGPU for Node) is not installed: ${installCommand(WEBGPU_PACKAGE)}`,
         { cause: error },
       );
     }
