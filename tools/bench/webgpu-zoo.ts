@@ -123,7 +123,7 @@ for (const name of chosen) {
   const onGpu = await run(b, spec);
   b.dispose();
   const relative = onGpu.losses.map((l, k) => Math.abs(l - onWasm.losses[k]!) / Math.abs(onWasm.losses[k]!));
-  const row = `| ${name} | ${spec.inputShape.join('x')} | ${onWasm.stepsPerSecond.toFixed(2)} | ${onGpu.stepsPerSecond.toFixed(2)} | ${(onGpu.stepsPerSecond / onWasm.stepsPerSecond).toFixed(2)} | ${Math.max(...relative).toExponential(1)} |`;
+  const row = `| ${name} | ${spec.inputShape.join('x')} | ${onWasm.stepsPerSecond.toPrecision(3)} | ${onGpu.stepsPerSecond.toPrecision(3)} | ${(onGpu.stepsPerSecond / onWasm.stepsPerSecond).toPrecision(2)} | ${Math.max(...relative).toExponential(1)} |`;
   console.error(row);
   rows.push(row);
 }
