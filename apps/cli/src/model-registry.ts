@@ -33,9 +33,25 @@ export interface ModelOption {
  * dataset's sample shape.
  */
 export interface ModelCreateOptions extends Record<string, unknown> {
-  inputShape: [number, number, number];
+  /** One sample's shape: [height, width, channels] for images, [features] for a table's rows. */
+  inputShape: number[];
   latentDim: number;
+  /** Set for a table (`--data file.csv`, a .npy of rows): models with `tables` give it a linear output and MSE. */
+  table?: boolean;
 }
+
+/** The sample shape as [height, width, channels], or an OptionError for a model that takes images only. */
+function imageShape(o: ModelCreateOptions, model: string): [number, number, number] {
+  if (o.inputShape.length === 3) return o.inputShape as [number, number, number];
+  throw new OptionError(
+    `--model ${model} takes images (height x width x channels), but the data's samples have shape [${o.inputShape.join(', ')}]; for a table use --model dense or deep`,
+    { details: { option: '--model', actual: model } },
+  );
+}
+
+/** Output and loss of a dense model on a table (z-scored or min-max values are not all in [0, 1]). */
+const tableHead = (o: ModelCreateOptions) =>
+  o.table ? ({ latentActivation: 'linear', outputActivation: 'linear', loss: 'mse' } as const) : {};
 
 export interface ModelEntry {
   /** One line for the model table in `aekit train --help`. */
@@ -43,6 +59,8 @@ export interface ModelEntry {
   /** Options only this model reads. */
   options: readonly ModelOption[];
   create(options: ModelCreateOptions): ModelSpec;
+  /** Whether the model trains on tables (samples of shape [features]) with `--data`. Default no. */
+  tables?: boolean;
   /** Extra fit options the model needs, merged into the CLI's (a denoising spec's corruption is applied by the trainer). */
   fitOptions?(spec: ModelSpec, options: ModelCreateOptions): Partial<FitOptions>;
   /**
@@ -85,7 +103,8 @@ export function getModel(name: string): ModelEntry {
 registerModel('dense', {
   description: 'one dense layer to a --latent-dim code and back (784-32-784, the Keras tutorial)',
   options: [],
-  create: (o) => denseAutoencoder({ inputShape: o.inputShape, latentDim: o.latentDim }),
+  tables: true,
+  create: (o) => denseAutoencoder({ inputShape: o.inputShape, latentDim: o.latentDim, ...tableHead(o) }),
 });
 
 registerModel('deep', {
@@ -99,8 +118,14 @@ registerModel('deep', {
       parse: intListOption('--hidden'),
     },
   ],
+  tables: true,
   create: (o) =>
-    deepAutoencoder({ inputShape: o.inputShape, latentDim: o.latentDim, hidden: o.hidden as number[] }),
+    deepAutoencoder({
+      inputShape: o.inputShape,
+      latentDim: o.latentDim,
+      hidden: o.hidden as number[],
+      ...tableHead(o),
+    }),
 });
 
 registerModel('conv', {
@@ -122,7 +147,7 @@ registerModel('conv', {
   ],
   create: (o) =>
     convAutoencoder({
-      inputShape: o.inputShape,
+      inputShape: imageShape(o, 'conv'),
       filters: o.filters as number[],
       decoder: o.convDecoder as 'upsampling' | 'transpose',
     }),
@@ -132,7 +157,8 @@ registerModel('conv-bottleneck', {
   description:
     'conv 3x3/2 x2 to a dense --latent-dim code and back with transposed convs (best MSE per code size)',
   options: [],
-  create: (o) => convBottleneckAutoencoder({ inputShape: o.inputShape, latentDim: o.latentDim }),
+  create: (o) =>
+    convBottleneckAutoencoder({ inputShape: imageShape(o, 'conv-bottleneck'), latentDim: o.latentDim }),
 });
 
 registerModel('denoising', {
@@ -148,14 +174,15 @@ registerModel('denoising', {
       parse: parseNoise,
     },
   ],
-  create: (o) => denoisingAutoencoder({ inputShape: o.inputShape, noise: o.noise as CorruptionInput }),
+  create: (o) =>
+    denoisingAutoencoder({ inputShape: imageShape(o, 'denoising'), noise: o.noise as CorruptionInput }),
   testReport: 'denoising',
 });
 
 registerModel('inpainting', {
   description: 'strided conv autoencoder that fills in blanked 7x7 blocks (mask corruption)',
   options: [],
-  create: (o) => inpaintingAutoencoder({ inputShape: o.inputShape }),
+  create: (o) => inpaintingAutoencoder({ inputShape: imageShape(o, 'inpainting') }),
 });
 
 registerModel('sparse', {

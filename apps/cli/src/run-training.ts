@@ -5,12 +5,18 @@ import {
   AekitError,
   CHECKPOINT_MANIFEST,
   type Corruption,
+  DataError,
   type Device,
   type EpochMetrics,
   type FitOptions,
+  inferShapes,
   OptionError,
+  type Scaler,
+  scaleValues,
+  shapeSize,
   type TrainableModel,
   TrainingDivergedError,
+  validateSpec,
 } from '@aekit/core';
 import {
   acquireRunLock,
@@ -23,13 +29,15 @@ import {
   saveTrainableModel,
   truncateMetrics,
 } from '@aekit/core/node';
-import { type DatasetName, type ImageDataset, loadDataset } from '@aekit/datasets';
+import { type DatasetName, fitScaler, loadDataset, type ScalerType } from '@aekit/datasets';
+import { Pca } from '@aekit/eval/baselines';
 import { imageGrid, writePng } from '@aekit/eval/images';
 import { scoreDenoiser, scoreReconstructions } from '@aekit/eval/metrics';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { getIo } from './io.js';
 import { getModel, type ModelCreateOptions } from './model-registry.js';
 import { ProgressBar } from './progress-bar.js';
+import { holdOut, loadUserData, type UserData } from './user-data.js';
 
 /** The options of `aekit train` after parsing (camelCase; model-specific options ride along). */
 export interface TrainOptions extends Record<string, unknown> {
@@ -51,7 +59,24 @@ export interface TrainOptions extends Record<string, unknown> {
   resume?: boolean;
   /** Replace the run in `out`, if any. */
   force?: boolean;
+  /** The user's own data (a .csv/.tsv table or a .npy array) instead of `dataset`. */
+  data?: string;
+  /** Test data of the same kind; default: a held-out `testFraction` of `data`. */
+  testData?: string;
+  /** Fraction of `data` held out for the test when there is no `testData` (seeded by `seed`). */
+  testFraction?: number;
+  /** A table's feature columns (names or 0-based indices of the file's columns). */
+  columns?: string[];
+  /** A table's label (or id) column, kept out of the features. */
+  labelColumn?: string;
+  /** Lines of a table to skip before its header or first row. */
+  skipLines?: number;
+  /** The scaler fitted on the training part of `data`: part of the model (spec, checkpoint, ONNX). */
+  scale?: ScalerType | 'none';
 }
+
+/** Default of `--test-fraction`. */
+export const DEFAULT_TEST_FRACTION = 0.2;
 
 /** The files `aekit train` writes into a run directory (besides the checkpoint's own). */
 const RUN_FILES = [CHECKPOINT_MANIFEST, METRICS_LOG, 'reconstructions.png'];
@@ -65,6 +90,15 @@ export interface TrainSummary {
   out: string;
   /** A denoising model's scores on test inputs corrupted with its training noise (`testReport: 'denoising'`). */
   denoising?: DenoisingScores;
+  /** For `--data` runs: test MSE of the trivial and the linear baselines, on the same (scaled) values. */
+  baselines?: BaselineScores;
+}
+
+export interface BaselineScores {
+  /** Every test sample reconstructed as the mean training sample. */
+  meanSample: number;
+  /** PCA fitted on the training samples with as many components as the model's code has values. */
+  pca?: { components: number; mse: number };
 }
 
 export interface DenoisingScores {
@@ -111,10 +145,13 @@ function checkDataDir(dir: string | undefined): void {
   }
 }
 
-function split(
-  data: ImageDataset,
-  fraction: number,
-): { train: Float32Array; val?: Float32Array; nVal: number } {
+/** Samples a run trains or tests on, whatever they came from. */
+interface Samples {
+  images: Float32Array;
+  count: number;
+}
+
+function split(data: Samples, fraction: number): { train: Float32Array; val?: Float32Array; nVal: number } {
   const nVal = Math.floor(data.count * fraction);
   const size = data.images.length / data.count;
   if (data.count - nVal < 1) {
@@ -210,14 +247,120 @@ export async function runTraining(options: TrainOptions): Promise<TrainSummary> 
   }
 }
 
+/** What a run trains and tests on: a named dataset's splits, or the user's data (scaled, with its scaler). */
+interface RunData {
+  data: Samples;
+  test: Samples;
+  sampleShape: number[];
+  /** What the samples are, for the log: `fashion-mnist images`, `rows of cancer.csv`... */
+  what: string;
+  table: boolean;
+  scaler?: Scaler;
+  meta: Record<string, unknown>;
+}
+
+function limited(d: UserData, limit: number | undefined): UserData {
+  if (limit === undefined || limit >= d.count) return d;
+  return { ...d, count: limit, x: d.x.subarray(0, limit * (d.x.length / d.count)) };
+}
+
+async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getModel>): Promise<RunData> {
+  if (options.data === undefined) {
+    const load = options.dataDir === undefined ? {} : { dir: options.dataDir, onlyDir: true };
+    const data = await loadDataset(options.dataset, { ...load, split: 'train', limit: options.limit });
+    const test = await loadDataset(options.dataset, { ...load, split: 'test', limit: options.testLimit });
+    return {
+      data,
+      test,
+      sampleShape: data.sampleShape,
+      what: `${options.dataset} images`,
+      table: false,
+      meta: { dataset: options.dataset, dataSource: data.source },
+    };
+  }
+  const table = {
+    ...(options.columns && { columns: options.columns }),
+    ...(options.labelColumn !== undefined && { labelColumn: options.labelColumn }),
+    ...(options.skipLines !== undefined && { skipLines: options.skipLines }),
+  };
+  const all = await loadUserData(options.data, table, '--data');
+  let { train, test } =
+    options.testData === undefined
+      ? holdOut(all, options.testFraction ?? DEFAULT_TEST_FRACTION, options.seed)
+      : { train: all, test: await loadUserData(options.testData, table, '--test-data') };
+  if (test.sampleShape.join() !== train.sampleShape.join()) {
+    throw new DataError(
+      'DATA_INVALID',
+      `--test-data ${test.file}: samples of shape [${test.sampleShape.join(', ')}], but --data ${train.file} has [${train.sampleShape.join(', ')}]; pass test data with the same columns or shape`,
+      { details: { file: test.file, expected: train.sampleShape, actual: test.sampleShape } },
+    );
+  }
+  train = limited(train, options.limit);
+  test = limited(test, options.testLimit);
+  const isTable = train.sampleShape.length === 1;
+  if (isTable && !entry.tables) {
+    throw new OptionError(
+      `--model ${options.model} does not train on tables yet; use --model ${['dense', 'deep'].join(' or ')} for the rows of ${train.file}`,
+      { details: { option: '--model', actual: options.model } },
+    );
+  }
+  // The scaler is fitted on the training samples only and becomes part of the model.
+  const scale = options.scale ?? 'zscore';
+  const last = train.sampleShape[train.sampleShape.length - 1]!;
+  const scaler = scale === 'none' ? undefined : fitScaler(scale, train.x, last, train.file);
+  const scaled = (d: UserData) => (scaler ? scaleValues(scaler, d.x) : d.x);
+  const columns = train.columns ? ` (${train.columns.length} columns)` : '';
+  return {
+    data: { images: scaled(train), count: train.count },
+    test: { images: scaled(test), count: test.count },
+    sampleShape: train.sampleShape,
+    what: `${train.kind === 'table' ? 'rows' : 'samples'} of ${train.file}${columns}, ${scale} scaled`,
+    table: isTable,
+    ...(scaler && { scaler }),
+    meta: {
+      data: options.data,
+      ...(options.testData !== undefined && { testData: options.testData }),
+      ...(train.columns && { columns: train.columns }),
+      scale,
+    },
+  };
+}
+
+/** Test MSE of the mean training sample and of PCA with `components` (capped by the data), on the same values. */
+function baselineScores(train: Samples, test: Samples, size: number, components: number): BaselineScores {
+  const mean = new Float64Array(size);
+  for (let i = 0; i < train.images.length; i++) mean[i % size] = mean[i % size]! + train.images[i]!;
+  for (let j = 0; j < size; j++) mean[j] = mean[j]! / train.count;
+  const mse = (y: (i: number) => number) => {
+    let sum = 0;
+    for (let i = 0; i < test.images.length; i++) sum += (test.images[i]! - y(i)) ** 2;
+    return sum / test.images.length;
+  };
+  const meanSample = mse((i) => mean[i % size]!);
+  const k = Math.min(components, size, train.count);
+  if (k < 1 || k >= size) return { meanSample };
+  const recon = Pca.fit(train.images, size, { components: k }).reconstruct(test.images);
+  return { meanSample, pca: { components: k, mse: mse((i) => recon[i]!) } };
+}
+
 async function train(options: TrainOptions, entry: ReturnType<typeof getModel>): Promise<TrainSummary> {
   const io = getIo();
   const out = options.out;
-  const load = options.dataDir === undefined ? {} : { dir: options.dataDir, onlyDir: true };
-  const data = await loadDataset(options.dataset, { ...load, split: 'train', limit: options.limit });
-  const test = await loadDataset(options.dataset, { ...load, split: 'test', limit: options.testLimit });
-  const createOptions: ModelCreateOptions = { ...options, inputShape: data.sampleShape };
-  const spec = entry.create(createOptions);
+  const run = await loadRunData(options, entry);
+  const { data, test } = run;
+  const createOptions: ModelCreateOptions = {
+    ...options,
+    inputShape: run.sampleShape,
+    ...(run.table && { table: true }),
+  };
+  const built = entry.create(createOptions);
+  const spec = run.scaler
+    ? validateSpec({
+        ...built,
+        scaler: run.scaler,
+        preprocessing: `raw float32 values; the ${run.scaler.type} scaler fitted on the training data (spec.scaler) is applied by withScaler and inside the ONNX graph`,
+      })
+    : built;
   const noise = entry.testReport === 'denoising' ? spec.corruption : undefined;
   if (entry.testReport === 'denoising' && !noise) {
     throw new Error(`model "${options.model}" is scored as a denoiser but its spec has no corruption`);
@@ -250,7 +393,7 @@ async function train(options: TrainOptions, entry: ReturnType<typeof getModel>):
     );
   }
   io.out(
-    `${options.resume ? `resuming ${out} after epoch ${done}: ` : ''}training ${options.model} (${spec.name}) on ${data.count - nVal} ${options.dataset} images` +
+    `${options.resume ? `resuming ${out} after epoch ${done}: ` : ''}training ${options.model} (${spec.name}) on ${data.count - nVal} ${run.what}` +
       (nVal ? `, validating on ${nVal}` : '') +
       `, ${options.epochs} epochs of batch ${options.batchSize} -> ${out}`,
   );
@@ -259,8 +402,7 @@ async function train(options: TrainOptions, entry: ReturnType<typeof getModel>):
     Object.entries(options).filter(([k, v]) => v !== undefined && k !== 'resume' && k !== 'force'),
   );
   const meta = () => ({
-    dataset: options.dataset,
-    dataSource: data.source,
+    ...run.meta,
     trainSamples: data.count - nVal,
     validationSamples: nVal,
     options: stored,
@@ -334,6 +476,7 @@ async function train(options: TrainOptions, entry: ReturnType<typeof getModel>):
   // A denoiser is scored on test inputs corrupted with the noise it trained with, against the clean images.
   const size = test.images.length / test.count;
   const shown = Math.min(PICTURE_SAMPLES, test.count);
+  const image = run.sampleShape.length === 3 && [1, 3].includes(run.sampleShape[2]!);
   const denoised = noise && {
     noise,
     ...(await scoreDenoiser(model, test.images, { corruption: noise, seed: TEST_NOISE_SEED, keep: shown })),
@@ -350,7 +493,12 @@ async function train(options: TrainOptions, entry: ReturnType<typeof getModel>):
   const seconds = history.reduce((s, m) => s + m.seconds, 0);
   const samples = history.reduce((s, m) => s + m.samplesPerSecond * m.seconds, 0);
   const samplesPerSecond = seconds > 0 ? samples / seconds : 0;
+  const baselines =
+    options.data === undefined
+      ? undefined
+      : baselineScores(data, test, size, shapeSize(inferShapes(spec).latent));
   await save({
+    ...(baselines && { baselines }),
     testMse: mse,
     testSamples: test.count,
     samplesPerSecond,
@@ -364,7 +512,7 @@ async function train(options: TrainOptions, entry: ReturnType<typeof getModel>):
   const clean = test.images.subarray(0, shown * size);
   const picture = join(out, 'reconstructions.png');
   const rows = denoised ? [denoised.firstNoisy, first, clean] : [clean, first];
-  await writePng(picture, imageGrid(rows, test.sampleShape, { columns: shown }));
+  if (image) await writePng(picture, imageGrid(rows, run.sampleShape, { columns: shown }));
   const rate = `${Math.round(samplesPerSecond)} img/s`;
   if (denoising) {
     io.out(
@@ -376,10 +524,26 @@ async function train(options: TrainOptions, entry: ReturnType<typeof getModel>):
     io.out(
       `test PSNR noisy ${denoising.psnrNoisy.toFixed(2)} dB · denoised ${denoising.psnrDenoised.toFixed(2)} dB · MSE ${fmt(mse)} · ${rate}`,
     );
+  } else if (baselines) {
+    io.out(
+      `checkpoint and ${METRICS_LOG}${image ? ` and ${shown} test reconstructions (reconstructions.png)` : ''} in ${out}`,
+    );
+    const units = run.scaler ? ` (${run.scaler.type} units)` : '';
+    const pca = baselines.pca ? ` · PCA(${baselines.pca.components}) ${fmt(baselines.pca.mse)}` : '';
+    io.out(
+      `test MSE ${fmt(mse)}${units} on ${test.count} samples · mean-sample baseline ${fmt(baselines.meanSample)}${pca} · ${rate}`,
+    );
   } else {
     io.out(`checkpoint, ${METRICS_LOG} and ${shown} test reconstructions (reconstructions.png) in ${out}`);
     io.out(`test MSE ${fmt(mse)} · ${rate}`);
   }
   model.dispose();
-  return { testMse: mse, samplesPerSecond, history, out, ...(denoising && { denoising }) };
+  return {
+    testMse: mse,
+    samplesPerSecond,
+    history,
+    out,
+    ...(denoising && { denoising }),
+    ...(baselines && { baselines }),
+  };
 }

@@ -14,7 +14,21 @@ import { createSession, modelParity } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
+import { loadUserData, type TableOptions } from '../user-data.js';
 import { deviceOption, loadCheckpointModel } from './checkpoint-model.js';
+
+/** Files compare reads with `loadUserData` (raw values, as `aekit train --data` does). */
+const DATA_FILE = /\.(csv|tsv|npy)$/i;
+
+/** The table options a `--data` run was trained with (its columns, label column, skipped lines). */
+function tableOptions(meta: Record<string, unknown>): TableOptions {
+  const o = (meta.options ?? {}) as Record<string, unknown>;
+  return {
+    ...(Array.isArray(o.columns) && { columns: o.columns as string[] }),
+    ...(typeof o.labelColumn === 'string' && { labelColumn: o.labelColumn }),
+    ...(typeof o.skipLines === 'number' && { skipLines: o.skipLines }),
+  };
+}
 
 interface CompareOptions {
   checkpoint: string;
@@ -58,7 +72,10 @@ export function registerCompareCommand(program: Command): void {
       'the full-model .onnx file exported from it ("aekit export --part full")',
     )
     .addOption(
-      new Option('--input <file>', 'IDX (.gz) image file (default: the test split of the training dataset)'),
+      new Option(
+        '--input <file>',
+        'IDX (.gz) image file, or raw samples as "aekit train --data" reads them (.csv/.tsv with the run\'s columns, .npy) (default: the test split of the training dataset, or the run\'s --data file)',
+      ),
     )
     .option('--limit <n>', 'images to compare', intOption('--limit', 1), 1000)
     .addOption(deviceOption())
@@ -96,28 +113,44 @@ export function registerCompareCommand(program: Command): void {
         let x: Float32Array;
         let n: number;
         let what: string;
-        if (options.input !== undefined) {
+        const dataFile =
+          options.input !== undefined && DATA_FILE.test(options.input)
+            ? options.input
+            : options.input === undefined && typeof meta.data === 'string'
+              ? meta.data
+              : undefined;
+        if (dataFile !== undefined) {
+          // Raw values: the checkpoint side applies the model's scaler as the ONNX graph does.
+          const d = await loadUserData(
+            dataFile,
+            tableOptions(meta),
+            options.input ? '--input' : "the run's --data",
+          );
+          n = Math.min(options.limit, d.count);
+          x = d.x.subarray(0, n * shapeSize(d.sampleShape));
+          what = `raw samples of ${dataFile}`;
+        } else if (options.input !== undefined) {
           ({ x, n } = await readImages(options.input, options.limit));
-          what = options.input;
+          what = `images of ${options.input}`;
         } else {
           const name = String(meta.dataset ?? 'fashion-mnist') as DatasetName;
           const test = await loadDataset(name, { split: 'test', limit: options.limit });
           x = test.images;
           n = test.count;
-          what = `${name} test`;
+          what = `images of ${name} test`;
         }
         const inputShape = model.spec.inputShape;
         if (x.length !== n * shapeSize(inputShape)) {
           throw new DataError(
             'DATA_INVALID',
-            `${what}: images of ${x.length / Math.max(n, 1)} values do not fit the model input ${formatShape(inputShape)}; pass images of that shape`,
+            `${what}: samples of ${x.length / Math.max(n, 1)} values do not fit the model input ${formatShape(inputShape)}; pass samples of that shape`,
           );
         }
-        const { maxAbsDiff: max, meanAbsDiff: mean } = await modelParity(model, session, x);
+        const { maxAbsDiff: max, meanAbsDiff: mean, units } = await modelParity(model, session, x);
         const agree = max <= options.tolerance;
         io.out(
           `ONNX Runtime (${session.runtime}:${session.executionProviders.join('+')}) vs tfjs (${(model as { device?: string }).device ?? model.backendName}) ` +
-            `on ${n} images of ${what}: max |diff| ${max.toExponential(2)}, mean |diff| ${mean.toExponential(2)} ` +
+            `on ${n} ${what}: max |diff| ${max.toExponential(2)}, mean |diff| ${mean.toExponential(2)}${units === 'scaled' ? ' in scaled units' : ''} ` +
             `(tolerance ${options.tolerance}): ${agree ? 'agree' : 'DIFFER'}`,
         );
         if (!agree) {

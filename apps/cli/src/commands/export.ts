@@ -1,5 +1,13 @@
 import { join } from 'node:path';
-import { AekitError, createRng, type Device, formatShape, shapeSize } from '@aekit/core';
+import {
+  AekitError,
+  createRng,
+  type Device,
+  formatShape,
+  shapeSize,
+  unscaleValues,
+  withScaler,
+} from '@aekit/core';
 import { writeFileAtomic } from '@aekit/core/node';
 import {
   checkModelName,
@@ -107,11 +115,13 @@ export function registerExportCommand(program: Command): void {
           options.out ?? (options.format === 'triton' ? `${dir}/triton` : `${dir}/${options.part}.onnx`);
         const { bytes, info } = exportOnnx(spec, model.getWeights(), { part: options.part });
         const rng = createRng(PARITY_SEED);
-        const x = Float32Array.from({ length: options.paritySamples * shapeSize(spec.inputShape) }, () =>
+        const random = Float32Array.from({ length: options.paritySamples * shapeSize(spec.inputShape) }, () =>
           rng.next(),
         );
+        // With a scaler, the export takes raw values: the random values are scaled ones, mapped back to raw.
+        const x = spec.scaler ? unscaleValues(spec.scaler, random) : random;
         // A decoder export is fed codes: the checkpoint's own codes of the random inputs.
-        const inputs = options.part === 'decoder' ? await model.encode(x) : x;
+        const inputs = options.part === 'decoder' ? await withScaler(model).encode(x) : x;
         const session = await createSession(bytes, { device: 'cpu' });
         let parity: Awaited<ReturnType<typeof modelParity>>;
         try {
@@ -150,7 +160,7 @@ export function registerExportCommand(program: Command): void {
           io.out(`wrote ${out} (${(bytes.length / 1024).toFixed(1)} KiB): ${what}`);
         }
         io.out(
-          `parity with the checkpoint (ONNX Runtime cpu vs tfjs ${model.backendName}) on ${options.paritySamples} random inputs: max |diff| ${parity.maxAbsDiff.toExponential(2)} (tolerance ${options.tolerance})`,
+          `parity with the checkpoint (ONNX Runtime cpu vs tfjs ${model.backendName}) on ${options.paritySamples} random inputs: max |diff| ${parity.maxAbsDiff.toExponential(2)}${parity.units === 'scaled' ? " in scaled units (raw inputs, the model's scaler)" : ''} (tolerance ${options.tolerance})`,
         );
       } finally {
         model.dispose();

@@ -1,10 +1,16 @@
 import { OptionError } from '@aekit/core';
-import { DATASET_NAMES } from '@aekit/datasets';
+import { DATASET_NAMES, SCALER_TYPES } from '@aekit/datasets';
 import { DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE } from '@aekit/tfjs-backend';
 import { type Command, Option } from 'commander';
 import { modelNames, modelRegistry } from '../model-registry.js';
-import { intOption, numberOption } from '../parse-options.js';
-import { resumedOptions, runTraining, TEST_NOISE_SEED, type TrainOptions } from '../run-training.js';
+import { choiceOption, intOption, numberOption } from '../parse-options.js';
+import {
+  DEFAULT_TEST_FRACTION,
+  resumedOptions,
+  runTraining,
+  TEST_NOISE_SEED,
+  type TrainOptions,
+} from '../run-training.js';
 import { deviceOption } from './checkpoint-model.js';
 
 function modelTable(): string {
@@ -25,6 +31,48 @@ export function registerTrainCommand(program: Command): void {
         '--data-dir <dir>',
         'directory holding the dataset IDX files (default: AEKIT_DATA_DIR, ~/.cache/aekit, /usr/share/datasets, else the shipped sample)',
       ),
+    )
+    .addOption(
+      new Option(
+        '--data <file>',
+        'your own data instead of --dataset: a .csv/.tsv table, one sample per row, or a .npy array, first axis the samples (default: none, --dataset)',
+      ).conflicts(['dataset', 'dataDir']),
+    )
+    .addOption(
+      new Option(
+        '--test-data <file>',
+        'test samples of the same kind as --data (default: a held-out --test-fraction of --data)',
+      ),
+    )
+    .option(
+      '--test-fraction <f>',
+      'fraction of --data held out for the test (shuffled with --seed) when there is no --test-data',
+      numberOption('--test-fraction', 0, 1, { exclusiveMin: true, exclusiveMax: true }),
+      DEFAULT_TEST_FRACTION,
+    )
+    .addOption(
+      new Option(
+        '--columns <list>',
+        'table feature columns, comma-separated names or 0-based indices (default: all but --label-column)',
+      ).argParser((v: string) => v.split(',').map((c) => c.trim())),
+    )
+    .addOption(
+      new Option(
+        '--label-column <column>',
+        'table column, a name or 0-based index (negative from the end), kept out of the features (default: none)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--skip-lines <n>',
+        'table lines to skip before its header or first row (default: 0)',
+      ).argParser(intOption('--skip-lines', 0)),
+    )
+    .addOption(
+      new Option(
+        '--scale <kind>',
+        'scaler fitted on the training part of --data, per feature or channel, stored in the model and its ONNX export: minmax, zscore or none (default: zscore)',
+      ).argParser(choiceOption('--scale', [...SCALER_TYPES, 'none'] as const)),
     )
     .option('--epochs <n>', 'training epochs', intOption('--epochs', 1), 5)
     .option(

@@ -1,0 +1,176 @@
+// aekit train --data on a real table (scikit-learn's breast cancer: 569 rows of 30 features, a label column),
+// the fitted scaler carried into the checkpoint and the ONNX export, and the bad inputs a user meets.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHECKPOINT_MANIFEST } from '@aekit/core';
+import { loadCheckpoint } from '@aekit/core/node';
+import { loadBreastCancer } from '@aekit/datasets';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_FAILURE, EXIT_USAGE } from '../main.js';
+import { aekit } from '../test-utils/aekit.js';
+
+const table = loadBreastCancer().source.path; // the real file, first line "569,30,malignant,benign"
+const TABLE = ['--data', table, '--skip-lines', '1', '--label-column', '-1', '--device', 'wasm'];
+
+/** A .npy (float64, C order) of `rows` x `cols` values. */
+function npy(data: Float32Array, rows: number, cols: number): Uint8Array {
+  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = new Uint8Array(10 + header.length + data.length * 8);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  const view = new DataView(out.buffer, 10 + header.length);
+  data.forEach((v, i) => view.setFloat64(i * 8, v, true));
+  return out;
+}
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'aekit-train-data-'));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('aekit train --data <table.csv>', () => {
+  it('beats the mean sample and PCA of the same code size on held-out rows; the export agrees on raw values', async () => {
+    const out = join(root, 'cancer');
+    const r = await aekit(
+      'train',
+      ...TABLE,
+      '--model',
+      'deep',
+      '--hidden',
+      '32',
+      '--latent-dim',
+      '5',
+      '--epochs',
+      '100',
+      '--lr',
+      '0.003',
+      '--batch-size',
+      '32',
+      '--patience',
+      '0',
+      '--out',
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /on 410 rows of .*breast_cancer\.csv \(30 columns\), zscore scaled, validating on 45/,
+    );
+    const m =
+      /test MSE (\S+) \(zscore units\) on 114 samples · mean-sample baseline (\S+) · PCA\(5\) (\S+)/.exec(
+        r.stdout,
+      );
+    expect(m, r.stdout).not.toBeNull();
+    const [mse, mean, pca] = [Number(m![1]), Number(m![2]), Number(m![3])];
+    expect(mse).toBeLessThan(mean / 4);
+    expect(mse).toBeLessThan(pca);
+    // The scaler is part of the model: in the checkpoint's spec, fitted on the 455 training rows.
+    const { spec, meta } = await loadCheckpoint(out, { optimizer: false });
+    expect(spec.scaler?.type).toBe('zscore');
+    expect(spec.scaler?.offset).toHaveLength(30);
+    expect(spec.decoder.at(-1)).toMatchObject({ units: 30, activation: 'linear' });
+    expect(meta?.baselines).toMatchObject({ pca: { components: 5 } });
+    expect(existsSync(join(out, 'reconstructions.png'))).toBe(false);
+
+    const onnx = join(out, 'full.onnx');
+    const e = await aekit('export', '--checkpoint', out, '--part', 'full', '--out', onnx, '--device', 'wasm');
+    expect(e.code, e.stderr).toBe(0);
+    // Raw rows of the file into ONNX Runtime against the checkpoint with its scaler, in the model's units.
+    const c = await aekit(
+      'compare',
+      '--checkpoint',
+      out,
+      '--model',
+      onnx,
+      '--device',
+      'wasm',
+      '--tolerance',
+      '1e-5',
+    );
+    expect(c.code, c.stderr).toBe(0);
+    const parity = /on 569 raw samples of .*: max \|diff\| (\S+), .* in scaled units .*: agree$/m.exec(
+      c.stdout,
+    );
+    expect(parity, c.stdout).not.toBeNull();
+    expect(Number(parity![1])).toBeLessThanOrEqual(1e-5);
+  }, 120_000);
+
+  it('reads a .npy array with --test-data and a min-max scaler', async () => {
+    const { features, count, featureCount } = loadBreastCancer();
+    const cut = 400 * featureCount;
+    await writeFile(join(root, 'train.npy'), npy(features.subarray(0, cut), 400, featureCount));
+    await writeFile(join(root, 'test.npy'), npy(features.subarray(cut), count - 400, featureCount));
+    const out = join(root, 'npy');
+    const r = await aekit(
+      'train',
+      '--data',
+      join(root, 'train.npy'),
+      '--test-data',
+      join(root, 'test.npy'),
+      '--scale',
+      'minmax',
+      '--model',
+      'dense',
+      '--latent-dim',
+      '4',
+      '--epochs',
+      '2',
+      '--device',
+      'wasm',
+      '--out',
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/test MSE \S+ \(minmax units\) on 169 samples/);
+    expect((await loadCheckpoint(out, { optimizer: false })).spec.scaler?.type).toBe('minmax');
+  }, 60_000);
+});
+
+describe('aekit train --data: bad input', () => {
+  it('a missing value: one line naming the file, line and column; exit 1, nothing written', async () => {
+    const csv = join(root, 'gaps.csv');
+    await writeFile(csv, 'a,b,c\n1,2,3\n4,,6\n');
+    const out = join(root, 'gaps');
+    const r = await aekit('train', '--data', csv, '--device', 'wasm', '--out', out);
+    expect(r.code).toBe(EXIT_FAILURE);
+    expect(r.stderrLines).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /gaps\.csv:3: column "b" \(index 1\) holds "", expected a number; fix or remove that row/,
+    );
+    expect(existsSync(out) ? await readdir(out) : []).toEqual([]);
+  });
+
+  it('bad options exit 2 with the fix: an unknown column, a folder, a model without tables, --scale', async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ['--label-column', 'nope'],
+        /--label-column "nope": .* has no such column; its columns are column0, column1/,
+      ],
+      [['--columns', '0,30', '--label-column', '30'], /--columns names the label column "column30"/],
+      [['--model', 'conv'], /--model conv does not train on tables yet; use --model dense or deep/],
+      [['--scale', 'log'], /--scale/],
+    ];
+    for (const [extra, message] of cases) {
+      const r = await aekit(
+        'train',
+        '--data',
+        table,
+        '--skip-lines',
+        '1',
+        ...extra,
+        '--out',
+        join(root, 'x'),
+      );
+      expect(r.code, r.stderr).toBe(EXIT_USAGE);
+      expect(r.stderr).toMatch(message);
+    }
+    const dir = await aekit('train', '--data', root, '--out', join(root, 'x'));
+    expect(dir.code).toBe(EXIT_USAGE);
+    expect(dir.stderr).toMatch(/is a directory; image folders are not read yet/);
+    expect(existsSync(join(root, 'x', CHECKPOINT_MANIFEST))).toBe(false);
+  });
+});

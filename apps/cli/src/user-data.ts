@@ -1,0 +1,173 @@
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { DataError, gatherRows, OptionError, requireFinite, shapeSize } from '@aekit/core';
+import { formatNpyShape, parseCsv, readNpy, shuffledIndices } from '@aekit/datasets';
+
+/** The user's own samples, as `aekit train --data` reads them. */
+export interface UserData {
+  /** `table`: a CSV's rows; `array`: a .npy's samples (its first axis counts them). */
+  kind: 'table' | 'array';
+  /** Raw values, [count, ...sampleShape], row-major. */
+  x: Float32Array;
+  sampleShape: number[];
+  count: number;
+  /** The label column's values, when `--label-column` chose one (never among the features). */
+  labels?: Float32Array;
+  /** A table's feature column names, in order. */
+  columns?: string[];
+  file: string;
+}
+
+export interface TableOptions {
+  /** Feature columns (names, or 0-based indices of the file's columns); default: all but the label. */
+  columns?: string[];
+  /** The label (or id) column, kept out of the features. A name or a 0-based index (negative: from the end). */
+  labelColumn?: string;
+  /** Lines before the header or the first row (e.g. scikit-learn's "569,30,malignant,benign"). */
+  skipLines?: number;
+}
+
+/** File kinds `--data` reads. */
+const TABLE_EXTENSIONS = new Set(['.csv', '.tsv']);
+
+async function readBytes(file: string, flag: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (cause) {
+    throw new DataError('DATA_NOT_FOUND', `${flag} ${file}: cannot read it (${(cause as Error).message})`, {
+      cause,
+      details: { file },
+    });
+  }
+}
+
+/** A column of `names` by name or 0-based index (negative from the end), or an OptionError listing them. */
+function columnIndex(names: readonly string[], wanted: string, flag: string, file: string): number {
+  const byName = names.indexOf(wanted);
+  if (byName >= 0) return byName;
+  if (/^-?\d+$/.test(wanted)) {
+    const i = Number(wanted) < 0 ? names.length + Number(wanted) : Number(wanted);
+    if (i >= 0 && i < names.length) return i;
+  }
+  throw new OptionError(
+    `${flag} ${JSON.stringify(wanted)}: ${file} has no such column; its columns are ${names.join(', ')} (or 0-based indices below ${names.length})`,
+    { details: { option: flag, expected: names, actual: wanted } },
+  );
+}
+
+async function readTable(file: string, options: TableOptions, flag: string): Promise<UserData> {
+  const text = new TextDecoder().decode(await readBytes(file, flag));
+  const delimiter = extname(file).toLowerCase() === '.tsv' ? '\t' : ',';
+  // Every column first (a missing or non-numeric value is a DataError naming the line and the column).
+  const all = parseCsv(text, { delimiter, skipLines: options.skipLines ?? 0 }, file);
+  const names = all.columns;
+  const label =
+    options.labelColumn === undefined
+      ? undefined
+      : columnIndex(names, options.labelColumn, '--label-column', file);
+  const picked =
+    options.columns?.map((c) => columnIndex(names, c, '--columns', file)) ?? names.map((_, j) => j);
+  const features = picked.filter((j) => j !== label);
+  if (options.columns && label !== undefined && picked.includes(label)) {
+    throw new OptionError(
+      `--columns names the label column "${names[label]}"; the label is kept out of the features: drop it from --columns`,
+      { details: { option: '--columns', actual: names[label] } },
+    );
+  }
+  if (features.length === 0) {
+    throw new OptionError(
+      `${file}: no feature columns left (columns ${names.join(', ')}); choose some with --columns`,
+      {
+        details: { option: '--columns' },
+      },
+    );
+  }
+  const width = all.featureCount;
+  const x = new Float32Array(all.count * features.length);
+  const labels = label === undefined ? undefined : new Float32Array(all.count);
+  for (let i = 0; i < all.count; i++) {
+    features.forEach((j, k) => {
+      x[i * features.length + k] = all.features[i * width + j]!;
+    });
+    if (labels && label !== undefined) labels[i] = all.features[i * width + label]!;
+  }
+  if (all.count === 0) {
+    throw new DataError('DATA_INVALID', `${file}: a header but no rows; add data rows`, {
+      details: { file },
+    });
+  }
+  return {
+    kind: 'table',
+    x,
+    sampleShape: [features.length],
+    count: all.count,
+    columns: features.map((j) => names[j]!),
+    file,
+    ...(labels && { labels }),
+  };
+}
+
+async function readArray(file: string, flag: string): Promise<UserData> {
+  const npy = readNpy(await readBytes(file, flag), file);
+  if (npy.shape.length === 0 || npy.shape[0] === 0) {
+    throw new DataError(
+      'DATA_INVALID',
+      `${file} holds ${npy.shape.length === 0 ? 'a single number' : 'no samples'} (shape ${formatNpyShape(npy.shape)}); pass an array of shape (n, ...one sample)`,
+      { details: { file, actual: npy.shape } },
+    );
+  }
+  const x = Float32Array.from(npy.data as ArrayLike<number>);
+  requireFinite(x, file, { fix: 'fix the array (NaN, ±Infinity or numbers beyond float32)' });
+  const sampleShape = npy.shape.length === 1 ? [1] : npy.shape.slice(1);
+  return { kind: 'array', x, sampleShape, count: npy.shape[0]!, file };
+}
+
+/** Reads `--data` / `--test-data`: a CSV/TSV table or a .npy array (image folders: not yet). */
+export async function loadUserData(file: string, options: TableOptions, flag = '--data'): Promise<UserData> {
+  let isDir = false;
+  try {
+    isDir = statSync(file).isDirectory();
+  } catch {
+    // readBytes names the file.
+  }
+  const ext = extname(file).toLowerCase();
+  if (isDir) {
+    throw new OptionError(
+      `${flag} ${file} is a directory; image folders are not read yet: pass a .csv/.tsv table or a .npy array`,
+      { details: { option: flag, actual: file } },
+    );
+  }
+  if (TABLE_EXTENSIONS.has(ext)) return readTable(file, options, flag);
+  if (ext === '.npy') return readArray(file, flag);
+  throw new OptionError(
+    `${flag} ${file}: unknown kind "${ext || '(no extension)'}"; pass a .csv, .tsv or .npy file`,
+    {
+      details: { option: flag, actual: file },
+    },
+  );
+}
+
+/** `data` with only the samples at `indices`, in that order. */
+export function selectRows(data: UserData, indices: Uint32Array): UserData {
+  const size = shapeSize(data.sampleShape);
+  return {
+    ...data,
+    x: gatherRows(data.x, size, indices),
+    count: indices.length,
+    ...(data.labels && { labels: gatherRows(data.labels, 1, indices) }),
+  };
+}
+
+/** A seeded held-out split: `fraction` of the samples (at least one) for the test, the rest to train on. */
+export function holdOut(data: UserData, fraction: number, seed: number): { train: UserData; test: UserData } {
+  const nTest = Math.max(1, Math.round(data.count * fraction));
+  if (data.count - nTest < 2) {
+    throw new OptionError(
+      `${data.file} holds ${data.count} samples: too few to hold out ${nTest} for the test; pass more data or --test-data`,
+      { details: { option: '--test-fraction', actual: fraction } },
+    );
+  }
+  const order = shuffledIndices(data.count, seed);
+  return { test: selectRows(data, order.subarray(0, nTest)), train: selectRows(data, order.subarray(nTest)) };
+}
