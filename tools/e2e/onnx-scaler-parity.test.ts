@@ -1,0 +1,67 @@
+// Preprocessing inside the model, on real data and trained models: the checkpoint's network (tfjs) with its
+// fitted scaler against the ONNX export fed raw values. A table (breast cancer, z-score per feature) and RGB
+// photo patches (min-max per channel), each trained briefly, saved, loaded, exported, compared.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ModelSpec, scaleValues, validateSpec } from '@aekit/core';
+import { loadTrainableModel, saveTrainableModel } from '@aekit/core/node';
+import { fitScaler, loadBreastCancer, loadColorPatches } from '@aekit/datasets';
+import { convAutoencoder, deepAutoencoder } from '@aekit/models';
+import { createSession, exportOnnx, modelParity } from '@aekit/onnx-backend';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tfjs } from './helpers.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'aekit-scaler-parity-'));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+async function parity(label: string, base: ModelSpec, raw: Float32Array, type: 'minmax' | 'zscore') {
+  const last = base.inputShape[base.inputShape.length - 1]!;
+  const spec = validateSpec({ ...base, scaler: fitScaler(type, raw, last) });
+  const model = await tfjs().createModel(spec, { seed: 1 });
+  await model.fit({ x: scaleValues(spec.scaler!, raw) }, { epochs: 2, batchSize: 32, learningRate: 0.003 });
+  const dir = join(root, label);
+  await saveTrainableModel(dir, model);
+  model.dispose();
+  const loaded = await loadTrainableModel(dir, tfjs(), { forTraining: false });
+  try {
+    expect(loaded.spec.scaler).toEqual(spec.scaler);
+    const diffs: Record<string, number> = {};
+    for (const part of ['full', 'encoder', 'decoder'] as const) {
+      const session = await createSession(exportOnnx(loaded.spec, loaded.getWeights(), { part }).bytes);
+      const input = part === 'decoder' ? await loaded.encode(scaleValues(spec.scaler!, raw)) : raw;
+      const r = await modelParity(loaded, session, input);
+      await session.dispose();
+      expect(r.units).toBe('scaled');
+      diffs[part] = r.maxAbsDiff;
+    }
+    return diffs;
+  } finally {
+    loaded.dispose();
+  }
+}
+
+describe('raw values into the ONNX export = the checkpoint with its scaler', () => {
+  it('a table: deep autoencoder on 569 rows of breast cancer, z-score per feature', async () => {
+    const { features } = loadBreastCancer();
+    const base = deepAutoencoder({
+      inputShape: [30],
+      hidden: [16],
+      latentDim: 5,
+      outputActivation: 'linear',
+      loss: 'mse',
+    });
+    for (const [part, diff] of Object.entries(await parity('table', base, features, 'zscore')))
+      expect(diff, part).toBeLessThanOrEqual(1e-5);
+  }, 60_000);
+
+  it('images: conv autoencoder on 200 RGB 16x16 photo patches, min-max per channel', async () => {
+    const { images } = loadColorPatches({ size: 16, count: 200, seed: 1 });
+    const base = convAutoencoder({ inputShape: [16, 16, 3], filters: [8, 4] });
+    for (const [part, diff] of Object.entries(await parity('image', base, images, 'minmax')))
+      expect(diff, part).toBeLessThanOrEqual(1e-5);
+  }, 60_000);
+});
