@@ -45,6 +45,13 @@ export {
   imageChannels,
   readImageFile,
 } from './image-decode.js';
+export {
+  coverResize,
+  IMAGE_FILE_EXTENSIONS,
+  type ImageFolder,
+  type ImageFolderOptions,
+  loadImageFolder,
+} from './image-folder.js';
 export { formatJsonArray, type JsonArray, parseJsonArray } from './json-array.js';
 export {
   cacheDirFor,

@@ -1,0 +1,60 @@
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coverResize, loadImageFolder } from './image-folder.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/images/', import.meta.url));
+const photos = fileURLToPath(new URL('../data/photos/', import.meta.url));
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'aekit-image-folder-'));
+  await mkdir(join(root, 'good', 'grey', 'deeper'), { recursive: true });
+  await mkdir(join(root, 'good', 'photos'));
+  for (const f of ['grey-16bit.png', 'la-8bit.png', 'grey-progressive.jpg'])
+    await copyFile(join(fixtures, f), join(root, 'good', 'grey', f));
+  await copyFile(join(fixtures, 'palette-4bit-trns.png'), join(root, 'good', 'grey', 'deeper', 'p.png'));
+  await copyFile(join(photos, 'china.jpg'), join(root, 'good', 'photos', 'china.jpg'));
+  await writeFile(join(root, 'good', '.DS_Store'), 'x');
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('loadImageFolder', () => {
+  it('reads PNG and JPEG of any kind and size recursively, with subfolder names as labels', async () => {
+    const folder = await loadImageFolder(join(root, 'good'), { size: [12, 16], channels: 3 });
+    expect(folder.count).toBe(5);
+    expect(folder.sampleShape).toEqual([12, 16, 3]);
+    expect(folder.images.length).toBe(5 * 12 * 16 * 3);
+    expect(folder.classNames).toEqual(['grey', 'photos']);
+    expect([...folder.labels!]).toEqual([0, 0, 0, 0, 1]);
+    expect(folder.files[0]).toBe(join('grey', 'deeper', 'p.png'));
+    expect(folder.images.every((v) => v >= 0 && v <= 1)).toBe(true);
+    const grey = await loadImageFolder(join(root, 'good', 'photos'), { size: [8, 8], channels: 1 });
+    expect(grey.sampleShape).toEqual([8, 8, 1]);
+    expect(grey.labels).toBeUndefined();
+  });
+
+  it('covers then centre-crops: a 2x4 image to 2x2 keeps its middle columns', () => {
+    const data = Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7]); // 2 x 4, one channel
+    expect([...coverResize(data, 2, 4, 1, 2, 2)]).toEqual([1, 2, 5, 6]);
+    const constant = new Float32Array(5 * 3 * 3).fill(0.25);
+    expect(coverResize(constant, 5, 3, 3, 7, 9).every((v) => v === 0.25)).toBe(true);
+  });
+
+  it('names a non-image file, a truncated PNG and an empty folder', async () => {
+    const bad = join(root, 'bad');
+    await mkdir(bad);
+    await writeFile(join(bad, 'notes.txt'), 'hello');
+    await expect(loadImageFolder(bad, { size: [4, 4], channels: 1 })).rejects.toThrow(
+      /notes\.txt: not a PNG or JPEG file .*move it out of the folder/,
+    );
+    await rm(join(bad, 'notes.txt'));
+    const png = await readFile(join(fixtures, 'rgb-8bit.png'));
+    await writeFile(join(bad, 'cut.png'), png.subarray(0, png.length - 20));
+    await expect(loadImageFolder(bad, { size: [4, 4], channels: 1 })).rejects.toThrow(/cut\.png/);
+    await rm(join(bad, 'cut.png'));
+    await expect(loadImageFolder(bad, { size: [4, 4], channels: 1 })).rejects.toThrow(/no PNG or JPEG files/);
+  });
+});
