@@ -71,6 +71,10 @@ export interface TrainOptions extends Record<string, unknown> {
   labelColumn?: string;
   /** Lines of a table to skip before its header or first row. */
   skipLines?: number;
+  /** An image folder's sample size [height, width] (scale to cover, centre crop). */
+  imageSize?: number[];
+  /** An image folder's channels, 1 or 3. */
+  channels?: number;
   /** The scaler fitted on the training part of `data`: part of the model (spec, checkpoint, ONNX). */
   scale?: ScalerType | 'none';
 }
@@ -282,6 +286,8 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     ...(options.columns && { columns: options.columns }),
     ...(options.labelColumn !== undefined && { labelColumn: options.labelColumn }),
     ...(options.skipLines !== undefined && { skipLines: options.skipLines }),
+    ...(options.imageSize && { imageSize: options.imageSize }),
+    ...(options.channels !== undefined && { channels: options.channels }),
   };
   const all = await loadUserData(options.data, table, '--data');
   let { train, test } =
@@ -304,8 +310,16 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
       { details: { option: '--model', actual: options.model } },
     );
   }
-  // The scaler is fitted on the training samples only and becomes part of the model.
-  const scale = options.scale ?? 'zscore';
+  // The scaler is fitted on the training samples only and becomes part of the model. Images keep [0, 1]
+  // (per-channel min-max), what the image models' sigmoid output and BCE take.
+  const images = train.kind === 'images';
+  const scale = options.scale ?? (images ? 'minmax' : 'zscore');
+  if (images && scale === 'zscore') {
+    throw new OptionError(
+      `--scale zscore gives image values outside [0, 1], which the image models' sigmoid output and BCE loss cannot reconstruct; use --scale minmax (the default for images) or none`,
+      { details: { option: '--scale', actual: scale } },
+    );
+  }
   const last = train.sampleShape[train.sampleShape.length - 1]!;
   const scaler = scale === 'none' ? undefined : fitScaler(scale, train.x, last, train.file);
   const scaled = (d: UserData) => (scaler ? scaleValues(scaler, d.x) : d.x);
@@ -314,7 +328,7 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     data: { images: scaled(train), count: train.count },
     test: { images: scaled(test), count: test.count },
     sampleShape: train.sampleShape,
-    what: `${train.kind === 'table' ? 'rows' : 'samples'} of ${train.file}${columns}, ${scale} scaled`,
+    what: `${train.kind === 'table' ? 'rows' : train.kind === 'images' ? `${train.sampleShape.join('x')} images` : 'samples'} of ${train.file}${columns}, ${scale} scaled`,
     table: isTable,
     ...(scaler && { scaler }),
     meta: {

@@ -2,12 +2,12 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError, gatherRows, OptionError, requireFinite, shapeSize } from '@aekit/core';
-import { formatNpyShape, parseCsv, readNpy, shuffledIndices } from '@aekit/datasets';
+import { formatNpyShape, loadImageFolder, parseCsv, readNpy, shuffledIndices } from '@aekit/datasets';
 
 /** The user's own samples, as `aekit train --data` reads them. */
 export interface UserData {
-  /** `table`: a CSV's rows; `array`: a .npy's samples (its first axis counts them). */
-  kind: 'table' | 'array';
+  /** `table`: a CSV's rows; `array`: a .npy's samples (its first axis counts them); `images`: a folder's. */
+  kind: 'table' | 'array' | 'images';
   /** Raw values, [count, ...sampleShape], row-major. */
   x: Float32Array;
   sampleShape: number[];
@@ -26,7 +26,15 @@ export interface TableOptions {
   labelColumn?: string;
   /** Lines before the header or the first row (e.g. scikit-learn's "569,30,malignant,benign"). */
   skipLines?: number;
+  /** An image folder's sample size, [height, width]. Default [32, 32]. */
+  imageSize?: number[];
+  /** An image folder's channels. Default 3. */
+  channels?: number;
 }
+
+/** Default `--image-size` and `--channels` of an image folder. */
+export const DEFAULT_IMAGE_SIZE = [32, 32];
+export const DEFAULT_CHANNELS = 3;
 
 /** File kinds `--data` reads. */
 const TABLE_EXTENSIONS = new Set(['.csv', '.tsv']);
@@ -123,7 +131,7 @@ async function readArray(file: string, flag: string): Promise<UserData> {
   return { kind: 'array', x, sampleShape, count: npy.shape[0]!, file };
 }
 
-/** Reads `--data` / `--test-data`: a CSV/TSV table or a .npy array (image folders: not yet). */
+/** Reads `--data` / `--test-data`: a CSV/TSV table, a .npy array or a folder of PNG/JPEG images. */
 export async function loadUserData(file: string, options: TableOptions, flag = '--data'): Promise<UserData> {
   let isDir = false;
   try {
@@ -133,15 +141,22 @@ export async function loadUserData(file: string, options: TableOptions, flag = '
   }
   const ext = extname(file).toLowerCase();
   if (isDir) {
-    throw new OptionError(
-      `${flag} ${file} is a directory; image folders are not read yet: pass a .csv/.tsv table or a .npy array`,
-      { details: { option: flag, actual: file } },
-    );
+    const [height = 32, width = 32] = options.imageSize ?? DEFAULT_IMAGE_SIZE;
+    const channels = options.channels === 1 ? 1 : 3;
+    const folder = await loadImageFolder(file, { size: [height, width], channels });
+    return {
+      kind: 'images',
+      x: folder.images,
+      sampleShape: folder.sampleShape,
+      count: folder.count,
+      file,
+      ...(folder.labels && { labels: Float32Array.from(folder.labels) }),
+    };
   }
   if (TABLE_EXTENSIONS.has(ext)) return readTable(file, options, flag);
   if (ext === '.npy') return readArray(file, flag);
   throw new OptionError(
-    `${flag} ${file}: unknown kind "${ext || '(no extension)'}"; pass a .csv, .tsv or .npy file`,
+    `${flag} ${file}: unknown kind "${ext || '(no extension)'}"; pass a .csv, .tsv or .npy file, or a folder of images`,
     {
       details: { option: flag, actual: file },
     },

@@ -27,6 +27,8 @@ function tableOptions(meta: Record<string, unknown>): TableOptions {
     ...(Array.isArray(o.columns) && { columns: o.columns as string[] }),
     ...(typeof o.labelColumn === 'string' && { labelColumn: o.labelColumn }),
     ...(typeof o.skipLines === 'number' && { skipLines: o.skipLines }),
+    ...(Array.isArray(o.imageSize) && { imageSize: o.imageSize as number[] }),
+    ...(typeof o.channels === 'number' && { channels: o.channels }),
   };
 }
 

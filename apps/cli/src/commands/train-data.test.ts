@@ -144,7 +144,7 @@ describe('aekit train --data: bad input', () => {
     expect(existsSync(out) ? await readdir(out) : []).toEqual([]);
   });
 
-  it('bad options exit 2 with the fix: an unknown column, a folder, a model without tables, --scale', async () => {
+  it('bad options exit 2 with the fix: an unknown column, a model without tables, --scale, a file kind', async () => {
     const cases: [string[], RegExp][] = [
       [
         ['--label-column', 'nope'],
@@ -168,9 +168,12 @@ describe('aekit train --data: bad input', () => {
       expect(r.code, r.stderr).toBe(EXIT_USAGE);
       expect(r.stderr).toMatch(message);
     }
-    const dir = await aekit('train', '--data', root, '--out', join(root, 'x'));
-    expect(dir.code).toBe(EXIT_USAGE);
-    expect(dir.stderr).toMatch(/is a directory; image folders are not read yet/);
+    await writeFile(join(root, 'rows.json'), '[]');
+    const kind = await aekit('train', '--data', join(root, 'rows.json'), '--out', join(root, 'x'));
+    expect(kind.code).toBe(EXIT_USAGE);
+    expect(kind.stderr).toMatch(
+      /unknown kind "\.json"; pass a \.csv, \.tsv or \.npy file, or a folder of images/,
+    );
     expect(existsSync(join(root, 'x', CHECKPOINT_MANIFEST))).toBe(false);
   });
 });

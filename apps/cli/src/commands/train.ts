@@ -11,12 +11,25 @@ import {
   TEST_NOISE_SEED,
   type TrainOptions,
 } from '../run-training.js';
+import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE } from '../user-data.js';
 import { deviceOption } from './checkpoint-model.js';
 
 function modelTable(): string {
   const names = modelNames();
   const width = Math.max(...names.map((n) => n.length));
   return names.map((n) => `  ${n.padEnd(width)}  ${modelRegistry.get(n)!.description}`).join('\n');
+}
+
+/** `--image-size 48x64` (or a single 32 for 32x32) as [height, width]. */
+function imageSizeOption(value: string): number[] {
+  const parts = value.toLowerCase().split('x');
+  const size = parts.length === 1 ? [parts[0]!, parts[0]!] : parts;
+  if (size.length !== 2 || !size.every((p) => /^[1-9]\d{0,4}$/.test(p.trim()))) {
+    throw new OptionError(`--image-size must be HxW in pixels, e.g. 32x32 or 48x64, got "${value}"`, {
+      details: { option: '--image-size', actual: value },
+    });
+  }
+  return size.map(Number);
 }
 
 /** `aekit train`: trains a model of the registry on a dataset; see `aekit train --help`. */
@@ -70,8 +83,24 @@ export function registerTrainCommand(program: Command): void {
     )
     .addOption(
       new Option(
+        '--image-size <HxW>',
+        "an image folder's sample size: each image scaled to cover it (aspect ratio kept), then centre-cropped",
+      )
+        .argParser(imageSizeOption)
+        .default(DEFAULT_IMAGE_SIZE, DEFAULT_IMAGE_SIZE.join('x')),
+    )
+    .addOption(
+      new Option(
+        '--channels <n>',
+        "an image folder's channels: 1 (BT.601 grey) or 3 (RGB; grey images repeated)",
+      )
+        .argParser((v: string) => Number(choiceOption('--channels', ['1', '3'] as const)(v)))
+        .default(DEFAULT_CHANNELS),
+    )
+    .addOption(
+      new Option(
         '--scale <kind>',
-        'scaler fitted on the training part of --data, per feature or channel, stored in the model and its ONNX export: minmax, zscore or none (default: zscore)',
+        'scaler fitted on the training part of --data, per feature or channel, stored in the model and its ONNX export: minmax, zscore or none (default: zscore for tables and arrays, minmax for images)',
       ).argParser(choiceOption('--scale', [...SCALER_TYPES, 'none'] as const)),
     )
     .option('--epochs <n>', 'training epochs', intOption('--epochs', 1), 5)
