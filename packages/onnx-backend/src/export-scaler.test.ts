@@ -1,15 +1,16 @@
 import { type ModelSpec, scaleValues, unscaleValues, validateSpec } from '@aekit/core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from './export-onnx.js';
 import { METADATA_KEYS } from './metadata.js';
 import { readOnnxInfo } from './read-model.js';
 import { referenceForward } from './test-utils/reference.js';
-import { layerSpecs, partDiffs, randomWeights } from './testing/index.js';
+import { checkerUnavailable, checkModels, layerSpecs, partDiffs, randomWeights } from './testing/index.js';
 
 // A fitted scaler inside the graph: raw values in, raw reconstructions out, as the network on scaled values.
 const withScalerSpec = (spec: ModelSpec, offset: number[], scale: number[]): ModelSpec =>
   validateSpec({ ...spec, scaler: { type: 'zscore', offset, scale } });
 
+const exported: Record<string, Uint8Array> = {};
 const cases: Record<string, ModelSpec> = {
   // A table of 12 features (per feature) and an RGB image (per channel).
   table: withScalerSpec(
@@ -34,7 +35,7 @@ describe('ONNX export of a spec with a scaler', () => {
           decoded: unscaleValues(scaler, ref.decoded!),
         };
       };
-      const diffs = await partDiffs(label, spec, weights, forward, 'node', {});
+      const diffs = await partDiffs(label, spec, weights, forward, 'node', exported);
       for (const [what, diff] of Object.entries(diffs))
         expect(diff, `${label} ${what}`).toBeLessThanOrEqual(1e-5);
     },
@@ -53,4 +54,14 @@ describe('ONNX export of a spec with a scaler', () => {
     expect(plain.model.metadataProps!.find((p) => p.key === METADATA_KEYS.scaler)?.value).toBe('null');
     expect(readOnnxInfo(plain.bytes)!.scaler).toBeUndefined();
   });
+});
+
+afterAll(() => {
+  // The scaled graphs pass the official checker too (full_check: shape inference included).
+  const reason = checkerUnavailable();
+  if (reason) {
+    console.warn(`skipping onnx.checker: ${reason}`);
+    return;
+  }
+  expect(checkModels(exported).length).toBe(Object.keys(exported).length);
 });
