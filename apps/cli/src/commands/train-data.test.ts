@@ -130,6 +130,38 @@ describe('aekit train --data <table.csv>', () => {
   }, 60_000);
 });
 
+describe('aekit train --data: choosing columns', () => {
+  it('trains on the --columns named, the label kept out, and records them', async () => {
+    const out = join(root, 'four');
+    const r = await aekit(
+      'train',
+      '--data',
+      table,
+      '--skip-lines',
+      '1',
+      '--columns',
+      '0,1,2,-2',
+      '--label-column',
+      '30',
+      '--model',
+      'dense',
+      '--latent-dim',
+      '2',
+      '--epochs',
+      '1',
+      '--device',
+      'wasm',
+      '--out',
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\(4 columns\), zscore scaled/);
+    const { spec, meta } = await loadCheckpoint(out, { optimizer: false });
+    expect(spec.inputShape).toEqual([4]);
+    expect(meta?.columns).toEqual(['column0', 'column1', 'column2', 'column29']);
+  }, 60_000);
+});
+
 describe('aekit train --data: bad input', () => {
   it('a missing value: one line naming the file, line and column; exit 1, nothing written', async () => {
     const csv = join(root, 'gaps.csv');
