@@ -23,7 +23,9 @@ function npy(data: Float32Array, rows: number, cols: number): Uint8Array {
   new DataView(out.buffer).setUint16(8, header.length, true);
   out.set(new TextEncoder().encode(header), 10);
   const view = new DataView(out.buffer, 10 + header.length);
-  data.forEach((v, i) => view.setFloat64(i * 8, v, true));
+  data.forEach((v, i) => {
+    view.setFloat64(i * 8, v, true);
+  });
   return out;
 }
 

@@ -46,9 +46,15 @@ describe('scaler in the spec', () => {
     const seen: number[][] = [];
     const identity: Autoencoder = {
       spec,
-      encode: async (x) => (seen.push([...x]), x.slice(0, 2)),
+      encode: async (x) => {
+        seen.push([...x]);
+        return x.slice(0, 2);
+      },
       decode: async (z) => Float32Array.from([z[0]!, z[1]!, 0]),
-      reconstruct: async (x) => (seen.push([...x]), x),
+      reconstruct: async (x) => {
+        seen.push([...x]);
+        return x;
+      },
     };
     const raw = withScaler(identity);
     const x = Float32Array.from([3, -1, 150]);
