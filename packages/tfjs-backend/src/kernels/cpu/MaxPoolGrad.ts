@@ -1,13 +1,12 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import {
-  backend_util,
   type KernelConfig,
   type KernelFunc,
   MaxPoolGrad,
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { maxPoolGradInto } from '../shared/max-pool-grad.js';
+import { maxPoolGradInfo, maxPoolGradInto } from '../shared/max-pool-grad.js';
 
 /** MaxPoolGrad for the CPU backend: one pass over the windows, channel-contiguous inner loop. */
 export function maxPoolGrad(args: {
@@ -17,15 +16,7 @@ export function maxPoolGrad(args: {
 }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, input } = inputs;
-  const { filterSize, strides, pad, dimRoundingMode } = attrs;
-  const info = backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = maxPoolGradInfo(input, attrs);
   const dx = new Float32Array(input.shape.reduce((a, b) => a * b, 1));
   maxPoolGradInto(
     backend.readSync(input.dataId) as Float32Array,

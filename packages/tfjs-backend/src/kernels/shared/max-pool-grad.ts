@@ -1,4 +1,17 @@
-import type { backend_util } from '@tensorflow/tfjs-core';
+import { backend_util, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+
+/** The pooling geometry of a MaxPoolGrad call (every backend's kernel starts from it). */
+export function maxPoolGradInfo(input: TensorInfo, attrs: MaxPoolGradAttrs): backend_util.Conv2DInfo {
+  const { filterSize, strides, pad, dimRoundingMode } = attrs;
+  return backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+}
 
 /**
  * Max-pool gradient in NHWC: each output's gradient goes to the first maximum of its window (scan

@@ -1,13 +1,12 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
-  backend_util,
   type KernelConfig,
   type KernelFunc,
   MaxPoolGrad,
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { maxPoolGradInto } from '../shared/max-pool-grad.js';
+import { maxPoolGradInfo, maxPoolGradInto } from '../shared/max-pool-grad.js';
 import { addressOf, convGeometry, nativeKernels } from './native.js';
 
 /**
@@ -21,15 +20,7 @@ export function maxPoolGrad(args: {
 }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, input } = inputs;
-  const { filterSize, strides, pad, dimRoundingMode } = attrs;
-  const info = backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = maxPoolGradInfo(input, attrs);
   const out = backend.makeOutput(input.shape, 'float32');
   const native = nativeKernels(backend);
   if (native !== null) {

@@ -1,11 +1,12 @@
 import {
-  backend_util,
+  type backend_util,
   type KernelConfig,
   type KernelFunc,
   MaxPoolGrad,
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { maxPoolGradInfo } from '../shared/max-pool-grad.js';
 import {
   computeDispatch,
   flatDispatchLayout,
@@ -113,15 +114,7 @@ export function maxPoolGrad(args: {
 }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, input } = inputs;
-  const { filterSize, strides, pad, dimRoundingMode } = attrs;
-  const info = backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = maxPoolGradInfo(input, attrs);
   return backend.runWebGPUProgram(new MaxPoolGradProgram(info), [dy, input], 'float32');
 }
 
