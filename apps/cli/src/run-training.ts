@@ -22,6 +22,7 @@ import {
   acquireRunLock,
   appendMetrics,
   ensureWritableDir,
+  isCheckpointFile,
   loadCheckpoint,
   loadTrainableModel,
   METRICS_LOG,
@@ -83,8 +84,7 @@ export interface TrainOptions extends Record<string, unknown> {
 export const DEFAULT_TEST_FRACTION = 0.2;
 
 /** The files `aekit train` writes into a run directory (besides the checkpoint's own). */
-const RUN_FILES = [CHECKPOINT_MANIFEST, METRICS_LOG, 'reconstructions.png'];
-const CHECKPOINT_BLOB = /^(weights|optimizer|best)(-[0-9a-f]{16})?\.bin$/;
+const RUN_FILES = [METRICS_LOG, 'reconstructions.png'];
 
 export interface TrainSummary {
   /** MSE of the outputs against the clean test images (for a denoising model: of its outputs for noisy inputs). */
@@ -195,8 +195,7 @@ async function prepareRunDirectory(options: TrainOptions): Promise<RunLock> {
       );
     } else if (options.force) {
       for (const name of await readdir(out)) {
-        if (RUN_FILES.includes(name) || CHECKPOINT_BLOB.test(name))
-          await rm(join(out, name), { force: true });
+        if (RUN_FILES.includes(name) || isCheckpointFile(name)) await rm(join(out, name), { force: true });
       }
     }
     return lock;

@@ -23,6 +23,20 @@ const BLOB = /^(weights|optimizer|best)-[0-9a-f]{16}\.bin$/;
 /** Temporary files of an interrupted write (see temporaryPathFor). */
 const LEFTOVER = /^\.(checkpoint\.json|(weights|optimizer|best)-[0-9a-f]{16}\.bin)\..*\.tmp$/;
 
+/**
+ * True for a file a checkpoint consists of, in any version: `checkpoint.json`, its binary files (v2's
+ * `weights-<hash>.bin` ..., v1's `weights.bin`, `optimizer.bin`) and leftovers of an interrupted write.
+ */
+export function isCheckpointFile(name: string): boolean {
+  return (
+    name === CHECKPOINT_MANIFEST ||
+    name === CHECKPOINT_WEIGHTS ||
+    name === CHECKPOINT_OPTIMIZER ||
+    BLOB.test(name) ||
+    LEFTOVER.test(name)
+  );
+}
+
 function toBytes(data: Float32Array): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

@@ -2,6 +2,7 @@
 export { temporaryPathFor, withAtomicFile, writeFileAtomic } from './atomic-file.js';
 export {
   appendMetrics,
+  isCheckpointFile,
   type LoadCheckpointOptions,
   loadCheckpoint,
   METRICS_LOG,
