@@ -30,7 +30,7 @@ import {
   saveTrainableModel,
   truncateMetrics,
 } from '@aekit/core/node';
-import { type DatasetName, fitScaler, loadDataset, type ScalerType } from '@aekit/datasets';
+import { type DatasetName, type FitPolicy, fitScaler, loadDataset, type ScalerType } from '@aekit/datasets';
 import { Pca } from '@aekit/eval/baselines';
 import { imageGrid, writePng } from '@aekit/eval/images';
 import { scoreDenoiser, scoreReconstructions } from '@aekit/eval/metrics';
@@ -76,6 +76,8 @@ export interface TrainOptions extends Record<string, unknown> {
   imageSize?: number[];
   /** An image folder's channels, 1 or 3. */
   channels?: number;
+  /** How an image folder's images are brought to `imageSize`: crop (default), resize or pad. */
+  fit?: FitPolicy;
   /** The scaler fitted on the training part of `data`: part of the model (spec, checkpoint, ONNX). */
   scale?: ScalerType | 'none';
 }
@@ -287,6 +289,7 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     ...(options.skipLines !== undefined && { skipLines: options.skipLines }),
     ...(options.imageSize && { imageSize: options.imageSize }),
     ...(options.channels !== undefined && { channels: options.channels }),
+    ...(options.fit && { fit: options.fit }),
   };
   const all = await loadUserData(options.data, table, '--data');
   let { train, test } =

@@ -2,7 +2,14 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError, gatherRows, OptionError, requireFinite, shapeSize } from '@aekit/core';
-import { formatNpyShape, loadImageFolder, parseCsv, readNpy, shuffledIndices } from '@aekit/datasets';
+import {
+  type FitPolicy,
+  formatNpyShape,
+  loadImageFolder,
+  parseCsv,
+  readNpy,
+  shuffledIndices,
+} from '@aekit/datasets';
 
 /** The user's own samples, as `aekit train --data` reads them. */
 export interface UserData {
@@ -30,6 +37,8 @@ export interface TableOptions {
   imageSize?: number[];
   /** An image folder's channels. Default 3. */
   channels?: number;
+  /** How an image folder's images are brought to `imageSize`. Default 'crop' (scale to cover, centre crop). */
+  fit?: FitPolicy;
 }
 
 /** Default `--image-size` and `--channels` of an image folder. */
@@ -143,7 +152,11 @@ export async function loadUserData(file: string, options: TableOptions, flag = '
   if (isDir) {
     const [height = 32, width = 32] = options.imageSize ?? DEFAULT_IMAGE_SIZE;
     const channels = options.channels === 1 ? 1 : 3;
-    const folder = await loadImageFolder(file, { size: [height, width], channels });
+    const folder = await loadImageFolder(file, {
+      size: [height, width],
+      channels,
+      ...(options.fit && { fit: options.fit }),
+    });
     return {
       kind: 'images',
       x: folder.images,

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coverResize, loadImageFolder } from './image-folder.js';
+import { coverResize, fitImage } from './image-fit.js';
+import { loadImageFolder } from './image-folder.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/images/', import.meta.url));
 const photos = fileURLToPath(new URL('../data/photos/', import.meta.url));
@@ -34,6 +35,14 @@ describe('loadImageFolder', () => {
     const grey = await loadImageFolder(join(root, 'good', 'photos'), { size: [8, 8], channels: 1 });
     expect(grey.sampleShape).toEqual([8, 8, 1]);
     expect(grey.labels).toBeUndefined();
+    const padded = await loadImageFolder(join(root, 'good', 'photos'), {
+      size: [8, 8],
+      channels: 1,
+      fit: 'pad',
+    });
+    // china.jpg is 427 x 640: fitted inside 8x8 it is 5.3 rows high, so the first and last row are padding.
+    expect([...padded.images.subarray(0, 8)]).toEqual(new Array(8).fill(0));
+    expect(padded.images.subarray(3 * 8, 4 * 8).every((v) => v > 0)).toBe(true);
   });
 
   it('covers then centre-crops: a 2x4 image to 2x2 keeps its middle columns', () => {
@@ -41,6 +50,22 @@ describe('loadImageFolder', () => {
     expect([...coverResize(data, 2, 4, 1, 2, 2)]).toEqual([1, 2, 5, 6]);
     const constant = new Float32Array(5 * 3 * 3).fill(0.25);
     expect(coverResize(constant, 5, 3, 3, 7, 9).every((v) => v === 0.25)).toBe(true);
+  });
+
+  it('resize stretches the whole image; pad fits it inside and fills the rest with 0', () => {
+    const data = Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7]); // 2 x 4, one channel
+    // Halving the width samples between column pairs: (0+1)/2, (2+3)/2, ...
+    expect([...fitImage(data, 2, 4, 1, 2, 2, 'resize')]).toEqual([0.5, 2.5, 4.5, 6.5]);
+    // 2x4 inside 4x4: scale 1, rows 1-2 hold the image, rows 0 and 3 are padding.
+    expect([...fitImage(data, 2, 4, 1, 4, 4, 'pad')]).toEqual([
+      0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0, 0,
+    ]);
+    const constant = new Float32Array(5 * 3 * 3).fill(0.25);
+    expect(fitImage(constant, 5, 3, 3, 7, 9, 'resize').every((v) => v === 0.25)).toBe(true);
+    const padded = fitImage(constant, 5, 3, 3, 10, 10, 'pad'); // scale 2: a 10 x 6 image, 2 columns each side
+    expect(padded.filter((v) => v === 0).length).toBe(10 * 4 * 3);
+    expect(padded.filter((v) => v === 0.25).length).toBe(10 * 6 * 3);
+    expect(() => fitImage(constant, 5, 3, 3, 7, 9, 'squash' as never)).toThrow(/crop, resize, pad/);
   });
 
   it('names a non-image file, a truncated PNG and an empty folder', async () => {

@@ -47,6 +47,12 @@ export {
 } from './image-decode.js';
 export {
   coverResize,
+  DEFAULT_FIT,
+  FIT_POLICIES,
+  type FitPolicy,
+  fitImage,
+} from './image-fit.js';
+export {
   IMAGE_FILE_EXTENSIONS,
   type ImageFolder,
   type ImageFolderOptions,

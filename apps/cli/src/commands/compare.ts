@@ -29,6 +29,7 @@ function tableOptions(meta: Record<string, unknown>): TableOptions {
     ...(typeof o.skipLines === 'number' && { skipLines: o.skipLines }),
     ...(Array.isArray(o.imageSize) && { imageSize: o.imageSize as number[] }),
     ...(typeof o.channels === 'number' && { channels: o.channels }),
+    ...(typeof o.fit === 'string' && { fit: o.fit as TableOptions['fit'] }),
   };
 }
 

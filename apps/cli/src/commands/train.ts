@@ -1,5 +1,5 @@
 import { OptionError } from '@aekit/core';
-import { DATASET_NAMES, SCALER_TYPES } from '@aekit/datasets';
+import { DATASET_NAMES, DEFAULT_FIT, FIT_POLICIES, SCALER_TYPES } from '@aekit/datasets';
 import { DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE } from '@aekit/tfjs-backend';
 import { type Command, Option } from 'commander';
 import { modelNames, modelRegistry } from '../model-registry.js';
@@ -82,12 +82,17 @@ export function registerTrainCommand(program: Command): void {
       ).argParser(intOption('--skip-lines', 0)),
     )
     .addOption(
-      new Option(
-        '--image-size <HxW>',
-        "an image folder's sample size: each image scaled to cover it (aspect ratio kept), then centre-cropped",
-      )
+      new Option('--image-size <HxW>', "an image folder's sample size: every image brought to it by --fit")
         .argParser(imageSizeOption)
         .default(DEFAULT_IMAGE_SIZE, DEFAULT_IMAGE_SIZE.join('x')),
+    )
+    .addOption(
+      new Option(
+        '--fit <policy>',
+        "how an image folder's images are brought to --image-size: crop (scale to cover, aspect ratio kept, centre crop), resize (stretch both sides) or pad (scale to fit inside, centre, fill with 0)",
+      )
+        .argParser(choiceOption('--fit', FIT_POLICIES))
+        .default(DEFAULT_FIT),
     )
     .addOption(
       new Option(
