@@ -1,26 +1,22 @@
 /**
  * Per-kernel time of one training step (tf.profile), to see where the time goes:
- *   tsx --conditions=source profile.ts <dense|deep|conv|conv-bottleneck> <wasm|js> [batch=128] [--no-kernels] [--shapes] [--engine]
- * Default: the benchmark's minimal training loop; --engine: one `fit` epoch of one batch with aekit's engine.
+ *   tsx --conditions=source profile.ts <model> <wasm|js> [batch=128] [--no-kernels] [--shapes] [--engine] [--predict]
+ * <model>: one of zoo.ts' BENCH_MODELS. Default: the benchmark's minimal training loop (dense, deep, conv,
+ * conv-bottleneck); --engine: one `fit` epoch of one batch with aekit's engine; --predict: one `reconstruct`
+ * of the batch (with --engine: the model's own reconstruct).
  */
-import { convAutoencoder, convBottleneckAutoencoder, deepAutoencoder, denseAutoencoder } from '@aekit/models';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { registerTrainingKernels } from '@aekit/tfjs-backend/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { loadFashionMnistTrain } from './fashion-mnist.js';
 import { createSpecTrainer } from './spec-trainer.js';
+import { benchSpec } from './zoo.js';
 
 const [modelName = 'conv', device = 'wasm', batchArg = '128'] = process.argv.slice(2);
 const batch = Number(batchArg);
-const specs = {
-  dense: denseAutoencoder,
-  deep: deepAutoencoder,
-  conv: convAutoencoder,
-  'conv-bottleneck': convBottleneckAutoencoder,
-} as const;
-const makeSpec = specs[modelName as keyof typeof specs];
-if (makeSpec === undefined) throw new Error(`unknown model ${modelName}`);
+const makeSpec = () => benchSpec(modelName);
+const predict = process.argv.includes('--predict');
 if (device === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
 else await import('@tensorflow/tfjs-backend-cpu');
 const backendName = device === 'js' ? 'cpu' : 'wasm';
@@ -33,15 +29,21 @@ let dispose: () => void;
 if (process.argv.includes('--engine')) {
   const backend = createTfjsBackend({ device: device === 'js' ? 'js' : 'wasm' });
   const model = await backend.createModel(makeSpec(), { seed: 0 });
-  step = async () => {
-    await model.fit({ x }, { epochs: 1, batchSize: batch, shuffle: false });
-  };
+  step = predict
+    ? async () => {
+        await model.reconstruct(x);
+      }
+    : async () => {
+        await model.fit({ x }, { epochs: 1, batchSize: batch, shuffle: false });
+      };
   dispose = () => model.dispose();
 } else {
   const trainer = createSpecTrainer(makeSpec(), 0);
-  step = async () => {
-    trainer.step(x, batch);
-  };
+  step = predict
+    ? async () => trainer.predict(x, batch)
+    : async () => {
+        trainer.step(x, batch);
+      };
   dispose = () => trainer.dispose();
 }
 for (let i = 0; i < 3; i++) await step();

@@ -1,11 +1,14 @@
 /**
- * `pnpm bench`: trains the zoo's dense, deep and conv autoencoders for a few epochs on a fixed subset of
- * Fashion-MNIST with aekit on each tfjs device here (wasm, js) and with PyTorch CPU (same models, data,
- * batch, optimiser, loss and thread count) side by side, each configuration in its own child process,
- * and writes the table to docs/benchmarks.md.
+ * `pnpm bench`: trains the zoo's models (tools/bench/zoo.ts) for a few epochs on a fixed subset of
+ * Fashion-MNIST with aekit on each tfjs device asked for and with PyTorch CPU (same layers, data, batch,
+ * optimiser, loss and thread count) side by side, each configuration in its own child process, times
+ * reconstruct/encode (tfjs and the ONNX export on onnxruntime-node), and writes the table to
+ * docs/benchmarks.md and its summary to the README (between the bench-table markers).
  *
- * Options: --images N (default 4096) --js-images N (default 512) --epochs N (default 3) --reps N (default 3)
- *          --models dense,deep,conv --devices wasm,js,webgpu --no-torch (webgpu: tfjs-backend-webgpu on the adapter
+ * Options: --quick (1,024 images, 3 epochs, 1 run: the whole table in about 10 minutes)
+ *          --images N (default 4096) --js-images N (default 512) --epochs N (default 3) --reps N (default 3)
+ *          --models dense,deep,conv,conv-bottleneck,denoising,vae,conv-vae (default all)
+ *          --devices wasm,js,webgpu (default wasm) --no-torch (webgpu: tfjs-backend-webgpu on the adapter
  *          here; without a GPU, SwiftShader with VK_ICD_FILENAMES set, which the table marks as a software GPU)
  *          --threads 1,2 (default AEKIT_WASM_THREADS, else 1 and the available cores): each count is run
  *          for both engines, aekit's wasm device (AEKIT_WASM_THREADS in its processes) and PyTorch
@@ -14,12 +17,13 @@
  *          under the benchmark's own minimal training loop)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFashionMnistTrain } from './fashion-mnist.js';
-import { type BenchRow, formatMarkdown, type RunResult } from './report.js';
+import { type BenchRow, formatMarkdown, formatSummary, type RunResult } from './report.js';
+import { BENCH_MODELS, benchSpec } from './zoo.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -28,10 +32,11 @@ const opt = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] !== undefined ? (args[i + 1] as string) : fallback;
 };
-const images = Number(opt('images', '4096'));
-const jsImages = Number(opt('js-images', '512'));
+const quick = args.includes('--quick');
+const images = Number(opt('images', quick ? '1024' : '4096'));
+const jsImages = Number(opt('js-images', quick ? '256' : '512'));
 const epochs = Number(opt('epochs', '3'));
-const reps = Number(opt('reps', '3'));
+const reps = Number(opt('reps', quick ? '1' : '3'));
 const cores = availableParallelism();
 const threadCounts = opt('threads', process.env.AEKIT_WASM_THREADS ?? (cores > 1 ? `1,${cores}` : '1'))
   .split(',')
@@ -39,8 +44,9 @@ const threadCounts = opt('threads', process.env.AEKIT_WASM_THREADS ?? (cores > 1
 if (threadCounts.some((t) => !Number.isInteger(t) || t < 1)) {
   throw new Error(`--threads takes positive integers separated by commas, got ${opt('threads', '')}`);
 }
-const models = opt('models', 'dense,deep,conv').split(',');
-const devices = opt('devices', 'wasm,js').split(',');
+const models = opt('models', Object.keys(BENCH_MODELS).join(',')).split(',');
+for (const m of models) benchSpec(m);
+const devices = opt('devices', 'wasm').split(',');
 const engine = opt('engine', 'aekit');
 const python = '/usr/bin/python3';
 const withTorch = !args.includes('--no-torch') && torchVersion() !== undefined;
@@ -101,6 +107,7 @@ const data = loadFashionMnistTrain(Math.max(images, jsImages));
 writeFileSync(dataPath, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 
 const loadBefore = loadavg()[0] as number;
+const loadSamples: number[] = [];
 const rows: BenchRow[] = [];
 try {
   for (const model of models) {
@@ -108,20 +115,25 @@ try {
       const torchRuns: RunResult[] = [];
       for (let r = 0; withTorch && r < reps; r++) {
         torchRuns.push(runTorch(model, dataPath, images, threads));
-        process.stderr.write(`torch ${model} ${threads} thread(s) rep ${r + 1}/${reps}\n`);
+        process.stderr.write(
+          `torch ${model} ${threads} thread(s) rep ${r + 1}/${reps}, load ${loadavg()[0]?.toFixed(2)}\n`,
+        );
       }
+      if (withTorch) rows.push({ model, device: 'pytorch', threads, images, runs: torchRuns });
       for (const device of devices) {
-        // The js and webgpu devices do not use the thread count: timed once, beside PyTorch at the first count.
+        // The js and webgpu devices do not use the thread count: timed once.
         if ((device === 'js' || device === 'webgpu') && i > 0) continue;
         const count = device === 'js' ? jsImages : images;
         const runs: RunResult[] = [];
         for (let r = 0; r < reps; r++) {
           runs.push(runAekit(model, device, count, threads));
-          process.stderr.write(`aekit ${model}/${device} ${threads} thread(s) rep ${r + 1}/${reps}\n`);
+          process.stderr.write(
+            `aekit ${model}/${device} ${threads} thread(s) rep ${r + 1}/${reps}, load ${loadavg()[0]?.toFixed(2)}\n`,
+          );
         }
-        // PyTorch is timed on the larger subset; its images/s does not depend on the subset size.
-        rows.push({ model, device, images: count, runs, torch: torchRuns });
+        rows.push({ model, device, threads, images: count, runs });
       }
+      loadSamples.push(loadavg()[0] as number);
     }
   }
 } finally {
@@ -137,8 +149,28 @@ const markdown = formatMarkdown(rows, {
   epochs,
   reps,
   engine,
+  images,
   load: [loadBefore, loadavg()[0] as number],
+  loadSamples,
 });
 mkdirSync(join(repoRoot, 'docs'), { recursive: true });
 writeFileSync(join(repoRoot, 'docs', 'benchmarks.md'), markdown);
+writeReadmeSummary(
+  `${formatSummary(rows)}\n\n${epochs} epochs over ${images} images, ${reps} run(s) each, threads ${threadCounts.join(' and ')}; 1-minute load average ${loadBefore.toFixed(2)} at the start, ${(loadavg()[0] as number).toFixed(2)} at the end (${new Date().toISOString().slice(0, 10)}).`,
+);
 console.log(markdown);
+
+/** Replaces the README's table between its bench-table markers (left alone when they are missing). */
+function writeReadmeSummary(table: string): void {
+  const path = join(repoRoot, 'README.md');
+  const text = readFileSync(path, 'utf8');
+  const start = '<!-- bench-table:start -->';
+  const end = '<!-- bench-table:end -->';
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) {
+    process.stderr.write(`README.md has no ${start} ... ${end} markers: its table was not updated\n`);
+    return;
+  }
+  writeFileSync(path, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
+}

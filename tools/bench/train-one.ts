@@ -1,16 +1,17 @@
 /**
  * One benchmark configuration in its own process (so its peak RSS is its own):
- *   tsx --conditions=source train-one.ts <dense|deep|conv> <wasm|js|webgpu> <images> <epochs> <batch> [aekit|standalone]
- * Trains on the first <images> Fashion-MNIST training images with aekit's tfjs backend (or, with
- * `standalone`, the benchmark's own minimal tfjs-core loop: kernels only, no engine), times inference
- * with tfjs and with the exported ONNX model in onnxruntime-node, and prints one line `RESULT {json}`.
+ *   tsx --conditions=source train-one.ts <model> <wasm|js|webgpu> <images> <epochs> <batch> [aekit|standalone]
+ * <model> is one of zoo.ts' BENCH_MODELS. Trains on the first <images> Fashion-MNIST training images with
+ * aekit's tfjs backend (or, with `standalone`, the benchmark's own minimal tfjs-core loop: kernels only, no
+ * engine; dense, deep and conv only), times `reconstruct` and `encode` with tfjs and with the exported ONNX
+ * model in onnxruntime-node, and prints one line `RESULT {json}`.
  */
 import type { ModelSpec } from '@aekit/core';
 import { loadDataset } from '@aekit/datasets';
-import { convAutoencoder, deepAutoencoder, denseAutoencoder } from '@aekit/models';
 import { createSession, exportOnnx } from '@aekit/onnx-backend';
 import { createTfjsBackend, selectDevice } from '@aekit/tfjs-backend';
 import type { RunResult } from './report.js';
+import { benchSpec } from './zoo.js';
 
 const [
   modelName = 'conv',
@@ -24,13 +25,10 @@ const images = Number(imagesArg);
 const epochs = Number(epochsArg);
 const batchSize = Number(batchArg);
 
-const specs = { dense: denseAutoencoder, deep: deepAutoencoder, conv: convAutoencoder } as const;
-const makeSpec = specs[modelName as keyof typeof specs];
-if (makeSpec === undefined) throw new Error(`unknown model ${modelName}; use dense, deep or conv`);
 if (device !== 'wasm' && device !== 'js' && device !== 'webgpu') {
   throw new Error(`unknown device ${device}; use wasm, js or webgpu`);
 }
-const spec: ModelSpec = makeSpec();
+const spec: ModelSpec = benchSpec(modelName);
 
 const dataset = await loadDataset('fashion-mnist', { split: 'train', limit: images, allowDownload: false });
 if (dataset.count !== images) throw new Error(`wanted ${images} images, loaded ${dataset.count}`);
@@ -78,12 +76,16 @@ if (engine === 'aekit') {
   );
   await model.reconstruct(x.subarray(0, 256 * 784)); // warm-up
   result.predictImagesPerSecond = await time(() => model.reconstruct(x));
+  await model.encode(x.subarray(0, 256 * 784));
+  result.encodeImagesPerSecond = await time(() => model.encode(x));
   const weights = model.getWeights();
   model.dispose();
   try {
     const session = await createSession(exportOnnx(spec, weights), { device: 'cpu' });
     await session.reconstruct(x.subarray(0, 256 * 784));
     result.onnxImagesPerSecond = await time(() => session.reconstruct(x));
+    await session.encode(x.subarray(0, 256 * 784));
+    result.onnxEncodeImagesPerSecond = await time(() => session.encode(x));
   } catch (error) {
     result.onnxError = (error as Error).message.split('\n')[0];
   }
