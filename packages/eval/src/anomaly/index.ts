@@ -1,10 +1,27 @@
+export {
+  AnomalyDetector,
+  type DetectorInput,
+  type DetectorOptions,
+  type DetectorScores,
+  SCORE_KINDS,
+  type ScoreKind,
+} from './detector.js';
+export {
+  DETECTOR_FORMAT,
+  DETECTOR_FORMAT_VERSION,
+  type DetectorFile,
+  parseDetectorFile,
+} from './detector-file.js';
 export { type OneClassSplit, type OneClassSplitOptions, oneClassSplit } from './one-class-split.js';
+export { fitGeneralizedPareto, type PotFit, potThreshold } from './pot.js';
+export { f1Threshold, type PrecisionRecallPoint, precisionRecallCurve } from './precision-recall.js';
 export {
   ReconstructionDetector,
   type ReconstructionDetectorOptions,
   type ReconstructionError,
   type Reconstructor,
 } from './reconstruction-detector.js';
+export { type ScoreSummary, summarizeScores } from './score-summary.js';
 export {
   type AnomalyTable,
   type DetectorResult,
@@ -14,4 +31,12 @@ export {
   type TrainTabularAutoencoder,
   tabularAnomaly,
 } from './tabular-anomaly.js';
-export { percentile, type ThresholdRule, thresholdFor } from './threshold.js';
+export {
+  expectedFalseAlarmRate,
+  formatThresholdRule,
+  madThreshold,
+  parseThresholdRule,
+  percentile,
+  type ThresholdRule,
+  thresholdFor,
+} from './threshold.js';

@@ -1,0 +1,87 @@
+import { DataError } from '@aekit/core';
+import type { ScoreKind } from './detector.js';
+import type { ScoreSummary } from './score-summary.js';
+
+export const DETECTOR_FORMAT = 'aekit-detector';
+/** Version of the detector file this package writes; it reads this one and every older one. */
+export const DETECTOR_FORMAT_VERSION = 1;
+
+/** A detector file (JSON): everything but the model's weights, which stay in its checkpoint. */
+export interface DetectorFile {
+  readonly format: typeof DETECTOR_FORMAT;
+  readonly version: number;
+  readonly score: ScoreKind;
+  /** `method` as `parseThresholdRule` reads it (`fpr:0.01`), `value` the calibrated threshold. */
+  readonly threshold: { method: string; value: number; expectedFalseAlarmRate: number | null };
+  /** One sample's shape, as the model takes it. */
+  readonly inputShape: number[];
+  /** Column names of the table fitted on, null for other data. */
+  readonly columns: string[] | null;
+  readonly fittedOn: { count: number };
+  readonly calibration: ScoreSummary;
+  /** Neighbours of the latent kNN score. */
+  readonly k: number;
+  /** `mse+latent-knn`: [mean, std] of each part on the calibration data. */
+  readonly normalisation: { mse: [number, number]; latentKnn: [number, number] } | null;
+  /** Latent scores: the codes of the normal data fitted on, stacked. */
+  readonly codes: number[] | null;
+  /** Free-form facts about the model (the CLI: its checkpoint). */
+  readonly model: Record<string, unknown>;
+}
+
+const SCORES = ['mse', 'mae', 'ssim', 'latent-knn', 'mse+latent-knn'];
+
+function bad(field: string, problem: string): never {
+  throw new DataError(
+    'DATA_INVALID',
+    `detector file: ${field} ${problem}; write the file again with detect fit (or AnomalyDetector.toJSON).`,
+  );
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Checks a detector file (object or JSON text) field by field; a wrong field throws `DataError` naming it. */
+export function parseDetectorFile(file: DetectorFile | string): DetectorFile {
+  let f: Record<string, unknown>;
+  try {
+    f = (typeof file === 'string' ? JSON.parse(file) : file) as Record<string, unknown>;
+  } catch (e) {
+    throw new DataError('DATA_INVALID', `detector file: not JSON (${(e as Error).message}).`, { cause: e });
+  }
+  if (typeof f !== 'object' || f === null || f.format !== DETECTOR_FORMAT) {
+    bad('format', `is not "${DETECTOR_FORMAT}" (is this a detector file?)`);
+  }
+  if (!Number.isInteger(f.version) || (f.version as number) < 1) bad('version', `is ${String(f.version)}`);
+  if ((f.version as number) > DETECTOR_FORMAT_VERSION) {
+    throw new DataError(
+      'DATA_INVALID',
+      `detector file: version ${f.version} was written by a newer aekit (this one reads up to ${DETECTOR_FORMAT_VERSION}); upgrade aekit.`,
+    );
+  }
+  if (!SCORES.includes(f.score as string))
+    bad('score', `is ${JSON.stringify(f.score)}, not one of ${SCORES.join(', ')}`);
+  const t = f.threshold as Record<string, unknown> | undefined;
+  if (typeof t?.method !== 'string') bad('threshold.method', 'is missing');
+  if (!isNumber(t?.value)) bad('threshold.value', 'is not a finite number');
+  const shape = f.inputShape;
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((s) => Number.isInteger(s) && s > 0)) {
+    bad('inputShape', 'is not a list of positive integers');
+  }
+  if (f.columns !== null && !(Array.isArray(f.columns) && f.columns.every((c) => typeof c === 'string'))) {
+    bad('columns', 'is neither null nor a list of names');
+  }
+  if (!Number.isInteger((f.fittedOn as { count?: unknown } | undefined)?.count))
+    bad('fittedOn.count', 'is missing');
+  const c = f.calibration as Record<string, unknown> | undefined;
+  for (const key of ['count', 'mean', 'std', 'min', 'max', 'p50', 'p90', 'p95', 'p99', 'p999']) {
+    if (!isNumber(c?.[key])) bad(`calibration.${key}`, 'is not a finite number');
+  }
+  if (!Number.isInteger(f.k) || (f.k as number) < 1) bad('k', 'is not a positive integer');
+  if (f.codes !== null && !(Array.isArray(f.codes) && f.codes.every(isNumber))) {
+    bad('codes', 'is neither null nor a list of finite numbers');
+  }
+  if ((f.score === 'latent-knn' || f.score === 'mse+latent-knn') && f.codes === null)
+    bad('codes', 'are missing');
+  if (f.score === 'mse+latent-knn' && f.normalisation === null) bad('normalisation', 'is missing');
+  return f as unknown as DetectorFile;
+}

@@ -1,0 +1,1 @@
+export { loadDetectorFile, saveDetector } from './detector-file-io.js';
