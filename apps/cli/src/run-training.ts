@@ -30,7 +30,14 @@ import {
   saveTrainableModel,
   truncateMetrics,
 } from '@aekit/core/node';
-import { type DatasetName, type FitPolicy, fitScaler, loadDataset, type ScalerType } from '@aekit/datasets';
+import {
+  type DatasetName,
+  type FitPolicy,
+  fitScaler,
+  loadDataset,
+  type MissingPolicy,
+  type ScalerType,
+} from '@aekit/datasets';
 import { Pca } from '@aekit/eval/baselines';
 import { imageGrid, writePng } from '@aekit/eval/images';
 import { scoreDenoiser, scoreReconstructions } from '@aekit/eval/metrics';
@@ -38,7 +45,7 @@ import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { getIo } from './io.js';
 import { getModel, type ModelCreateOptions } from './model-registry.js';
 import { ProgressBar } from './progress-bar.js';
-import { holdOut, loadUserData, type UserData } from './user-data.js';
+import { fillFromTraining, holdOut, loadUserData, type UserData } from './user-data.js';
 
 /** The options of `aekit train` after parsing (camelCase; model-specific options ride along). */
 export interface TrainOptions extends Record<string, unknown> {
@@ -80,6 +87,8 @@ export interface TrainOptions extends Record<string, unknown> {
   fit?: FitPolicy;
   /** The scaler fitted on the training part of `data`: part of the model (spec, checkpoint, ONNX). */
   scale?: ScalerType | 'none';
+  /** What a table's cells without a value become (`mean`: the training part's column means). Default `error`. */
+  missing?: MissingPolicy;
 }
 
 /** Default of `--test-fraction`. */
@@ -287,6 +296,7 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     ...(options.columns && { columns: options.columns }),
     ...(options.labelColumn !== undefined && { labelColumn: options.labelColumn }),
     ...(options.skipLines !== undefined && { skipLines: options.skipLines }),
+    ...(options.missing !== undefined && { missing: options.missing }),
     ...(options.imageSize && { imageSize: options.imageSize }),
     ...(options.channels !== undefined && { channels: options.channels }),
     ...(options.fit && { fit: options.fit }),
@@ -303,6 +313,7 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
       { details: { file: test.file, expected: train.sampleShape, actual: test.sampleShape } },
     );
   }
+  ({ train, test } = fillFromTraining(train, test));
   train = limited(train, options.limit);
   test = limited(test, options.testLimit);
   const isTable = train.sampleShape.length === 1;
@@ -325,7 +336,15 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
   const last = train.sampleShape[train.sampleShape.length - 1]!;
   const scaler = scale === 'none' ? undefined : fitScaler(scale, train.x, last, train.file);
   const scaled = (d: UserData) => (scaler ? scaleValues(scaler, d.x) : d.x);
-  const columns = train.columns ? ` (${train.columns.length} columns)` : '';
+  const gaps = [all, ...(options.testData === undefined ? [] : [test])].reduce(
+    (n, d) => ({ cells: n.cells + (d.missing?.cells ?? 0), rows: n.rows + (d.missing?.droppedRows ?? 0) }),
+    { cells: 0, rows: 0 },
+  );
+  const columns =
+    (train.columns ? ` (${train.columns.length} columns)` : '') +
+    (gaps.cells > 0
+      ? `, ${gaps.cells} missing values ${options.missing === 'drop-rows' ? `(${gaps.rows} rows dropped)` : `filled (${options.missing})`}`
+      : '');
   return {
     data: { images: scaled(train), count: train.count },
     test: { images: scaled(test), count: test.count },

@@ -3,11 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError, gatherRows, OptionError, requireFinite, shapeSize } from '@aekit/core';
 import {
+  columnMeans,
   type FitPolicy,
+  fillMissing,
   formatNpyShape,
   loadImageFolder,
+  type MissingPolicy,
   parseCsv,
   readNpy,
+  resolveMissing,
   shuffledIndices,
 } from '@aekit/datasets';
 
@@ -24,6 +28,8 @@ export interface UserData {
   /** A table's feature column names, in order. */
   columns?: string[];
   file: string;
+  /** A table's cells without a value: NaN under `--missing mean` until `fillFromTraining`. */
+  missing?: { cells: number; droppedRows: number };
 }
 
 export interface TableOptions {
@@ -33,6 +39,8 @@ export interface TableOptions {
   labelColumn?: string;
   /** Lines before the header or the first row (e.g. scikit-learn's "569,30,malignant,benign"). */
   skipLines?: number;
+  /** What a table's cells without a value become. Default `error`. */
+  missing?: MissingPolicy;
   /** An image folder's sample size, [height, width]. Default [32, 32]. */
   imageSize?: number[];
   /** An image folder's channels. Default 3. */
@@ -76,8 +84,9 @@ function columnIndex(names: readonly string[], wanted: string, flag: string, fil
 async function readTable(file: string, options: TableOptions, flag: string): Promise<UserData> {
   const text = new TextDecoder().decode(await readBytes(file, flag));
   const delimiter = extname(file).toLowerCase() === '.tsv' ? '\t' : ',';
-  // Every column first (a missing or non-numeric value is a DataError naming the line and the column).
-  const all = parseCsv(text, { delimiter, skipLines: options.skipLines ?? 0 }, file);
+  // Every column first (a non-numeric value is a DataError naming the line and the column); gaps are NaN
+  // until the missing-value policy sees the columns chosen.
+  const all = parseCsv(text, { delimiter, skipLines: options.skipLines ?? 0, missing: 'keep' }, file);
   const names = all.columns;
   const label =
     options.labelColumn === undefined
@@ -101,27 +110,63 @@ async function readTable(file: string, options: TableOptions, flag: string): Pro
     );
   }
   const width = all.featureCount;
-  const x = new Float32Array(all.count * features.length);
-  const labels = label === undefined ? undefined : new Float32Array(all.count);
-  for (let i = 0; i < all.count; i++) {
-    features.forEach((j, k) => {
-      x[i * features.length + k] = all.features[i * width + j]!;
-    });
-    if (labels && label !== undefined) labels[i] = all.features[i * width + label]!;
-  }
   if (all.count === 0) {
     throw new DataError('DATA_INVALID', `${file}: a header but no rows; add data rows`, {
       details: { file },
     });
   }
+  // The chosen columns, the label last, through the missing-value policy (a label is never filled in).
+  const kept = label === undefined ? features : [...features, label];
+  const matrix = new Float32Array(all.count * kept.length);
+  for (let i = 0; i < all.count; i++) {
+    kept.forEach((j, k) => {
+      matrix[i * kept.length + k] = all.features[i * width + j]!;
+    });
+  }
+  const policy = options.missing ?? 'error';
+  const where = { source: file, columns: kept.map((j) => names[j]!), indices: kept, lines: all.lines };
+  if (label !== undefined && policy !== 'drop-rows') {
+    const at = kept.length - 1;
+    resolveMissing(
+      matrix.filter((_, i) => i % kept.length === at),
+      1,
+      'error',
+      { ...where, columns: [names[label]!], indices: [label] },
+    );
+  }
+  const resolved = resolveMissing(matrix, kept.length, policy, where);
+  const count = resolved.x.length / kept.length;
+  const x = new Float32Array(count * features.length);
+  const labels = label === undefined ? undefined : new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    x.set(resolved.x.subarray(i * kept.length, i * kept.length + features.length), i * features.length);
+    if (labels) labels[i] = resolved.x[i * kept.length + features.length]!;
+  }
   return {
     kind: 'table',
     x,
     sampleShape: [features.length],
-    count: all.count,
+    count,
     columns: features.map((j) => names[j]!),
     file,
     ...(labels && { labels }),
+    ...(resolved.missingCells > 0 && {
+      missing: { cells: resolved.missingCells, droppedRows: resolved.droppedRows },
+    }),
+  };
+}
+
+/**
+ * `--missing mean`: the NaN cells of both parts filled with the training part's column means, so nothing
+ * of the test part informs them. Parts without gaps come back as they are.
+ */
+export function fillFromTraining(train: UserData, test: UserData): { train: UserData; test: UserData } {
+  if (!train.x.some(Number.isNaN) && !test.x.some(Number.isNaN)) return { train, test };
+  const width = shapeSize(train.sampleShape);
+  const means = columnMeans(train.x, width, { source: train.file, columns: train.columns ?? [] });
+  return {
+    train: { ...train, x: fillMissing(train.x, width, means) },
+    test: { ...test, x: fillMissing(test.x, width, means) },
   };
 }
 

@@ -5,6 +5,7 @@ import { AekitError, setLogger } from '@aekit/core';
 import { describe, expect, it } from 'vitest';
 import { BREAST_CANCER_FEATURES, loadBreastCancer } from './breast-cancer.js';
 import { fitMinMax, loadCsv, minMaxScale, parseCsv } from './csv.js';
+import { columnMeans, fillMissing } from './missing-values.js';
 import { packagedFile } from './packaged-data.js';
 
 setLogger({ info() {}, warn() {} });
@@ -51,6 +52,66 @@ describe('parseCsv / loadCsv', () => {
     expect(nan?.code).toBe('DATA_INVALID');
     expect(nan?.message).toMatch(/^n\.csv:3: column "b" \(index 1\) holds "x", expected a number/);
     expect(errorOf(() => parseCsv('a,b\n1,2\n', { labelColumn: 'z' }))?.code).toBe('OPTION_INVALID');
+  });
+});
+
+describe('parseCsv quoting (csv-parse)', () => {
+  it('reads quoted names and cells holding the delimiter, newlines and doubled quotes; TSV; CRLF; a BOM', () => {
+    const t = parseCsv('\uFEFF"a, the first","b ""x""",c\r\n"1",2,"3"\r\n4,"5",6\r\n', {}, 'q.csv');
+    expect(t.columns).toEqual(['a, the first', 'b "x"', 'c']);
+    expect(Array.from(t.features)).toEqual([1, 2, 3, 4, 5, 6]);
+    const multi = parseCsv('"line\none",b\n1,2\n3,4\n', {}, 'm.csv');
+    expect(multi.columns).toEqual(['line\none', 'b']);
+    expect(Array.from(multi.lines)).toEqual([3, 4]);
+    const tsv = parseCsv('a\t"b\tc"\n1\t2\n', { delimiter: '\t' });
+    expect(tsv.columns).toEqual(['a', 'b\tc']);
+    expect(Array.from(tsv.features)).toEqual([1, 2]);
+  });
+
+  it('a broken quote, a ragged row after a quoted newline, text in a quoted cell: the line and what to do', () => {
+    expect(errorOf(() => parseCsv('a,b\n1,2\n"3,4\n', {}, 'o.csv'))?.message).toMatch(
+      /^o\.csv:\d: not valid CSV \(.*\); quote a field holding the delimiter/,
+    );
+    expect(errorOf(() => parseCsv('a,b\n"1\n",2\n3\n', {}, 'r.csv'))?.message).toBe(
+      'r.csv:4: expected 2 columns, got 1 (ragged row)',
+    );
+    expect(errorOf(() => parseCsv('a,b\n1,"x,y"\n', {}, 't.csv'))?.message).toMatch(
+      /^t\.csv:2: column "b" \(index 1\) holds "x,y", expected a number/,
+    );
+  });
+});
+
+describe('parseCsv missing values', () => {
+  const gaps = 'a,b,c\n1,2,3\n4,,6\n7,NA,9\n10,11,?\n';
+  it('are an error naming the line and column unless a policy is chosen', () => {
+    expect(errorOf(() => parseCsv(gaps, {}, 'g.csv'))?.message).toBe(
+      'g.csv:3: column "b" (index 1) has no value; fill it in, or choose a missing-value policy (--missing drop-rows, mean or zero)',
+    );
+    const dropped = parseCsv(gaps, { missing: 'drop-rows' });
+    expect([dropped.count, dropped.droppedRows, dropped.missingCells]).toEqual([1, 3, 3]);
+    expect(Array.from(dropped.lines)).toEqual([2]);
+    expect(Array.from(parseCsv(gaps, { missing: 'zero' }).features).slice(3, 9)).toEqual([4, 0, 6, 7, 0, 9]);
+    const kept = parseCsv(gaps, { missing: 'mean' });
+    expect(kept.features.filter(Number.isNaN)).toHaveLength(3);
+    // Means of the training part only (the first two rows here), applied to every part.
+    const means = columnMeans(kept.features.subarray(0, 6), 3, { source: 'g.csv', columns: kept.columns });
+    expect(Array.from(fillMissing(kept.features, 3, means))).toEqual([
+      1, 2, 3, 4, 2, 6, 7, 2, 9, 10, 11, 4.5,
+    ]);
+  });
+
+  it('an empty column is an error under every policy; a missing label unless its row is dropped', () => {
+    for (const missing of ['error', 'drop-rows', 'mean', 'zero'] as const) {
+      expect(errorOf(() => parseCsv('a,b\n1,\n2,\n', { missing }, 'e.csv'))?.message).toBe(
+        'e.csv: column "b" (index 1) has no value in any of its 2 rows (an empty column); fill it in or leave it out (--columns)',
+      );
+    }
+    expect(
+      errorOf(() => parseCsv('a,y\n1,0\n2,\n', { labelColumn: 'y', missing: 'zero' }, 'l.csv'))?.message,
+    ).toMatch(/^l\.csv:3: column "y" \(index 1\) has no value/);
+    expect(parseCsv('a,y\n1,0\n2,\n3,1\n', { labelColumn: 'y', missing: 'drop-rows' }).labels).toEqual(
+      new Float32Array([0, 1]),
+    );
   });
 });
 

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DataError, OptionError } from '@aekit/core';
+import { CsvError, parse } from 'csv-parse/sync';
+import { isMissingCell, type MissingPolicy, resolveMissing } from './missing-values.js';
 
 /** Numeric table: `count` rows of `featureCount` float32 features, row-major, and optional labels. */
 export interface TabularData {
@@ -12,6 +14,12 @@ export interface TabularData {
   readonly labelColumn?: string;
   readonly count: number;
   readonly featureCount: number;
+  /** The 1-based line of the file where each row starts (for errors that name a row). */
+  readonly lines: Uint32Array;
+  /** Cells without a value (empty, NA, NaN, null, ?) that the `missing` policy dropped or filled. */
+  readonly missingCells: number;
+  /** Rows left out by the `drop-rows` policy. */
+  readonly droppedRows: number;
 }
 
 export interface CsvOptions {
@@ -23,29 +31,76 @@ export interface CsvOptions {
   delimiter?: string;
   /** Lines to skip before the header/data (e.g. a metadata line). Default 0. */
   skipLines?: number;
+  /**
+   * What a cell without a value means: `error` (the default: an error naming its row and column),
+   * `drop-rows` (rows holding one are left out), `zero`, or `mean` (left NaN: fill them with `fillMissing`
+   * from the `columnMeans` of the training part, so the test part never informs them), or `keep` (left NaN
+   * without any check: for a caller that picks columns first and then calls `resolveMissing` on them).
+   */
+  missing?: MissingPolicy | 'keep';
 }
 
 const isNumber = (cell: string): boolean => cell.trim() !== '' && Number.isFinite(Number(cell));
 /** Features are float32: a number beyond its range (about ±3.4e38) would turn into Infinity. */
 const fitsFloat32 = (cell: string): boolean => Number.isFinite(Math.fround(Number(cell)));
 
-/** Parses CSV text of numbers (no quoting) into a `TabularData`; `source` names it in errors. */
+/** A record of the file: its cells and the 1-based line where it starts. */
+interface CsvRecord {
+  cells: string[];
+  line: number;
+}
+
+/**
+ * The records of `text` through csv-parse (RFC 4180: quoted fields holding delimiters, newlines and doubled
+ * quotes; a BOM; CRLF), blank lines left out; a malformed quote is a DataError naming its line.
+ */
+function records(text: string, delimiter: string, skipLines: number, source: string): CsvRecord[] {
+  let parsed: { record: string[]; info: { lines: number } }[];
+  try {
+    parsed = parse(text, {
+      delimiter,
+      from_line: skipLines + 1,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    }) as unknown as typeof parsed;
+  } catch (cause) {
+    const line = cause instanceof CsvError ? (cause as CsvError & { lines?: number }).lines : undefined;
+    const reason = (cause as Error).message.replace(/^[\w ]+: /, '').replace(/ at line \d+/, '');
+    throw new DataError(
+      'DATA_INVALID',
+      `${source}${line ? `:${line}` : ''}: not valid CSV (${reason}); quote a field holding the delimiter, a newline or a quote as "...", with "" for a quote inside`,
+      { cause, details: { file: source, ...(line && { line }) } },
+    );
+  }
+  return parsed
+    .filter(({ record }) => !(record.length === 1 && record[0] === ''))
+    .map(({ record, info }) => ({
+      cells: record,
+      // csv-parse counts the line where a record ends; a quoted newline moves its start up.
+      line: info.lines - record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0),
+    }));
+}
+
+/**
+ * Parses CSV text of numbers into a `TabularData`; `source` names the file in errors: a ragged row, text in a
+ * numeric column, a value beyond float32, an empty column and (by default) a missing value each name the line
+ * and column.
+ */
 export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV'): TabularData {
-  const delimiter = options.delimiter ?? ',';
-  const lines = text.split(/\r?\n/);
-  let lineIndex = options.skipLines ?? 0;
-  // Skip blank lines before the first row.
-  while (lineIndex < lines.length && lines[lineIndex]!.trim() === '') lineIndex++;
-  if (lineIndex >= lines.length) {
+  const rows = records(text, options.delimiter ?? ',', options.skipLines ?? 0, source);
+  if (rows.length === 0) {
     throw new DataError('DATA_INVALID', `${source}: no rows (expected a header or data lines, got none)`, {
       details: { file: source },
     });
   }
-  const firstCells = lines[lineIndex]!.split(delimiter).map((c) => c.trim());
-  const hasHeader = options.hasHeader ?? !firstCells.every(isNumber);
-  const width = firstCells.length;
-  const names = hasHeader ? firstCells : firstCells.map((_, i) => `column${i}`);
-  if (hasHeader) lineIndex++;
+  const first = rows[0]!.cells;
+  const hasHeader = options.hasHeader ?? !first.every(isNumber);
+  const width = first.length;
+  const names = hasHeader ? first : first.map((_, i) => `column${i}`);
+  const data = hasHeader ? rows.slice(1) : rows;
 
   let labelIndex: number | undefined;
   if (options.labelColumn !== undefined) {
@@ -58,58 +113,78 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV')
       );
     }
   }
-  const featureCount = labelIndex === undefined ? width : width - 1;
-  const features: number[] = [];
-  const labels: number[] = [];
-  for (; lineIndex < lines.length; lineIndex++) {
-    const line = lines[lineIndex]!;
-    if (line.trim() === '') continue;
-    const cells = line.split(delimiter);
+  const all = new Float32Array(data.length * width);
+  const lines = new Uint32Array(data.length);
+  data.forEach(({ cells, line }, i) => {
+    lines[i] = line;
     if (cells.length !== width) {
       throw new DataError(
         'DATA_INVALID',
-        `${source}:${lineIndex + 1}: expected ${width} columns, got ${cells.length} (ragged row)`,
-        { details: { file: source, line: lineIndex + 1, expected: width, actual: cells.length } },
+        `${source}:${line}: expected ${width} columns, got ${cells.length} (ragged row)`,
+        { details: { file: source, line, expected: width, actual: cells.length } },
       );
     }
     for (let j = 0; j < width; j++) {
       const cell = cells[j]!;
+      if (isMissingCell(cell)) {
+        all[i * width + j] = Number.NaN;
+        continue;
+      }
       if (!isNumber(cell)) {
         throw new DataError(
           'DATA_INVALID',
-          `${source}:${lineIndex + 1}: column "${names[j]}" (index ${j}) holds ${JSON.stringify(cell)}, ` +
+          `${source}:${line}: column "${names[j]}" (index ${j}) holds ${JSON.stringify(cell)}, ` +
             'expected a number; fix or remove that row',
-          {
-            details: {
-              file: source,
-              line: lineIndex + 1,
-              column: names[j],
-              expected: 'number',
-              actual: cell,
-            },
-          },
+          { details: { file: source, line, column: names[j], expected: 'number', actual: cell } },
         );
       }
       if (!fitsFloat32(cell)) {
         throw new DataError(
           'DATA_INVALID',
-          `${source}:${lineIndex + 1}: column "${names[j]}" (index ${j}) holds ${cell.trim()}, beyond the float32 range (±3.4e38); rescale that column`,
-          { details: { file: source, line: lineIndex + 1, column: names[j], actual: cell } },
+          `${source}:${line}: column "${names[j]}" (index ${j}) holds ${cell}, beyond the float32 range (±3.4e38); rescale that column`,
+          { details: { file: source, line, column: names[j], actual: cell } },
         );
       }
-      if (j === labelIndex) labels.push(Number(cell));
-      else features.push(Number(cell));
+      all[i * width + j] = Number(cell);
+    }
+  });
+  const policy = options.missing ?? 'error';
+  const where = { source, columns: names, lines };
+  if (labelIndex !== undefined && policy !== 'keep' && policy !== 'drop-rows') {
+    // A label cannot be filled in: a row without one is an error unless its row is dropped.
+    const label = labelIndex;
+    resolveMissing(
+      all.filter((_, i) => i % width === label),
+      1,
+      'error',
+      { ...where, columns: [names[label]!], indices: [label] },
+    );
+  }
+  const resolved =
+    policy === 'keep'
+      ? { x: all, missingCells: 0, droppedRows: 0 }
+      : resolveMissing(all, width, policy, where);
+  const x = resolved.x;
+  const count = x.length / Math.max(1, width);
+  const keptLines = resolved.keep ? resolved.keep.map((r) => lines[r]!) : lines;
+  const featureCount = labelIndex === undefined ? width : width - 1;
+  const features = new Float32Array(count * featureCount);
+  const labels = labelIndex === undefined ? undefined : new Float32Array(count);
+  for (let i = 0, f = 0; i < count; i++) {
+    for (let j = 0; j < width; j++) {
+      if (j === labelIndex) labels![i] = x[i * width + j]!;
+      else features[f++] = x[i * width + j]!;
     }
   }
-  const count = featureCount === 0 ? labels.length : features.length / featureCount;
   return {
-    features: Float32Array.from(features),
-    ...(labelIndex === undefined
-      ? {}
-      : { labels: Float32Array.from(labels), labelColumn: names[labelIndex] }),
+    features,
+    ...(labels && labelIndex !== undefined && { labels, labelColumn: names[labelIndex] }),
     columns: names.filter((_, j) => j !== labelIndex),
     count,
     featureCount,
+    lines: keptLines,
+    missingCells: resolved.missingCells,
+    droppedRows: resolved.droppedRows,
   };
 }
 

@@ -66,6 +66,16 @@ export {
   loadDatasetPair,
   sampleDir,
 } from './load-dataset.js';
+export {
+  columnMeans,
+  fillMissing,
+  isMissingCell,
+  MISSING_POLICIES,
+  type MissingPolicy,
+  type ResolvedMissing,
+  resolveMissing,
+  type TableSource,
+} from './missing-values.js';
 export { formatNpyShape, type NpyArray, readNpy, readNpz } from './npz.js';
 export type { FileSource } from './packaged-data.js';
 export { downscale, type UpscaleMethod, upscale } from './resample.js';

@@ -199,7 +199,26 @@ describe('parsers of user files: random and mutated inputs give a value or an Ae
   it('parseCsv', () => {
     const valid = 'a,b,label\n1,2.5,0\n-3e2,4,1\n\n5,6,0\n';
     const cell = fc.oneof(
-      fc.constantFrom('', ' ', '1', '-2.5', '1e3', 'NaN', 'Infinity', '0x1f', 'abc', '"q"', '1,2'),
+      fc.constantFrom(
+        '',
+        ' ',
+        '1',
+        '-2.5',
+        '1e3',
+        'NaN',
+        'NA',
+        'Infinity',
+        '0x1f',
+        'abc',
+        '"q"',
+        '1,2',
+        '"7"',
+        '"1,5"',
+        '"a""b"',
+        '"2\n3"',
+        '"open',
+        'x"y',
+      ),
       fc.double().map(String),
     );
     const table = fc
@@ -217,6 +236,7 @@ describe('parsers of user files: random and mutated inputs give a value or an Ae
         labelColumn: fc.oneof(fc.integer({ min: -4, max: 4 }), fc.constantFrom('label', 'a', 'zz')),
         hasHeader: fc.boolean(),
         skipLines: fc.nat(3),
+        missing: fc.constantFrom('error', 'drop-rows', 'zero'),
       },
       { requiredKeys: [] },
     );
@@ -233,6 +253,56 @@ describe('parsers of user files: random and mutated inputs give a value or an Ae
               : undefined,
         ),
       ),
+      settings,
+    );
+  });
+
+  it('parseCsv reads back any table of numbers, whatever its quoting, line endings and names', () => {
+    const name = fc.string({ maxLength: 6 }).map((n) => `c${n}`);
+    const table = fc.integer({ min: 1, max: 4 }).chain((width) =>
+      fc.record({
+        names: fc.uniqueArray(name, { minLength: width, maxLength: width }),
+        rows: fc.array(
+          fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), {
+            minLength: width,
+            maxLength: width,
+          }),
+          {
+            minLength: 1,
+            maxLength: 5,
+          },
+        ),
+        quote: fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+        eol: fc.constantFrom('\n', '\r\n'),
+        delimiter: fc.constantFrom(',', '\t', ';'),
+      }),
+    );
+    const quoted = (cell: string) => `"${cell.replaceAll('"', '""')}"`;
+    fc.assert(
+      fc.property(table, ({ names, rows, quote, eol, delimiter }) => {
+        let k = 0;
+        // A quoted cell keeps its spaces; an unquoted one is trimmed.
+        const header: string[] = [];
+        const cell = (c: string, name = false) => {
+          const q =
+            quote[k++ % quote.length] || /[",;\t\r\n]/.test(c) || /^\s*-?\d/.test(c) || c.trim() === '';
+          if (name) header.push(q ? c : c.trim());
+          return q ? quoted(c) : c;
+        };
+        const text = [names.map((n) => cell(n, true)), ...rows.map((r) => r.map((v) => cell(String(v))))]
+          .map((r) => r.join(delimiter))
+          .join(eol);
+        const outcome = callWithin(() => parseCsv(text, { delimiter, hasHeader: true }, 'x.csv'), LIMIT_MS);
+        if (outcome.kind !== 'value') throw new Error(`${JSON.stringify(text)}: ${String(outcome.kind)}`);
+        const t = outcome.value;
+        if (JSON.stringify(t.columns) !== JSON.stringify(header) || t.count !== rows.length) {
+          throw new Error(`${JSON.stringify(text)} read as ${t.count} rows of ${JSON.stringify(t.columns)}`);
+        }
+        const want = rows.flat().map((v) => Math.fround(v));
+        if (!want.every((v, i) => Object.is(v, t.features[i]) || v === t.features[i])) {
+          throw new Error(`${JSON.stringify(text)} read as ${Array.from(t.features)}`);
+        }
+      }),
       settings,
     );
   });

@@ -173,10 +173,53 @@ describe('aekit train --data: bad input', () => {
     expect(r.code).toBe(EXIT_FAILURE);
     expect(r.stderrLines).toHaveLength(1);
     expect(r.stderr).toMatch(
-      /gaps\.csv:3: column "b" \(index 1\) holds "", expected a number; fix or remove that row/,
+      /gaps\.csv:3: column "b" \(index 1\) has no value; fill it in, or choose a missing-value policy \(--missing drop-rows, mean or zero\)$/m,
     );
     expect(existsSync(out) ? await readdir(out) : []).toEqual([]);
+    // An empty column, a quoted cell holding text: each one line naming the column.
+    await writeFile(csv, 'a,b,c\n1,,3\n4,,6\n');
+    const empty = await aekit('train', '--data', csv, '--missing', 'zero', '--device', 'wasm', '--out', out);
+    expect([empty.code, empty.stderrLines.length]).toEqual([EXIT_FAILURE, 1]);
+    expect(empty.stderr).toMatch(
+      /gaps\.csv: column "b" \(index 1\) has no value in any of its 2 rows \(an empty column\)/,
+    );
+    await writeFile(csv, 'a,b\n1,2\n"3","four, five"\n');
+    const text = await aekit('train', '--data', csv, '--device', 'wasm', '--out', out);
+    expect([text.code, text.stderrLines.length]).toEqual([EXIT_FAILURE, 1]);
+    expect(text.stderr).toMatch(/gaps\.csv:3: column "b" \(index 1\) holds "four, five", expected a number/);
+    expect(existsSync(out) ? await readdir(out) : []).toEqual([]);
   });
+
+  it("--missing mean fills gaps with the training rows' means; drop-rows leaves their rows out", async () => {
+    const csv = join(root, 'holes.csv');
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 7 === 3 ? 'NA' : i},${2 * i},"${i % 5}"`);
+    await writeFile(csv, `a,b,c\n${rows.join('\n')}\n`);
+    for (const [missing, said] of [
+      ['mean', /6 missing values filled \(mean\)/],
+      ['drop-rows', /6 missing values \(6 rows dropped\)/],
+    ] as const) {
+      const r = await aekit(
+        'train',
+        '--data',
+        csv,
+        '--missing',
+        missing,
+        '--model',
+        'dense',
+        '--latent-dim',
+        '2',
+        '--epochs',
+        '1',
+        '--device',
+        'wasm',
+        '--out',
+        join(root, `holes-${missing}`),
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(said);
+      expect(r.stdout).toMatch(/test MSE \d/);
+    }
+  }, 60_000);
 
   it('bad options exit 2 with the fix: an unknown column, a model without tables, --scale, a file kind', async () => {
     const cases: [string[], RegExp][] = [

@@ -1,5 +1,5 @@
 import { OptionError } from '@aekit/core';
-import { DATASET_NAMES, DEFAULT_FIT, FIT_POLICIES, SCALER_TYPES } from '@aekit/datasets';
+import { DATASET_NAMES, DEFAULT_FIT, FIT_POLICIES, MISSING_POLICIES, SCALER_TYPES } from '@aekit/datasets';
 import { DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE } from '@aekit/tfjs-backend';
 import { type Command, Option } from 'commander';
 import { modelNames, modelRegistry } from '../model-registry.js';
@@ -80,6 +80,14 @@ export function registerTrainCommand(program: Command): void {
         '--skip-lines <n>',
         'table lines to skip before its header or first row (default: 0)',
       ).argParser(intOption('--skip-lines', 0)),
+    )
+    .addOption(
+      new Option(
+        '--missing <policy>',
+        'table cells without a value (empty, NA, NaN, null, ?): error (naming the row and column), drop-rows, mean (of the training part) or zero',
+      )
+        .argParser(choiceOption('--missing', MISSING_POLICIES))
+        .default('error'),
     )
     .addOption(
       new Option('--image-size <HxW>', "an image folder's sample size: every image brought to it by --fit")
