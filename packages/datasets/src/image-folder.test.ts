@@ -68,6 +68,72 @@ describe('loadImageFolder', () => {
     expect(() => fitImage(constant, 5, 3, 3, 7, 9, 'squash' as never)).toThrow(/crop, resize, pad/);
   });
 
+  it('decodes on 2 worker threads into the same samples as the calling thread, with progress', async () => {
+    const many = join(root, 'many');
+    await mkdir(join(many, 'a'), { recursive: true });
+    await mkdir(join(many, 'b'));
+    const kinds = [
+      'grey-16bit.png',
+      'la-8bit.png',
+      'grey-progressive.jpg',
+      'rgb-8bit.png',
+      'palette-4bit-trns.png',
+    ];
+    for (let i = 0; i < 40; i++) {
+      await copyFile(
+        join(fixtures, kinds[i % kinds.length]!),
+        join(many, i < 20 ? 'a' : 'b', `${i}${kinds[i % kinds.length]!.slice(-4)}`),
+      );
+    }
+    const seen: number[] = [];
+    const options = { size: [10, 14] as [number, number], channels: 3 as const, fit: 'pad' as const };
+    const one = await loadImageFolder(many, { ...options, workers: 1 });
+    const two = await loadImageFolder(many, { ...options, workers: 2, onProgress: (p) => seen.push(p.done) });
+    expect(one.workers).toBe(1);
+    expect(two.workers).toBe(2);
+    expect(two.count).toBe(40);
+    expect(two.files).toEqual(one.files);
+    expect([...two.labels!]).toEqual([...one.labels!]);
+    expect(Buffer.from(two.images.buffer).equals(Buffer.from(one.images.buffer))).toBe(true);
+    expect(seen.at(-1)).toBe(40);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+
+  it('refuses a folder above maxBytes before decoding, naming the size it needs; limit reads an even share', async () => {
+    const many = join(root, 'many');
+    await expect(loadImageFolder(many, { size: [100, 100], channels: 3, maxBytes: 1e6 })).rejects.toThrow(
+      /40 images of 100x100x3 need 4\.80 MB as float32, more than the limit of 1\.00 MB; read fewer of them \(limit, --limit\) or a smaller size \(--image-size\)/,
+    );
+    const some = await loadImageFolder(many, { size: [100, 100], channels: 3, maxBytes: 1e6, limit: 8 });
+    expect(some.count).toBe(8);
+    expect(some.classNames).toEqual(['a', 'b']);
+    expect([...some.labels!]).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+  });
+
+  it('skipBad leaves out a non-image, a corrupt JPEG and a truncated PNG, and lists them', async () => {
+    const mixed = join(root, 'mixed');
+    await mkdir(mixed);
+    const png = await readFile(join(fixtures, 'rgb-8bit.png'));
+    const jpeg = await readFile(join(photos, 'flower.jpg'));
+    await writeFile(join(mixed, 'cut.png'), png.subarray(0, png.length - 20));
+    await writeFile(
+      join(mixed, 'noise.jpg'),
+      Buffer.concat([jpeg.subarray(0, 400), Buffer.alloc(2000, 0x55)]),
+    );
+    await writeFile(join(mixed, 'notes.txt'), 'hello');
+    await copyFile(join(fixtures, 'grey-16bit.png'), join(mixed, 'grey.png'));
+    await copyFile(join(photos, 'china.jpg'), join(mixed, 'rgb.jpg'));
+    await expect(loadImageFolder(mixed, { size: [4, 4], channels: 3 })).rejects.toThrow(
+      /notes\.txt: not a PNG or JPEG file/,
+    );
+    for (const workers of [1, 2]) {
+      const folder = await loadImageFolder(mixed, { size: [4, 4], channels: 3, skipBad: true, workers });
+      expect(folder.files).toEqual(['grey.png', 'rgb.jpg']);
+      expect(folder.skipped.map((s) => s.file)).toEqual(['cut.png', 'noise.jpg', 'notes.txt']);
+      expect(folder.images.length).toBe(2 * 4 * 4 * 3);
+    }
+  });
+
   it('names a non-image file, a truncated PNG and an empty folder', async () => {
     const bad = join(root, 'bad');
     await mkdir(bad);

@@ -46,6 +46,13 @@ export {
   readImageFile,
 } from './image-decode.js';
 export {
+  type BadImage,
+  type DecodedImageFiles,
+  type DecodeImageFilesOptions,
+  type DecodeProgress,
+  decodeImageFiles,
+} from './image-decode-pool.js';
+export {
   coverResize,
   DEFAULT_FIT,
   FIT_POLICIES,
@@ -53,11 +60,15 @@ export {
   fitImage,
 } from './image-fit.js';
 export {
+  defaultMaxImageBytes,
+  formatBytes,
   IMAGE_FILE_EXTENSIONS,
   type ImageFolder,
   type ImageFolderOptions,
   loadImageFolder,
+  type SkippedImage,
 } from './image-folder.js';
+export { type ImageSampleOptions, prepareImage } from './image-prepare.js';
 export { formatJsonArray, type JsonArray, parseJsonArray } from './json-array.js';
 export {
   cacheDirFor,
