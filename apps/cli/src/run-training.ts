@@ -67,7 +67,7 @@ export interface TrainOptions extends Record<string, unknown> {
   resume?: boolean;
   /** Replace the run in `out`, if any. */
   force?: boolean;
-  /** The user's own data (a .csv/.tsv table or a .npy array) instead of `dataset`. */
+  /** The user's own data (a .csv/.tsv table, a .npy/.npz array or a folder of images) instead of `dataset`. */
   data?: string;
   /** Test data of the same kind; default: a held-out `testFraction` of `data`. */
   testData?: string;
@@ -87,6 +87,8 @@ export interface TrainOptions extends Record<string, unknown> {
   fit?: FitPolicy;
   /** The scaler fitted on the training part of `data`: part of the model (spec, checkpoint, ONNX). */
   scale?: ScalerType | 'none';
+  /** The array of a .npz `data` (needed when it holds several). */
+  array?: string;
   /** What a table's cells without a value become (`mean`: the training part's column means). Default `error`. */
   missing?: MissingPolicy;
 }
@@ -297,6 +299,7 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     ...(options.labelColumn !== undefined && { labelColumn: options.labelColumn }),
     ...(options.skipLines !== undefined && { skipLines: options.skipLines }),
     ...(options.missing !== undefined && { missing: options.missing }),
+    ...(options.array !== undefined && { array: options.array }),
     ...(options.imageSize && { imageSize: options.imageSize }),
     ...(options.channels !== undefined && { channels: options.channels }),
     ...(options.fit && { fit: options.fit }),

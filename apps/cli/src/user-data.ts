@@ -9,8 +9,10 @@ import {
   formatNpyShape,
   loadImageFolder,
   type MissingPolicy,
+  type NpyArray,
   parseCsv,
   readNpy,
+  readNpz,
   resolveMissing,
   shuffledIndices,
 } from '@aekit/datasets';
@@ -39,6 +41,8 @@ export interface TableOptions {
   labelColumn?: string;
   /** Lines before the header or the first row (e.g. scikit-learn's "569,30,malignant,benign"). */
   skipLines?: number;
+  /** The array of a .npz archive (needed when it holds several). */
+  array?: string;
   /** What a table's cells without a value become. Default `error`. */
   missing?: MissingPolicy;
   /** An image folder's sample size, [height, width]. Default [32, 32]. */
@@ -170,8 +174,32 @@ export function fillFromTraining(train: UserData, test: UserData): { train: User
   };
 }
 
-async function readArray(file: string, flag: string): Promise<UserData> {
-  const npy = readNpy(await readBytes(file, flag), file);
+/** The array of a .npz archive that `--array` names, or its only one; several without `--array` is an error. */
+function pickArray(arrays: Map<string, NpyArray>, wanted: string | undefined, file: string): NpyArray {
+  const names = [...arrays.keys()];
+  if (wanted !== undefined) {
+    const found = arrays.get(wanted);
+    if (found) return found;
+    throw new OptionError(
+      `--array ${JSON.stringify(wanted)}: ${file} has no such array; its arrays are ${names.join(', ') || '(none)'}`,
+      { details: { option: '--array', expected: names, actual: wanted } },
+    );
+  }
+  if (names.length === 1) return arrays.get(names[0]!)!;
+  throw new OptionError(
+    names.length === 0
+      ? `${file} holds no arrays; save some with numpy.savez`
+      : `${file} holds ${names.length} arrays (${names.map((n) => `${n} ${formatNpyShape(arrays.get(n)!.shape)}`).join(', ')}); choose one with --array <name>`,
+    { details: { option: '--array', expected: names } },
+  );
+}
+
+async function readArray(file: string, options: TableOptions, flag: string): Promise<UserData> {
+  const bytes = await readBytes(file, flag);
+  const npy =
+    extname(file).toLowerCase() === '.npz'
+      ? pickArray(readNpz(bytes, file), options.array, file)
+      : readNpy(bytes, file);
   if (npy.shape.length === 0 || npy.shape[0] === 0) {
     throw new DataError(
       'DATA_INVALID',
@@ -212,9 +240,9 @@ export async function loadUserData(file: string, options: TableOptions, flag = '
     };
   }
   if (TABLE_EXTENSIONS.has(ext)) return readTable(file, options, flag);
-  if (ext === '.npy') return readArray(file, flag);
+  if (ext === '.npy' || ext === '.npz') return readArray(file, options, flag);
   throw new OptionError(
-    `${flag} ${file}: unknown kind "${ext || '(no extension)'}"; pass a .csv, .tsv or .npy file, or a folder of images`,
+    `${flag} ${file}: unknown kind "${ext || '(no extension)'}"; pass a .csv, .tsv, .npy or .npz file, or a folder of images`,
     {
       details: { option: flag, actual: file },
     },

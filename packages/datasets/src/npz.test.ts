@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { formatNpyShape, readNpy } from './npz.js';
 
 /** A .npy (format 1.0) with `descr`, the shape text `shape` and the data bytes `data`. */
-function npy(descr: string, shape: string, data: Uint8Array, major = 1): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
+function npy(descr: string, shape: string, data: Uint8Array, major = 1, fortran = false): Uint8Array {
+  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shape}, }`;
   const start = major === 1 ? 10 : 12;
   header += `${' '.repeat(63 - ((start + header.length) % 64))}\n`;
   const out = new Uint8Array(start + header.length + data.length);
@@ -51,5 +51,39 @@ describe('readNpy messages', () => {
     const v9 = npy('<f4', '(1,)', new Uint8Array(4));
     v9[6] = 9;
     expect(messageOf(() => readNpy(v9, 'a.npy'))).toMatch(/^a\.npy: \.npy format version 9\.0 is not one of/);
+  });
+});
+
+describe('readNpy dtypes', () => {
+  const bytes = (write: (v: DataView) => void, n: number) => {
+    const out = new Uint8Array(n);
+    write(new DataView(out.buffer));
+    return out;
+  };
+  it('reads float16, big-endian, 64-bit ints, bool and Fortran order as numpy.save writes them', () => {
+    // float16 0, 0.25, -1.5, 65504 (values of numpy.float16).
+    const half = bytes((v) => [0, 0x3400, 0xbe00, 0x7bff].forEach((h, i) => v.setUint16(2 * i, h, true)), 8);
+    expect(Array.from(readNpy(npy('<f2', '(4,)', half)).data)).toEqual([0, 0.25, -1.5, 65504]);
+    const big = bytes((v) => [1.5, -2].forEach((x, i) => v.setFloat32(4 * i, x, false)), 8);
+    expect(Array.from(readNpy(npy('>f4', '(2,)', big)).data)).toEqual([1.5, -2]);
+    const long = bytes((v) => [-3n, 2n ** 40n].forEach((x, i) => v.setBigInt64(8 * i, x, true)), 16);
+    expect(Array.from(readNpy(npy('<i8', '(2,)', long)).data)).toEqual([-3, 2 ** 40]);
+    expect(Array.from(readNpy(npy('|b1', '(3,)', Uint8Array.from([1, 0, 1]))).data)).toEqual([1, 0, 1]);
+    // [[0, 1, 2], [3, 4, 5]] stored column by column.
+    const f = readNpy(npy('|u1', '(2, 3)', Uint8Array.from([0, 3, 1, 4, 2, 5]), 1, true));
+    expect([f.shape, Array.from(f.data)]).toEqual([
+      [2, 3],
+      [0, 1, 2, 3, 4, 5],
+    ]);
+  });
+
+  it('a complex, string or object dtype: one line naming the file, the dtype and the fix', () => {
+    expect(messageOf(() => readNpy(npy('<c8', '(1,)', new Uint8Array(8)), 'z.npy'))).toBe(
+      'z.npy: dtype <c8 (complex) cannot be read as numbers; save the array as floats, e.g. numpy.save(path, array.astype(numpy.float32))',
+    );
+    expect(messageOf(() => readNpy(npy('<U3', '(1,)', new Uint8Array(12)), 'u.npy'))).toMatch(
+      /^u\.npy: dtype <U3 \(unicode strings\) cannot be read/,
+    );
+    expect(messageOf(() => readNpy(npy('|O', '(1,)', new Uint8Array(8)), 'o.npy'))).toMatch(/Python objects/);
   });
 });

@@ -20,6 +20,7 @@ const invalid = (source: string, message: string, details: Record<string, unknow
   new DataError('DATA_INVALID', `${source}: ${message}`, { details: { file: source, ...details } });
 
 type Ctor = new (buffer: ArrayBuffer, offset: number, length: number) => NpyArray['data'];
+/** Little-endian (or single-byte) dtypes read as typed arrays over the file's bytes. */
 const DTYPES: Record<string, [Ctor, number]> = {
   '|u1': [Uint8Array, 1],
   '|i1': [Int8Array, 1],
@@ -31,12 +32,87 @@ const DTYPES: Record<string, [Ctor, number]> = {
   '<f8': [Float64Array, 8],
 };
 
+/** IEEE half precision to a number. */
+function halfToNumber(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 31) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+/**
+ * Every other float, int and bool dtype (float16, 64-bit ints, big-endian, bool), read value by value into
+ * float64 (64-bit ints beyond 2^53 round, as they would in float32 anyway). Undefined for the rest.
+ */
+function readOther(descr: string): [(view: DataView, at: number) => number, number] | undefined {
+  const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
+  if (!m) return undefined;
+  const little = m[1] !== '>';
+  const kind = m[2]!;
+  const size = Number(m[3]);
+  const readers: Record<string, (v: DataView, at: number) => number> = {
+    b1: (v, at) => (v.getUint8(at) ? 1 : 0),
+    u1: (v, at) => v.getUint8(at),
+    i1: (v, at) => v.getInt8(at),
+    u2: (v, at) => v.getUint16(at, little),
+    i2: (v, at) => v.getInt16(at, little),
+    u4: (v, at) => v.getUint32(at, little),
+    i4: (v, at) => v.getInt32(at, little),
+    u8: (v, at) => Number(v.getBigUint64(at, little)),
+    i8: (v, at) => Number(v.getBigInt64(at, little)),
+    f2: (v, at) => halfToNumber(v.getUint16(at, little)),
+    f4: (v, at) => v.getFloat32(at, little),
+    f8: (v, at) => v.getFloat64(at, little),
+  };
+  const read = readers[`${kind}${size}`];
+  return read && [read, size];
+}
+
+/** What a dtype NumPy writes that readNpy cannot read is, for its error. */
+function dtypeKind(descr: string): string {
+  const kind = /^[<>|=]?([a-zA-Z])/.exec(descr)?.[1];
+  const names: Record<string, string> = {
+    c: 'complex',
+    U: 'unicode strings',
+    S: 'byte strings',
+    O: 'Python objects',
+    M: 'datetimes',
+    m: 'timedeltas',
+    V: 'structured records',
+  };
+  return (kind && names[kind]) ?? 'not a float, int or bool dtype';
+}
+
+/** C order of an array stored in Fortran (column-major) order. */
+function toCOrder(data: NpyArray['data'], shape: readonly number[]): NpyArray['data'] {
+  if (shape.length < 2) return data;
+  const out = new (data.constructor as new (n: number) => NpyArray['data'])(data.length);
+  const strides = shape.map((_, i) => shape.slice(0, i).reduce((a, b) => a * b, 1));
+  const index = new Array<number>(shape.length).fill(0);
+  for (let c = 0; c < data.length; c++) {
+    let f = 0;
+    for (let d = 0; d < shape.length; d++) f += index[d]! * strides[d]!;
+    out[c] = data[f]!;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++index[d]! < shape[d]!) break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
 /** A shape as NumPy prints it: `()`, `(5,)`, `(2, 3)`. */
 export function formatNpyShape(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
-/** Decodes a .npy file (format 1.x/2.x/3.x, C order, little-endian numeric dtypes). */
+/**
+ * Decodes a .npy file (format 1.x/2.x/3.x, C or Fortran order) of any float, int or bool dtype: little-endian
+ * ones as typed arrays of that type, the rest (float16, 64-bit ints, big-endian, bool) as float64; complex,
+ * string, object and date dtypes are a DataError naming the dtype and the fix.
+ */
 export function readNpy(bytes: Uint8Array, source = 'npy'): NpyArray {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
   if (bytes.length < 10 || !magic.every((b, i) => bytes[i] === b)) {
@@ -78,11 +154,11 @@ export function readNpy(bytes: Uint8Array, source = 'npy'): NpyArray {
     throw invalid(source, `unreadable .npy header ${JSON.stringify(header.trim())}`);
   }
   const dtype = DTYPES[descr];
-  if (!dtype || fortran === 'True') {
+  const other = dtype ? undefined : readOther(descr);
+  if (!dtype && !other) {
     throw invalid(
       source,
-      `unsupported .npy array: dtype ${descr}, fortran_order ${fortran}; expected one of ` +
-        `${Object.keys(DTYPES).join(', ')} in C order`,
+      `dtype ${descr} (${dtypeKind(descr)}) cannot be read as numbers; save the array as floats, e.g. numpy.save(path, array.astype(numpy.float32))`,
       { actual: descr },
     );
   }
@@ -97,7 +173,7 @@ export function readNpy(bytes: Uint8Array, source = 'npy'): NpyArray {
   }
   const shape = dims.map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
-  const [Type, size] = dtype;
+  const size = dtype ? dtype[1] : other![1];
   if (bytes.length - start !== count * size) {
     throw invalid(
       source,
@@ -106,9 +182,18 @@ export function readNpy(bytes: Uint8Array, source = 'npy'): NpyArray {
       { expected: count * size, actual: bytes.length - start, shape },
     );
   }
-  // Copy to an aligned buffer.
-  const copy = new Uint8Array(bytes.subarray(start)).buffer;
-  return { dtype: descr, shape, data: new Type(copy, 0, count) };
+  let data: NpyArray['data'];
+  if (dtype) {
+    // Copy to an aligned buffer.
+    const copy = new Uint8Array(bytes.subarray(start)).buffer;
+    data = new dtype[0](copy, 0, count);
+  } else {
+    const [read] = other!;
+    const body = new DataView(bytes.buffer, bytes.byteOffset + start, count * size);
+    data = new Float64Array(count);
+    for (let i = 0; i < count; i++) data[i] = read(body, i * size);
+  }
+  return { dtype: descr, shape, data: fortran === 'True' ? toCOrder(data, shape) : data };
 }
 
 /** Decodes a .npz archive (a zip of .npy files, stored or deflated) into arrays by name (without ".npy"). */

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { CHECKPOINT_MANIFEST } from '@aekit/core';
 import { loadCheckpoint } from '@aekit/core/node';
 import { loadBreastCancer } from '@aekit/datasets';
@@ -27,6 +28,46 @@ function npy(data: Float32Array, rows: number, cols: number): Uint8Array {
     view.setFloat64(i * 8, v, true);
   });
   return out;
+}
+
+/** A .npz (zip, stored) of the named .npy files. */
+function npz(entries: Record<string, Uint8Array>): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, data] of Object.entries(entries)) {
+    const file = new TextEncoder().encode(`${name}.npy`);
+    const local = new Uint8Array(30 + file.length);
+    const l = new DataView(local.buffer);
+    const crc = crc32(data);
+    l.setUint32(0, 0x04034b50, true);
+    l.setUint32(14, crc, true);
+    l.setUint32(18, data.length, true);
+    l.setUint32(22, data.length, true);
+    l.setUint16(26, file.length, true);
+    local.set(file, 30);
+    const dir = new Uint8Array(46 + file.length);
+    const d = new DataView(dir.buffer);
+    d.setUint32(0, 0x02014b50, true);
+    d.setUint32(16, crc, true);
+    d.setUint32(20, data.length, true);
+    d.setUint32(24, data.length, true);
+    d.setUint16(28, file.length, true);
+    d.setUint32(42, offset, true);
+    dir.set(file, 46);
+    parts.push(local, data);
+    central.push(dir);
+    offset += local.length + data.length;
+  }
+  const size = central.reduce((n, c) => n + c.length, 0);
+  const end = new Uint8Array(22);
+  const e = new DataView(end.buffer);
+  e.setUint32(0, 0x06054b50, true);
+  e.setUint16(8, central.length, true);
+  e.setUint16(10, central.length, true);
+  e.setUint32(12, size, true);
+  e.setUint32(16, offset, true);
+  return new Uint8Array(Buffer.concat([...parts, ...central, end]));
 }
 
 let root: string;
@@ -129,6 +170,54 @@ describe('aekit train --data <table.csv>', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/test MSE \S+ \(minmax units\) on 169 samples/);
     expect((await loadCheckpoint(out, { optimizer: false })).spec.scaler?.type).toBe('minmax');
+  }, 60_000);
+});
+
+describe('aekit train --data <arrays.npz>', () => {
+  it('picks the --array named; several arrays without it, an unknown name or a complex dtype: the fix', async () => {
+    const { features, count, featureCount } = loadBreastCancer();
+    const file = join(root, 'cancer.npz');
+    await writeFile(
+      file,
+      npz({ x: npy(features, count, featureCount), ids: npy(new Float32Array(count), count, 1) }),
+    );
+    const r = await aekit(
+      'train',
+      '--data',
+      file,
+      '--array',
+      'x',
+      '--model',
+      'dense',
+      '--latent-dim',
+      '4',
+      '--epochs',
+      '2',
+      '--device',
+      'wasm',
+      '--out',
+      join(root, 'npz'),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/on 410 samples of .*cancer\.npz/);
+    expect(r.stdout).toMatch(/test MSE \S+ \(zscore units\) on 114 samples/);
+    const several = await aekit('train', '--data', file, '--out', join(root, 'x'));
+    expect([several.code, several.stderrLines.length]).toEqual([EXIT_USAGE, 1]);
+    expect(several.stderr).toMatch(
+      /cancer\.npz holds 2 arrays \(x \(569, 30\), ids \(569, 1\)\); choose one with --array <name>/,
+    );
+    const unknown = await aekit('train', '--data', file, '--array', 'y', '--out', join(root, 'x'));
+    expect(unknown.code).toBe(EXIT_USAGE);
+    expect(unknown.stderr).toMatch(/--array "y": .*cancer\.npz has no such array; its arrays are x, ids/);
+    const complex = npy(new Float32Array(4), 2, 2);
+    complex.set(new TextEncoder().encode("<c8'"), complex.indexOf(0x3c)); // '<f8' -> '<c8'
+    await writeFile(join(root, 'complex.npy'), complex);
+    const bad = await aekit('train', '--data', join(root, 'complex.npy'), '--out', join(root, 'x'));
+    expect([bad.code, bad.stderrLines.length]).toEqual([EXIT_FAILURE, 1]);
+    expect(bad.stderr).toMatch(
+      /complex\.npy: dtype <c8 \(complex\) cannot be read as numbers; save the array as floats/,
+    );
+    expect(existsSync(join(root, 'x', CHECKPOINT_MANIFEST))).toBe(false);
   }, 60_000);
 });
 
@@ -249,7 +338,7 @@ describe('aekit train --data: bad input', () => {
     const kind = await aekit('train', '--data', join(root, 'rows.json'), '--out', join(root, 'x'));
     expect(kind.code).toBe(EXIT_USAGE);
     expect(kind.stderr).toMatch(
-      /unknown kind "\.json"; pass a \.csv, \.tsv or \.npy file, or a folder of images/,
+      /unknown kind "\.json"; pass a \.csv, \.tsv, \.npy or \.npz file, or a folder of images/,
     );
     expect(existsSync(join(root, 'x', CHECKPOINT_MANIFEST))).toBe(false);
   });

@@ -48,7 +48,7 @@ export function registerTrainCommand(program: Command): void {
     .addOption(
       new Option(
         '--data <file>',
-        'your own data instead of --dataset: a .csv/.tsv table, one sample per row, or a .npy array, first axis the samples (default: none, --dataset)',
+        'your own data instead of --dataset: a .csv/.tsv table, one sample per row, a .npy array or an array of a .npz (--array), first axis the samples, or a folder of images (default: none, --dataset)',
       ).conflicts(['dataset', 'dataDir']),
     )
     .addOption(
@@ -80,6 +80,12 @@ export function registerTrainCommand(program: Command): void {
         '--skip-lines <n>',
         'table lines to skip before its header or first row (default: 0)',
       ).argParser(intOption('--skip-lines', 0)),
+    )
+    .addOption(
+      new Option(
+        '--array <name>',
+        'the array of a .npz --data to use, when it holds several (default: its only array)',
+      ),
     )
     .addOption(
       new Option(
