@@ -13,6 +13,14 @@ describe('ProgressBar', () => {
     expect(text).toBe('epoch 2/5 [########----------------------] 25/100 ETA 12s loss 0.1235 200 img/s');
   });
 
+  it('shows a task (decoding a folder) with its count and ETA', () => {
+    const bar = new ProgressBar({ ...captureIo(), isTTY: true, columns: 100 });
+    // Half done in 3 s: 3 s left.
+    expect(bar.renderTask('decoding', 500, 1000, 3)).toBe(
+      'decoding [###############---------------] 500/1000 ETA 3s',
+    );
+  });
+
   it('draws on a terminal only, at most every 100 ms except the last batch', () => {
     let t = 0;
     const drawn: string[] = [];

@@ -62,6 +62,27 @@ export class ProgressBar {
     return `${head}[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${text}`;
   }
 
+  /** A bar for a task of `total` steps that is not an epoch (e.g. decoding an image folder), on a terminal only. */
+  updateTask(label: string, done: number, total: number): void {
+    if (!this.io.isTTY) return;
+    const t = this.now();
+    if (done < total && t - this.lastDraw < 100) return;
+    this.lastDraw = t;
+    this.io.bar(this.renderTask(label, done, total, (t - this.started) / 1000));
+    this.shown = true;
+  }
+
+  /** The task bar's text: label, bar, done/total, ETA. */
+  renderTask(label: string, done: number, total: number, elapsed: number): string {
+    const fraction = total > 0 ? done / total : 0;
+    const eta = fraction > 0 ? (elapsed * (1 - fraction)) / fraction : Number.NaN;
+    const text = ` ${done}/${total} ETA ${formatSeconds(eta)}`;
+    const head = `${label} `;
+    const width = Math.max(10, Math.min(30, this.io.columns - head.length - text.length - 3));
+    const filled = Math.round(fraction * width);
+    return `${head}[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${text}`;
+  }
+
   /** Clears the bar so a plain line can follow. */
   clear(): void {
     if (this.shown) this.io.bar('');

@@ -85,6 +85,8 @@ export interface TrainOptions extends Record<string, unknown> {
   channels?: number;
   /** How an image folder's images are brought to `imageSize`: crop (default), resize or pad. */
   fit?: FitPolicy;
+  /** Leave out bad items of `data` / `testData` (unreadable images) and count them, instead of exit 1. */
+  skipBad?: boolean;
   /** The scaler fitted on the training part of `data`: part of the model (spec, checkpoint, ONNX). */
   scale?: ScalerType | 'none';
   /** The array of a .npz `data` (needed when it holds several). */
@@ -109,6 +111,8 @@ export interface TrainSummary {
   denoising?: DenoisingScores;
   /** For `--data` runs: test MSE of the trivial and the linear baselines, on the same (scaled) values. */
   baselines?: BaselineScores;
+  /** Bad items `--skip-bad` left out of the data. */
+  skipped?: number;
 }
 
 export interface BaselineScores {
@@ -273,6 +277,8 @@ interface RunData {
   table: boolean;
   scaler?: Scaler;
   meta: Record<string, unknown>;
+  /** Bad items `--skip-bad` left out. */
+  skipped?: number;
 }
 
 function limited(d: UserData, limit: number | undefined): UserData {
@@ -303,12 +309,45 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     ...(options.imageSize && { imageSize: options.imageSize }),
     ...(options.channels !== undefined && { channels: options.channels }),
     ...(options.fit && { fit: options.fit }),
+    ...(options.skipBad && { skipBad: true }),
   };
-  const all = await loadUserData(options.data, table, '--data');
+  // An image folder is read only as far as --limit / --test-limit need (an even share of its files).
+  const held = options.testData === undefined ? 1 - (options.testFraction ?? DEFAULT_TEST_FRACTION) : 1;
+  const all = await loadUserData(
+    options.data,
+    {
+      ...table,
+      ...(options.limit !== undefined && { maxImages: Math.max(2, Math.ceil(options.limit / held)) }),
+    },
+    '--data',
+  );
   let { train, test } =
     options.testData === undefined
       ? holdOut(all, options.testFraction ?? DEFAULT_TEST_FRACTION, options.seed)
-      : { train: all, test: await loadUserData(options.testData, table, '--test-data') };
+      : {
+          train: all,
+          test: await loadUserData(
+            options.testData,
+            { ...table, ...(options.testLimit !== undefined && { maxImages: options.testLimit }) },
+            '--test-data',
+          ),
+        };
+  const io = getIo();
+  const skipped: { file: string; reason: string }[] = [];
+  for (const [flag, d] of [
+    ['--data', all],
+    ['--test-data', options.testData === undefined ? undefined : test],
+  ] as const) {
+    if (!d?.images) continue;
+    const { workers, seconds, skipped: left } = d.images;
+    io.out(
+      `${flag} ${d.file}: ${d.count} images decoded on ${workers} thread${workers === 1 ? '' : 's'} in ${seconds.toFixed(1)} s` +
+        (left.length > 0
+          ? `; ${left.length} bad files skipped (--skip-bad), the first: ${left[0]!.file}: ${left[0]!.reason}`
+          : ''),
+    );
+    skipped.push(...left.map((f) => ({ file: `${d.file}/${f.file}`, reason: f.reason })));
+  }
   if (test.sampleShape.join() !== train.sampleShape.join()) {
     throw new DataError(
       'DATA_INVALID',
@@ -355,7 +394,9 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     what: `${train.kind === 'table' ? 'rows' : train.kind === 'images' ? `${train.sampleShape.join('x')} images` : 'samples'} of ${train.file}${columns}, ${scale} scaled`,
     table: isTable,
     ...(scaler && { scaler }),
+    ...(skipped.length > 0 && { skipped: skipped.length }),
     meta: {
+      ...(skipped.length > 0 && { skipped }),
       data: options.data,
       ...(options.testData !== undefined && { testData: options.testData }),
       ...(train.columns && { columns: train.columns }),
@@ -569,7 +610,8 @@ async function train(options: TrainOptions, entry: ReturnType<typeof getModel>):
     const units = run.scaler ? ` (${run.scaler.type} units)` : '';
     const pca = baselines.pca ? ` · PCA(${baselines.pca.components}) ${fmt(baselines.pca.mse)}` : '';
     io.out(
-      `test MSE ${fmt(mse)}${units} on ${test.count} samples · mean-sample baseline ${fmt(baselines.meanSample)}${pca} · ${rate}`,
+      `test MSE ${fmt(mse)}${units} on ${test.count} samples · mean-sample baseline ${fmt(baselines.meanSample)}${pca} · ${rate}` +
+        (run.skipped ? ` · ${run.skipped} bad files skipped` : ''),
     );
   } else {
     io.out(`checkpoint, ${METRICS_LOG} and ${shown} test reconstructions (reconstructions.png) in ${out}`);
@@ -583,5 +625,6 @@ async function train(options: TrainOptions, entry: ReturnType<typeof getModel>):
     out,
     ...(denoising && { denoising }),
     ...(baselines && { baselines }),
+    ...(run.skipped && { skipped: run.skipped }),
   };
 }

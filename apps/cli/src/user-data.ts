@@ -7,7 +7,6 @@ import {
   type FitPolicy,
   fillMissing,
   formatNpyShape,
-  loadImageFolder,
   type MissingPolicy,
   type NpyArray,
   parseCsv,
@@ -16,6 +15,7 @@ import {
   resolveMissing,
   shuffledIndices,
 } from '@aekit/datasets';
+import { type ImageReadInfo, readImages } from './image-data.js';
 
 /** The user's own samples, as `aekit train --data` reads them. */
 export interface UserData {
@@ -30,6 +30,8 @@ export interface UserData {
   /** A table's feature column names, in order. */
   columns?: string[];
   file: string;
+  /** An image folder's decoding: threads, seconds, files left out by `skipBad`. */
+  images?: ImageReadInfo;
   /** A table's cells without a value: NaN under `--missing mean` until `fillFromTraining`. */
   missing?: { cells: number; droppedRows: number };
 }
@@ -51,11 +53,15 @@ export interface TableOptions {
   channels?: number;
   /** How an image folder's images are brought to `imageSize`. Default 'crop' (scale to cover, centre crop). */
   fit?: FitPolicy;
+  /** Leave out bad items (an image folder's unreadable files) and count them, instead of refusing the data. */
+  skipBad?: boolean;
+  /** An image folder: read at most this many images, evenly spaced over its sorted files. */
+  maxImages?: number;
+  /** An image folder: the most bytes its float32 samples may take (default: see `readImages`). */
+  maxBytes?: number;
 }
 
-/** Default `--image-size` and `--channels` of an image folder. */
-export const DEFAULT_IMAGE_SIZE = [32, 32];
-export const DEFAULT_CHANNELS = 3;
+export { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE } from './image-data.js';
 
 /** File kinds `--data` reads. */
 const TABLE_EXTENSIONS = new Set(['.csv', '.tsv']);
@@ -222,23 +228,7 @@ export async function loadUserData(file: string, options: TableOptions, flag = '
     // readBytes names the file.
   }
   const ext = extname(file).toLowerCase();
-  if (isDir) {
-    const [height = 32, width = 32] = options.imageSize ?? DEFAULT_IMAGE_SIZE;
-    const channels = options.channels === 1 ? 1 : 3;
-    const folder = await loadImageFolder(file, {
-      size: [height, width],
-      channels,
-      ...(options.fit && { fit: options.fit }),
-    });
-    return {
-      kind: 'images',
-      x: folder.images,
-      sampleShape: folder.sampleShape,
-      count: folder.count,
-      file,
-      ...(folder.labels && { labels: Float32Array.from(folder.labels) }),
-    };
-  }
+  if (isDir) return readImages(file, options, flag);
   if (TABLE_EXTENSIONS.has(ext)) return readTable(file, options, flag);
   if (ext === '.npy' || ext === '.npz') return readArray(file, options, flag);
   throw new OptionError(

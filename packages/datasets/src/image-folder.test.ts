@@ -102,7 +102,7 @@ describe('loadImageFolder', () => {
   it('refuses a folder above maxBytes before decoding, naming the size it needs; limit reads an even share', async () => {
     const many = join(root, 'many');
     await expect(loadImageFolder(many, { size: [100, 100], channels: 3, maxBytes: 1e6 })).rejects.toThrow(
-      /40 images of 100x100x3 need 4\.80 MB as float32, more than the limit of 1\.00 MB; read fewer of them \(limit, --limit\) or a smaller size \(--image-size\)/,
+      /40 images of 100x100x3 need 4\.80 MB as float32, more than the limit of 1\.00 MB; read fewer of them \(the limit option\) or pass a smaller size/,
     );
     const some = await loadImageFolder(many, { size: [100, 100], channels: 3, maxBytes: 1e6, limit: 8 });
     expect(some.count).toBe(8);

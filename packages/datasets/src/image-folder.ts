@@ -120,7 +120,7 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions):
   if (other !== undefined && !options.skipBad) {
     throw new DataError(
       'DATA_INVALID',
-      `${other}: not a PNG or JPEG file (in the image folder ${dir}); move it out of the folder, or pass skipBad (--skip-bad) to leave such files out`,
+      `${other}: not a PNG or JPEG file (in the image folder ${dir}); move it out of the folder (or leave bad files out with the skipBad option)`,
       { details: { file: other } },
     );
   }
@@ -146,7 +146,7 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions):
   if (bytes > maxBytes) {
     throw new DataError(
       'DATA_INVALID',
-      `${dir}: ${paths.length} images of ${height}x${width}x${c} need ${formatBytes(bytes)} as float32, more than the limit of ${formatBytes(maxBytes)}; read fewer of them (limit, --limit) or a smaller size (--image-size)`,
+      `${dir}: ${paths.length} images of ${height}x${width}x${c} need ${formatBytes(bytes)} as float32, more than the limit of ${formatBytes(maxBytes)}; read fewer of them (the limit option) or pass a smaller size`,
       { details: { file: dir, bytes, maxBytes, count: paths.length } },
     );
   }

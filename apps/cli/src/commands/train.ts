@@ -122,6 +122,11 @@ export function registerTrainCommand(program: Command): void {
         'scaler fitted on the training part of --data, per feature or channel, stored in the model and its ONNX export: minmax, zscore or none (default: zscore for tables and arrays, minmax for images)',
       ).argParser(choiceOption('--scale', [...SCALER_TYPES, 'none'] as const)),
     )
+    .option(
+      '--skip-bad',
+      'leave out bad items of --data / --test-data (files of an image folder that are not readable PNG/JPEG images) and count them in the summary, instead of stopping with exit 1',
+      false,
+    )
     .option('--epochs <n>', 'training epochs', intOption('--epochs', 1), 5)
     .option(
       '--batch-size <n>',
