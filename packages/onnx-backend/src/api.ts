@@ -1,5 +1,6 @@
 // Everything both entries (Node and browser) export.
 export { ExportError, OnnxModelError } from './errors.js';
+export { type DetectorGraphSource, exportDetectorOnnx } from './export-detector.js';
 export {
   EXPORTABLE_ACTIVATIONS,
   EXPORTABLE_LAYERS,
@@ -8,10 +9,12 @@ export {
   type OnnxExport,
 } from './export-onnx.js';
 export {
+  DETECTOR_METADATA_KEY,
   EXPORT_PARTS,
   type ExportPart,
   IO_NAMES,
   METADATA_KEYS,
+  type ModelPart,
   type OnnxModelInfo,
 } from './metadata.js';
 export { type ModelParity, modelParity } from './model-parity.js';

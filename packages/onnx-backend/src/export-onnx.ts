@@ -103,6 +103,35 @@ function scalerConstants(g: GraphBuilder, scaler: Scaler): { offset: string; sca
   };
 }
 
+/**
+ * The detector's tail: `feature_errors` = (reconstruction - scaled input)^2 (or |.|), `score` = their mean per
+ * sample, `is_anomaly` = score > threshold (bool).
+ */
+function appendScore(
+  g: GraphBuilder,
+  y: Flow,
+  input: string,
+  detector: DetectorGraphOptions,
+  outputShape: readonly number[],
+): void {
+  const diff = g.node('Sub', [y.name, input], 'error_diff');
+  const errors =
+    detector.score === 'mse'
+      ? g.node('Mul', [diff, diff], 'error_squared')
+      : g.node('Abs', [diff], 'error_abs');
+  g.rename(g.node('Identity', [errors], 'feature_errors_identity'), g.reserve(IO_NAMES.featureErrors));
+  const axes = outputShape.map((_, i) => i + 1);
+  g.rename(
+    g.node('ReduceMean', [IO_NAMES.featureErrors], 'score_mean', { axes, keepdims: 0 }),
+    g.reserve(IO_NAMES.score),
+  );
+  const threshold = g.floats('threshold', [], Float32Array.of(detector.threshold));
+  g.rename(
+    g.node('Greater', [IO_NAMES.score, threshold], 'is_anomaly_greater'),
+    g.reserve(IO_NAMES.isAnomaly),
+  );
+}
+
 /** A readable statement of what the graph does with raw values, for the metadata. */
 function scalerText(scaler: Scaler, part: ExportPart): string {
   const what = scaler.type === 'minmax' ? 'min-max' : 'z-score';
@@ -124,7 +153,27 @@ export function exportOnnx(
   weights: readonly NamedTensor[],
   options: ExportOptions = {},
 ): OnnxExport {
-  const part = options.part ?? 'full';
+  return buildExport(specInput, weights, options.part ?? 'full');
+}
+
+/**
+ * What a detector graph appends to the full model (see `exportDetectorOnnx`): the error of each feature
+ * between the (scaled) input and the reconstruction, its mean per sample, and the comparison with `threshold`.
+ */
+export interface DetectorGraphOptions {
+  score: 'mse' | 'mae';
+  threshold: number;
+  /** Extra metadata entries (the detector's method and calibration). */
+  metadata: Record<string, string>;
+}
+
+/** The export of `part`, or with `detector` the detector graph (raw input -> score, is_anomaly). */
+export function buildExport(
+  specInput: ModelSpec,
+  weights: readonly NamedTensor[],
+  part: ExportPart,
+  detector?: DetectorGraphOptions,
+): OnnxExport {
   if (!EXPORT_PARTS.includes(part)) {
     throw new OptionError(`export part must be one of ${EXPORT_PARTS.join(', ')}, got "${String(part)}"`);
   }
@@ -154,6 +203,7 @@ export function exportOnnx(
 
   // The code: what `encode` returns and `decode` takes (the mean for a VAE), plus the named code outputs.
   let code: Flow | undefined;
+  let scaledInput: string | undefined;
   const codeOutputs: [Flow, string][] = [];
   if (part !== 'decoder') {
     inputs.push(valueInfo(g.reserve(IO_NAMES.input), batch(shapes.input)));
@@ -163,6 +213,7 @@ export function exportOnnx(
       const centred = g.node('Sub', [IO_NAMES.input, scaler.offset], 'scaler_centred');
       start = { ...start, name: g.node('Div', [centred, scaler.scale], 'scaler_scaled') };
     }
+    scaledInput = start.name;
     const h = runLayers(g, start, spec.encoder, shapes.encoder, 'encoder', byName);
     if (vae) {
       const head = (which: 'mean' | 'logVar') =>
@@ -188,22 +239,34 @@ export function exportOnnx(
       code = { name: IO_NAMES.latent, shape: shapes.latent, nchw: false };
     }
     let y = runLayers(g, code, spec.decoder, shapes.decoder, 'decoder', byName);
-    if (scaler) {
+    if (detector) {
+      appendScore(g, toSpecLayout(g, y), scaledInput as string, detector, shapes.output);
+      outputs.push(
+        valueInfo(IO_NAMES.featureErrors, batch(shapes.output)),
+        valueInfo(IO_NAMES.score, ['batch']),
+        {
+          name: IO_NAMES.isAnomaly,
+          type: {
+            tensorType: { elemType: onnx.TensorProto.DataType.BOOL, shape: { dim: [{ dimParam: 'batch' }] } },
+          },
+        },
+      );
+    } else if (scaler) {
       // Raw values out: the inverse of the input's scaling, in the spec's layout (channels last).
       y = toSpecLayout(g, y);
       const spread = g.node('Mul', [y.name, scaler.scale], 'scaler_unscaled');
       y = { ...y, name: g.node('Add', [spread, scaler.offset], 'scaler_raw') };
     }
-    output(y, IO_NAMES.reconstruction);
+    if (!detector) output(y, IO_NAMES.reconstruction);
   }
   // The full model also returns the code (mean and logVar for a VAE), so that one file can encode too.
-  for (const [flow, name] of codeOutputs) output(flow, name);
+  if (!detector) for (const [flow, name] of codeOutputs) output(flow, name);
 
   const info: OnnxModelInfo = {
     aekitVersion: AEKIT_VERSION,
     name: spec.name,
     kind: vae ? 'vae' : 'autoencoder',
-    part,
+    part: detector ? 'detector' : part,
     layout: IO_LAYOUT,
     inputShape: part === 'decoder' ? shapes.latent : shapes.input,
     latentShape: shapes.latent,
@@ -228,15 +291,16 @@ export function exportOnnx(
     [METADATA_KEYS.inputs]: JSON.stringify(info.inputs),
     [METADATA_KEYS.outputs]: JSON.stringify(info.outputs),
     [METADATA_KEYS.spec]: JSON.stringify(spec),
+    ...detector?.metadata,
   };
   const model = onnx.ModelProto.create({
     irVersion: ONNX_IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     producerName: 'aekit',
     producerVersion: AEKIT_VERSION,
-    docString: `aekit ${info.kind} "${spec.name}", part ${part}`,
+    docString: `aekit ${info.kind} "${spec.name}", ${detector ? `${detector.score} anomaly detector` : `part ${part}`}`,
     graph: {
-      name: `${spec.name}_${part}`,
+      name: `${spec.name}_${detector ? 'detector' : part}`,
       node: g.nodes,
       initializer: g.initializers,
       input: inputs,

@@ -3,6 +3,8 @@ import type { ModelSpec, Scaler } from '@aekit/core';
 /** Which part of an autoencoder an ONNX file holds. */
 export type ExportPart = 'full' | 'encoder' | 'decoder';
 export const EXPORT_PARTS: readonly ExportPart[] = ['full', 'encoder', 'decoder'];
+/** What an aekit ONNX file holds: a part, or an anomaly detector graph (`exportDetectorOnnx`). */
+export type ModelPart = ExportPart | 'detector';
 
 /** Graph input and output names of aekit exports. */
 export const IO_NAMES = {
@@ -11,6 +13,10 @@ export const IO_NAMES = {
   mean: 'mean',
   logVar: 'logVar',
   reconstruction: 'reconstruction',
+  /** Detector graphs: per-feature error, per-sample score, score > threshold (bool). */
+  featureErrors: 'feature_errors',
+  score: 'score',
+  isAnomaly: 'is_anomaly',
 } as const;
 
 /** Keys of the `metadata_props` every aekit export carries. */
@@ -31,12 +37,15 @@ export const METADATA_KEYS = {
   spec: 'aekit.spec',
 } as const;
 
+/** Detector graphs also carry this key: JSON of `{score, threshold, method, expectedFalseAlarmRate, calibration}`. */
+export const DETECTOR_METADATA_KEY = 'aekit.detector';
+
 /** What aekit reads back from an export's metadata. Shapes are per sample (no batch axis), channels last. */
 export interface OnnxModelInfo {
   aekitVersion: string;
   name: string;
   kind: 'autoencoder' | 'vae';
-  part: ExportPart;
+  part: ModelPart;
   layout: string;
   inputShape: number[];
   latentShape: number[];

@@ -36,6 +36,12 @@ export async function modelParity(
   if (part === undefined) {
     throw new AekitError('MODEL_INVALID', 'modelParity needs an aekit export (its metadata names the part)');
   }
+  if (part === 'detector') {
+    throw new AekitError(
+      'MODEL_INVALID',
+      "modelParity compares a model's parts; a detector graph's scores are compared with the detector's (detect score)",
+    );
+  }
   const scaler = model.spec.scaler;
   const scaled = (v: Float32Array) => (scaler ? scaleValues(scaler, v) : v);
   const [expected, actual] =

@@ -1,6 +1,6 @@
 import { formatShape, type ModelSpec, shapesEqual, validateSpec } from '@aekit/core';
 import { OnnxModelError } from './errors.js';
-import { EXPORT_PARTS, type ExportPart, METADATA_KEYS, type OnnxModelInfo } from './metadata.js';
+import { EXPORT_PARTS, METADATA_KEYS, type ModelPart, type OnnxModelInfo } from './metadata.js';
 import { onnx } from './proto.js';
 
 /** Where a model comes from: the result of `exportOnnx`, the bytes of a `.onnx` file, or (Node) a path / (browser) a URL. */
@@ -82,10 +82,10 @@ export function readOnnxInfo(bytes: Uint8Array, what = 'ONNX model'): OnnxModelI
   }
   const props = new Map((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
   if (!props.has(METADATA_KEYS.part)) return null;
-  const part = props.get(METADATA_KEYS.part) as ExportPart;
-  if (!EXPORT_PARTS.includes(part)) {
+  const part = props.get(METADATA_KEYS.part) as ModelPart;
+  if (part !== 'detector' && !EXPORT_PARTS.includes(part)) {
     throw new OnnxModelError(
-      `${what}: metadata part is "${part}", expected one of ${EXPORT_PARTS.join(', ')}`,
+      `${what}: metadata part is "${part}", expected one of ${EXPORT_PARTS.join(', ')}, detector`,
     );
   }
   const info: OnnxModelInfo = {
