@@ -1,4 +1,4 @@
-import { loadEcg, slidingWindows } from '@aekit/datasets';
+import { loadEcg, windowSeries } from '@aekit/datasets';
 import { lstmAutoencoder } from '@aekit/models';
 import { createSession, exportOnnx } from '@aekit/onnx-backend';
 import { expect, it } from 'vitest';
@@ -19,7 +19,7 @@ function windowsIn(
   std: number,
 ) {
   const part = signal.subarray(Math.round(fromS * RATE), Math.round(toS * RATE));
-  const w = slidingWindows(part, WINDOW, stride);
+  const w = windowSeries(part, { window: WINDOW, stride });
   return { data: w.data.map((v) => (v - mean) / std), count: w.count };
 }
 

@@ -1,13 +1,14 @@
 // Preprocessing inside the model, on real data and trained models: the checkpoint's network (tfjs) with its
 // fitted scaler against the ONNX export fed raw values. A table (breast cancer, z-score per feature) and RGB
-// photo patches (min-max per channel), each trained briefly, saved, loaded, exported, compared.
+// photo patches (min-max per channel) and windows of the ECG record (z-score, the Conv1D model), each trained
+// briefly, saved, loaded, exported, compared.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ModelSpec, scaleValues, validateSpec } from '@aekit/core';
 import { loadTrainableModel, saveTrainableModel } from '@aekit/core/node';
-import { fitScaler, loadBreastCancer, loadColorPatches } from '@aekit/datasets';
-import { convAutoencoder, deepAutoencoder } from '@aekit/models';
+import { fitScaler, loadBreastCancer, loadColorPatches, loadEcg, windowSeries } from '@aekit/datasets';
+import { conv1dAutoencoder, convAutoencoder, deepAutoencoder } from '@aekit/models';
 import { createSession, exportOnnx, modelParity } from '@aekit/onnx-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfjs } from './helpers.js';
@@ -62,6 +63,14 @@ describe('raw values into the ONNX export = the checkpoint with its scaler', () 
     const { images } = loadColorPatches({ size: 16, count: 200, seed: 1 });
     const base = convAutoencoder({ inputShape: [16, 16, 3], filters: [8, 4] });
     for (const [part, diff] of Object.entries(await parity('image', base, images, 'minmax')))
+      expect(diff, part).toBeLessThanOrEqual(1e-5);
+  }, 60_000);
+
+  it('a series: Conv1D autoencoder on 300 windows of 64 steps of the ECG record (mV), z-score', async () => {
+    const { signal } = loadEcg();
+    const { data } = windowSeries(signal.subarray(0, 300 * 64), { window: 64 });
+    const base = conv1dAutoencoder({ timesteps: 64, features: 1, filters: [8, 8], latentDim: 8 });
+    for (const [part, diff] of Object.entries(await parity('series', base, data, 'zscore')))
       expect(diff, part).toBeLessThanOrEqual(1e-5);
   }, 60_000);
 });

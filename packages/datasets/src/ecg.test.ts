@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { setLogger } from '@aekit/core';
 import { codeOf } from '@aekit/core/testing';
 import { describe, expect, it } from 'vitest';
-import { loadEcg, slidingWindows } from './ecg.js';
+import { loadEcg } from './ecg.js';
 import { readNpy, readNpz } from './npz.js';
 import { packagedFile } from './packaged-data.js';
+import { windowSeries } from './series-windows.js';
 
 setLogger({ info() {}, warn() {} });
 
@@ -36,15 +37,27 @@ describe('loadEcg', () => {
   });
 });
 
-describe('slidingWindows', () => {
-  it('cuts whole windows at the stride', () => {
-    const w = slidingWindows(Float32Array.of(0, 1, 2, 3, 4, 5, 6), 3, 2);
-    expect(w.count).toBe(3);
+describe('windowSeries', () => {
+  it('cuts whole windows at the stride, ids = start steps', () => {
+    const w = windowSeries(Float32Array.of(0, 1, 2, 3, 4, 5, 6), { window: 3, stride: 2 });
+    expect([w.count, w.channels]).toEqual([3, 1]);
     expect(Array.from(w.data)).toEqual([0, 1, 2, 2, 3, 4, 4, 5, 6]);
     expect(Array.from(w.starts)).toEqual([0, 2, 4]);
-    expect(slidingWindows(new Float32Array(108000), 360).count).toBe(300);
-    expect(codeOf(() => slidingWindows(new Float32Array(3), 4))).toBe('OPTION_INVALID');
-    expect(codeOf(() => slidingWindows(new Float32Array(3), 2, 0))).toBe('OPTION_INVALID');
+    expect(windowSeries(new Float32Array(108000), { window: 360 }).count).toBe(300);
+    expect(codeOf(() => windowSeries(new Float32Array(3), { window: 4 }))).toBe('OPTION_INVALID');
+    expect(codeOf(() => windowSeries(new Float32Array(3), { window: 2, stride: 0 }))).toBe('OPTION_INVALID');
+  });
+
+  it('keeps the channels of a step together; an offset moves the ids', () => {
+    // 5 steps of 2 channels: (0, 10), (1, 11), ...
+    const series = Float32Array.from({ length: 10 }, (_, i) => (i % 2) * 10 + Math.floor(i / 2));
+    const w = windowSeries(series, { window: 2, stride: 3, channels: 2, offset: 100 });
+    expect([w.count, w.window, w.channels]).toEqual([2, 2, 2]);
+    expect(Array.from(w.data)).toEqual([0, 10, 1, 11, 3, 13, 4, 14]);
+    expect(Array.from(w.starts)).toEqual([100, 103]);
+    expect(codeOf(() => windowSeries(new Float32Array(5), { window: 1, channels: 2 }))).toBe(
+      'OPTION_INVALID',
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DataError, infoOnce, OptionError } from '@aekit/core';
+import { DataError, infoOnce } from '@aekit/core';
 import { readNpz } from './npz.js';
 import { type FileSource, locateFile } from './packaged-data.js';
 
@@ -40,42 +40,4 @@ export function loadEcg(options: { path?: string } = {}): EcgSeries {
   for (let i = 0; i < signal.length; i++) signal[i] = (ecg.data[i]! - 1024) / 200;
   infoOnce(`ecg:${source.path}`, `ecg: ${signal.length} samples from ${source.kind} (${source.path})`);
   return { signal, samplingRate: 360, unit: 'mV', count: signal.length, source };
-}
-
-/** Windows cut from a series: `count` rows of `window` values, row-major, and where each starts. */
-export interface Windows {
-  readonly data: Float32Array;
-  readonly count: number;
-  readonly window: number;
-  readonly starts: Uint32Array;
-}
-
-/** Cuts `series` into windows of `window` values every `stride` values (only whole windows). */
-export function slidingWindows(series: Float32Array, window: number, stride: number = window): Windows {
-  for (const [what, v] of [
-    ['window', window],
-    ['stride', stride],
-  ] as const) {
-    if (!(Number.isInteger(v) && v > 0)) {
-      throw new OptionError(`slidingWindows: ${what} must be a positive integer, got ${v}`, {
-        details: { expected: 'positive integer', actual: v },
-      });
-    }
-  }
-  if (window > series.length) {
-    throw new OptionError(
-      `slidingWindows: window ${window} is longer than the series (${series.length} values)`,
-      {
-        details: { expected: `<= ${series.length}`, actual: window },
-      },
-    );
-  }
-  const count = Math.floor((series.length - window) / stride) + 1;
-  const data = new Float32Array(count * window);
-  const starts = new Uint32Array(count);
-  for (let k = 0; k < count; k++) {
-    starts[k] = k * stride;
-    data.set(series.subarray(k * stride, k * stride + window), k * window);
-  }
-  return { data, count, window, starts };
 }

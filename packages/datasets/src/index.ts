@@ -34,7 +34,7 @@ export {
   type TabularData,
 } from './csv.js';
 export { type DownloadOptions, downloadVerified, type ProgressCallback } from './download.js';
-export { type EcgSeries, loadEcg, slidingWindows, type Windows } from './ecg.js';
+export { type EcgSeries, loadEcg } from './ecg.js';
 export { type IdxData, readIdx, writeIdx } from './idx.js';
 export type { DataSource, DataSourceKind, ImageDataset } from './image-dataset.js';
 export {
@@ -91,3 +91,4 @@ export { formatNpyShape, type NpyArray, readNpy, readNpz } from './npz.js';
 export type { FileSource } from './packaged-data.js';
 export { downscale, type UpscaleMethod, upscale } from './resample.js';
 export { fitScaler, SCALER_TYPES, type ScalerType } from './scaler.js';
+export { type WindowOptions, type Windows, windowSeries } from './series-windows.js';

@@ -1,6 +1,7 @@
 export { type ContractiveAutoencoderOptions, contractiveAutoencoder } from './contractive.js';
 export { type ConvAutoencoderOptions, convAutoencoder } from './conv.js';
 export { type ConvBottleneckAutoencoderOptions, convBottleneckAutoencoder } from './conv-bottleneck.js';
+export { type Conv1dAutoencoderOptions, conv1dAutoencoder } from './conv1d.js';
 export { type CorruptionInput, type DenoisingAutoencoderOptions, denoisingAutoencoder } from './denoising.js';
 export {
   type DeepAutoencoderOptions,
