@@ -2,18 +2,20 @@ import { type FitOptions, type ModelSpec, OptionError } from '@aekit/core';
 import {
   type CorruptionInput,
   contractiveAutoencoder,
+  conv1dAutoencoder,
   convAutoencoder,
   convBottleneckAutoencoder,
   deepAutoencoder,
   denoisingAutoencoder,
   denseAutoencoder,
   inpaintingAutoencoder,
+  lstmAutoencoder,
   type SparsityPenalty,
   sparseAutoencoder,
   vae,
 } from '@aekit/models';
 import { parseNoise, parseSparsity } from './model-option-parsers.js';
-import { choiceOption, intListOption, numberOption } from './parse-options.js';
+import { choiceOption, intListOption, intOption, numberOption } from './parse-options.js';
 
 /** A model-specific command-line option, added to `aekit train` (once per long flag). */
 export interface ModelOption {
@@ -49,6 +51,15 @@ function imageShape(o: ModelCreateOptions, model: string): [number, number, numb
   );
 }
 
+/** The window shape [steps, channels] of a series, or an OptionError for a model that takes windows only. */
+function seriesShape(o: ModelCreateOptions, model: string): [number, number] {
+  if (o.inputShape.length === 2) return o.inputShape as [number, number];
+  throw new OptionError(
+    `--model ${model} takes windows of a series (steps x channels), but the data's samples have shape [${o.inputShape.join(', ')}]; pass --window <steps> with a series`,
+    { details: { option: '--model', actual: model } },
+  );
+}
+
 /** Output and loss of a dense model on a table (z-scored or min-max values are not all in [0, 1]). */
 const tableHead = (o: ModelCreateOptions) =>
   o.table ? ({ latentActivation: 'linear', outputActivation: 'linear', loss: 'mse' } as const) : {};
@@ -61,6 +72,8 @@ export interface ModelEntry {
   create(options: ModelCreateOptions): ModelSpec;
   /** Whether the model trains on tables (samples of shape [features]) with `--data`. Default no. */
   tables?: boolean;
+  /** Whether the model trains on windows of a series ([window, channels], `--data` with `--window`). Default no. */
+  series?: boolean;
   /** Extra fit options the model needs, merged into the CLI's (a denoising spec's corruption is applied by the trainer). */
   fitOptions?(spec: ModelSpec, options: ModelCreateOptions): Partial<FitOptions>;
   /**
@@ -241,4 +254,51 @@ registerModel('conv-vae', {
   options: [betaOption],
   create: (o) =>
     vae({ kind: 'conv', inputShape: o.inputShape, latentDim: o.latentDim, beta: o.beta as number }),
+});
+
+registerModel('conv1d', {
+  description:
+    'series: 1-D convolutions 7/2 x2 (--filters1d) to a dense --latent-dim code and back, linear output, MSE (needs --window)',
+  options: [
+    {
+      flags: '--filters1d <list>',
+      description: 'conv1d: filters of the two stride-2 encoder convolutions (mirrored)',
+      defaultValue: [16, 32],
+      defaultDescription: '16,32',
+      parse: intListOption('--filters1d', 2),
+    },
+  ],
+  series: true,
+  create: (o) => {
+    const [timesteps, features] = seriesShape(o, 'conv1d');
+    return conv1dAutoencoder({
+      timesteps,
+      features,
+      filters: o.filters1d as [number, number],
+      latentDim: o.latentDim,
+    });
+  },
+});
+
+registerModel('lstm', {
+  description:
+    'series: LSTM encoder (last state) to a --latent-dim code, repeated, LSTM decoder, MSE (needs --window)',
+  options: [
+    {
+      flags: '--units <n>',
+      description: 'lstm: units of the encoder and decoder LSTMs',
+      defaultValue: 32,
+      parse: intOption('--units', 1),
+    },
+  ],
+  series: true,
+  create: (o) => {
+    const [timesteps, features] = seriesShape(o, 'lstm');
+    return lstmAutoencoder({
+      timesteps,
+      features,
+      units: o.units as number,
+      latentDim: o.latentDim,
+    });
+  },
 });

@@ -45,6 +45,7 @@ import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { getIo } from './io.js';
 import { getModel, type ModelCreateOptions } from './model-registry.js';
 import { ProgressBar } from './progress-bar.js';
+import { splitByTime, windowed } from './series-data.js';
 import { fillFromTraining, holdOut, loadUserData, type UserData } from './user-data.js';
 
 /** The options of `aekit train` after parsing (camelCase; model-specific options ride along). */
@@ -91,6 +92,10 @@ export interface TrainOptions extends Record<string, unknown> {
   scale?: ScalerType | 'none';
   /** The array of a .npz `data` (needed when it holds several). */
   array?: string;
+  /** Cut `data` (a table's rows or an array's steps) into windows of this many steps: a series. */
+  window?: number;
+  /** Steps between the starts of two windows. Default `window`. */
+  stride?: number;
   /** What a table's cells without a value become (`mean`: the training part's column means). Default `error`. */
   missing?: MissingPolicy;
 }
@@ -283,7 +288,12 @@ interface RunData {
 
 function limited(d: UserData, limit: number | undefined): UserData {
   if (limit === undefined || limit >= d.count) return d;
-  return { ...d, count: limit, x: d.x.subarray(0, limit * (d.x.length / d.count)) };
+  return {
+    ...d,
+    count: limit,
+    x: d.x.subarray(0, limit * (d.x.length / d.count)),
+    ...(d.ids && { ids: d.ids.subarray(0, limit) }),
+  };
 }
 
 async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getModel>): Promise<RunData> {
@@ -321,9 +331,16 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     },
     '--data',
   );
+  // A series (--window) is held out by time, its last part, and cut into windows after the split.
+  const series =
+    options.window === undefined
+      ? undefined
+      : { window: options.window, ...(options.stride !== undefined && { stride: options.stride }) };
   let { train, test } =
     options.testData === undefined
-      ? holdOut(all, options.testFraction ?? DEFAULT_TEST_FRACTION, options.seed)
+      ? series
+        ? splitByTime(all, options.testFraction ?? DEFAULT_TEST_FRACTION, series)
+        : holdOut(all, options.testFraction ?? DEFAULT_TEST_FRACTION, options.seed)
       : {
           train: all,
           test: await loadUserData(
@@ -348,6 +365,10 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     );
     skipped.push(...left.map((f) => ({ file: `${d.file}/${f.file}`, reason: f.reason })));
   }
+  if (series && options.testData !== undefined) {
+    train = windowed(train, series);
+    test = windowed(test, series);
+  }
   if (test.sampleShape.join() !== train.sampleShape.join()) {
     throw new DataError(
       'DATA_INVALID',
@@ -359,6 +380,14 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
   train = limited(train, options.limit);
   test = limited(test, options.testLimit);
   const isTable = train.sampleShape.length === 1;
+  if ((train.kind === 'series') !== Boolean(entry.series)) {
+    throw new OptionError(
+      entry.series
+        ? `--model ${options.model} trains on windows of a series; pass --window <steps> (and --stride) to cut ${train.file} into windows`
+        : `--model ${options.model} does not train on series windows; use --model conv1d or lstm with --window`,
+      { details: { option: '--model', actual: options.model } },
+    );
+  }
   if (isTable && !entry.tables) {
     throw new OptionError(
       `--model ${options.model} does not train on tables yet; use --model ${['dense', 'deep'].join(' or ')} for the rows of ${train.file}`,
@@ -391,7 +420,15 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     data: { images: scaled(train), count: train.count },
     test: { images: scaled(test), count: test.count },
     sampleShape: train.sampleShape,
-    what: `${train.kind === 'table' ? 'rows' : train.kind === 'images' ? `${train.sampleShape.join('x')} images` : 'samples'} of ${train.file}${columns}, ${scale} scaled`,
+    what: `${
+      train.kind === 'table'
+        ? 'rows'
+        : train.kind === 'images'
+          ? `${train.sampleShape.join('x')} images`
+          : train.kind === 'series'
+            ? `windows of ${series?.window} steps x ${train.sampleShape[1]} channels (stride ${series?.stride ?? series?.window}; test: the last part of the series)`
+            : 'samples'
+    } of ${train.file}${columns}, ${scale} scaled`,
     table: isTable,
     ...(scaler && { scaler }),
     ...(skipped.length > 0 && { skipped: skipped.length }),

@@ -19,8 +19,11 @@ import { type ImageReadInfo, readImages } from './image-data.js';
 
 /** The user's own samples, as `aekit train --data` reads them. */
 export interface UserData {
-  /** `table`: a CSV's rows; `array`: a .npy's samples (its first axis counts them); `images`: a folder's. */
-  kind: 'table' | 'array' | 'images';
+  /**
+   * `table`: a CSV's rows; `array`: a .npy's samples (its first axis counts them); `images`: a folder's;
+   * `series`: windows [window, channels] cut from a table's rows or an array's steps (`--window`).
+   */
+  kind: 'table' | 'array' | 'images' | 'series';
   /** Raw values, [count, ...sampleShape], row-major. */
   x: Float32Array;
   sampleShape: number[];
@@ -29,6 +32,8 @@ export interface UserData {
   labels?: Float32Array;
   /** A table's feature column names, in order. */
   columns?: string[];
+  /** A series' windows: the step where each starts (its id). */
+  ids?: Uint32Array;
   file: string;
   /** An image folder's decoding: threads, seconds, files left out by `skipBad`. */
   images?: ImageReadInfo;
@@ -172,7 +177,8 @@ async function readTable(file: string, options: TableOptions, flag: string): Pro
  */
 export function fillFromTraining(train: UserData, test: UserData): { train: UserData; test: UserData } {
   if (!train.x.some(Number.isNaN) && !test.x.some(Number.isNaN)) return { train, test };
-  const width = shapeSize(train.sampleShape);
+  // Per column of a table, per channel of a series' windows (the last axis).
+  const width = train.sampleShape[train.sampleShape.length - 1]!;
   const means = columnMeans(train.x, width, { source: train.file, columns: train.columns ?? [] });
   return {
     train: { ...train, x: fillMissing(train.x, width, means) },

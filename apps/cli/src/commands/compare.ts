@@ -14,11 +14,12 @@ import { createSession, modelParity } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
-import { loadUserData, type TableOptions } from '../user-data.js';
+import { checkpointSeriesOptions, loadSamples } from '../series-data.js';
+import type { TableOptions } from '../user-data.js';
 import { deviceOption, loadCheckpointModel } from './checkpoint-model.js';
 
 /** Files compare reads with `loadUserData` (raw values, as `aekit train --data` does). */
-const DATA_FILE = /\.(csv|tsv|npy)$/i;
+const DATA_FILE = /\.(csv|tsv|npy|npz)$/i;
 
 /** The table options a `--data` run was trained with (its columns, label column, skipped lines). */
 function tableOptions(meta: Record<string, unknown>): TableOptions {
@@ -30,6 +31,8 @@ function tableOptions(meta: Record<string, unknown>): TableOptions {
     ...(Array.isArray(o.imageSize) && { imageSize: o.imageSize as number[] }),
     ...(typeof o.channels === 'number' && { channels: o.channels }),
     ...(typeof o.fit === 'string' && { fit: o.fit as TableOptions['fit'] }),
+    ...(typeof o.array === 'string' && { array: o.array }),
+    ...(typeof o.missing === 'string' && { missing: o.missing as TableOptions['missing'] }),
   };
 }
 
@@ -77,7 +80,7 @@ export function registerCompareCommand(program: Command): void {
     .addOption(
       new Option(
         '--input <file>',
-        'IDX (.gz) image file, or raw samples as "aekit train --data" reads them (.csv/.tsv with the run\'s columns, .npy) (default: the test split of the training dataset, or the run\'s --data file)',
+        "IDX (.gz) image file, or raw samples as \"aekit train --data\" reads them (.csv/.tsv with the run's columns, .npy, .npz; a series run's windows) (default: the test split of the training dataset, or the run's --data file)",
       ),
     )
     .option('--limit <n>', 'images to compare', intOption('--limit', 1), 1000)
@@ -124,9 +127,11 @@ export function registerCompareCommand(program: Command): void {
               : undefined;
         if (dataFile !== undefined) {
           // Raw values: the checkpoint side applies the model's scaler as the ONNX graph does.
-          const d = await loadUserData(
+          // A series run's windows are cut as it cut them (--window, --stride).
+          const d = await loadSamples(
             dataFile,
             tableOptions(meta),
+            checkpointSeriesOptions(meta),
             options.input ? '--input' : "the run's --data",
           );
           n = Math.min(options.limit, d.count);

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { OptionError } from '@aekit/core';
 import { DATASET_NAMES, DEFAULT_FIT, FIT_POLICIES, MISSING_POLICIES, SCALER_TYPES } from '@aekit/datasets';
 import { DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE } from '@aekit/tfjs-backend';
@@ -31,6 +32,14 @@ function imageSizeOption(value: string): number[] {
   }
   return size.map(Number);
 }
+
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 /** `aekit train`: trains a model of the registry on a dataset; see `aekit train --help`. */
 export function registerTrainCommand(program: Command): void {
@@ -86,6 +95,18 @@ export function registerTrainCommand(program: Command): void {
         '--array <name>',
         'the array of a .npz --data to use, when it holds several (default: its only array)',
       ),
+    )
+    .addOption(
+      new Option(
+        '--window <steps>',
+        "cut --data into windows of this many steps: a series (a table's rows or a .npy of shape (T) or (T, C) as time steps, its columns as channels); the test part is its last --test-fraction, not shuffled (default: none, samples as they are)",
+      ).argParser(intOption('--window', 1)),
+    )
+    .addOption(
+      new Option(
+        '--stride <steps>',
+        'steps between the starts of two windows of --window (default: the window, no overlap)',
+      ).argParser(intOption('--stride', 1)),
     )
     .addOption(
       new Option(
@@ -224,6 +245,18 @@ export function registerTrainCommand(program: Command): void {
           }),
         );
         return;
+      }
+      // Without --model, --data gets the model of its kind: conv for images, conv1d for a series, dense else.
+      if (cmd.getOptionValueSource('model') === 'default' && typeof raw.data === 'string') {
+        raw.model = raw.window !== undefined ? 'conv1d' : isDirectory(raw.data) ? 'conv' : 'dense';
+      }
+      if (raw.stride !== undefined && raw.window === undefined) {
+        throw new OptionError(
+          '--stride needs --window: pass the window length too, e.g. --window 128 --stride 64',
+          {
+            details: { option: '--stride' },
+          },
+        );
       }
       const options = { ...raw, out: raw.out ?? `runs/${String(raw.model)}` } as TrainOptions;
       await runTraining(options);

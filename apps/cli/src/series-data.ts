@@ -1,0 +1,90 @@
+import { OptionError } from '@aekit/core';
+import { windowSeries } from '@aekit/datasets';
+import { loadUserData, type TableOptions, type UserData } from './user-data.js';
+
+/** `--window` / `--stride`: how a series is cut into samples. */
+export interface SeriesOptions {
+  window: number;
+  /** Default `window` (windows side by side). */
+  stride?: number;
+}
+
+/** The series a table (rows = steps, columns = channels) or an array ((T) or (T, C)) holds, or the fix. */
+function channelsOf(data: UserData): number {
+  if (data.kind === 'series') return data.sampleShape[data.sampleShape.length - 1]!;
+  if ((data.kind === 'table' || data.kind === 'array') && data.sampleShape.length === 1) {
+    return data.sampleShape[0]!;
+  }
+  throw new OptionError(
+    `--window cuts a series: ${data.file} holds ${data.kind === 'images' ? 'images' : `samples of shape [${data.sampleShape.join(', ')}]`}; pass a CSV (rows = time steps, --columns = channels) or a .npy of shape (T) or (T, C)`,
+    { details: { option: '--window', actual: data.sampleShape } },
+  );
+}
+
+/**
+ * A series (steps of `channels` values) cut into windows [n, window, channels] every `stride` steps; each
+ * window's id is its start step in the file (`offset`: where this part of the series starts).
+ */
+export function windowed(data: UserData, options: SeriesOptions, offset = 0): UserData {
+  const channels = channelsOf(data);
+  const w = windowSeries(data.x, {
+    window: options.window,
+    stride: options.stride ?? options.window,
+    channels,
+    offset,
+  });
+  const { labels: _labels, ...rest } = data;
+  return {
+    ...rest,
+    kind: 'series',
+    x: w.data,
+    count: w.count,
+    sampleShape: [options.window, channels],
+    ids: w.starts,
+  };
+}
+
+/**
+ * The held-out split of a series by time, cut into windows: the last `fraction` of its steps for the test,
+ * the steps before for training, not shuffled, so no test window shares a step with a training one (no
+ * leakage). Window ids are start steps in the whole series.
+ */
+export function splitByTime(
+  data: UserData,
+  fraction: number,
+  options: SeriesOptions,
+): { train: UserData; test: UserData } {
+  const channels = channelsOf(data);
+  const steps = data.count;
+  const testSteps = Math.round(steps * fraction);
+  if (testSteps < options.window || steps - testSteps < options.window) {
+    throw new OptionError(
+      `${data.file} holds ${steps} steps: its last ${testSteps} (--test-fraction ${fraction}) and the ${steps - testSteps} before cannot each hold a window of ${options.window}; pass a smaller --window, another --test-fraction or --test-data`,
+      { details: { option: '--window', actual: options.window } },
+    );
+  }
+  const cut = (steps - testSteps) * channels;
+  const { labels: _labels, ...rest } = data;
+  return {
+    train: windowed({ ...rest, x: data.x.subarray(0, cut), count: steps - testSteps }, options),
+    test: windowed({ ...rest, x: data.x.subarray(cut), count: testSteps }, options, steps - testSteps),
+  };
+}
+
+/** The `--window` / `--stride` a run was trained with, from its checkpoint's meta (undefined: not a series). */
+export function checkpointSeriesOptions(meta: Record<string, unknown>): SeriesOptions | undefined {
+  const o = (meta.options ?? {}) as Record<string, unknown>;
+  if (typeof o.window !== 'number') return undefined;
+  return { window: o.window, ...(typeof o.stride === 'number' && { stride: o.stride }) };
+}
+
+/** `loadUserData`, then cut into windows when `series` is given (the whole file: ids are its start steps). */
+export async function loadSamples(
+  file: string,
+  options: TableOptions,
+  series: SeriesOptions | undefined,
+  flag: string,
+): Promise<UserData> {
+  const data = await loadUserData(file, options, flag);
+  return series ? windowed(data, series) : data;
+}
