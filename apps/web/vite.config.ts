@@ -6,9 +6,12 @@ export default defineConfig({
   resolve: {
     // Workspace packages resolve to their TypeScript sources, as in tests.
     conditions: ['source', 'module', 'browser', 'development|production'],
+    // The default onnxruntime-web bundle loads the 28 MB JSEP wasm even for plain WASM; the WASM-only
+    // bundle loads the 14 MB one. WebGPU goes through onnxruntime-web/webgpu (src/ort-preload.ts).
+    alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/wasm' }],
   },
   // onnxruntime-web finds its .wasm through `new URL(..., import.meta.url)`: pre-bundling would break that.
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  optimizeDeps: { exclude: ['onnxruntime-web', 'onnxruntime-web/wasm', 'onnxruntime-web/webgpu'] },
   build: {
     target: 'es2022',
     // The ORT runtime is large by nature; the app's own code is small.

@@ -1,3 +1,4 @@
+import { Pca } from '@aekit/eval/baselines';
 import type { ExplorerData } from './manifest.js';
 import { drawSample } from './render.js';
 
@@ -14,52 +15,157 @@ const COLORS = [
   '#17becf',
 ];
 
+/** Plot margins in CSS pixels: room for the axis names and tick labels. */
+const MARGIN = { left: 34, right: 10, top: 10, bottom: 30 };
+/** A pointer this close (CSS pixels) to a point picks it. */
+const PICK_RADIUS = 10;
+
 /** Decodes a base64 thumbnail (width*height bytes) into floats in [0, 1]. */
 export function decodeThumbnail(base64: string): Float32Array {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   return Float32Array.from(bytes, (b) => b / 255);
 }
 
-/** Scatter plot of the precomputed 2-D projection; hovering a point shows its image, clicking picks it. */
+export interface ExplorerCallbacks {
+  /** A point was clicked or tapped: use its image as the input. */
+  pick(image: Float32Array, index: number): void;
+  /** A VAE only: decode a code (a click on empty space, mapped back from the plane). */
+  decode?(z: Float32Array): Promise<Float32Array>;
+}
+
+/**
+ * Scatter plot of held-out images by the first two principal components of their codes (fitted here, on the
+ * codes the loaded encoder gives the thumbnails, so the current input projects the same way). Hover or tap
+ * a point to preview it, click it to use it as input; for a VAE, a click on empty space decodes that spot.
+ * The canvas is drawn at the device's pixel ratio; the legend is an HTML list beside it.
+ */
 export class LatentExplorer {
   private data: ExplorerData | undefined;
-  private screen: { x: number; y: number }[] = [];
+  private pca: Pca | undefined;
+  private plane: Float32Array = new Float32Array(0);
+  private bounds = { x0: 0, x1: 1, y0: 0, y1: 1 };
   private hovered = -1;
+  private marker: { x: number; y: number } | undefined;
+  private decodable = false;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly preview: HTMLCanvasElement,
     private readonly caption: HTMLElement,
-    private readonly onPick: (image: Float32Array) => void,
+    private readonly legend: HTMLElement,
+    private readonly callbacks: ExplorerCallbacks,
   ) {
-    canvas.addEventListener('mousemove', (event) => {
+    const local = (event: PointerEvent | MouseEvent) => {
       const rect = canvas.getBoundingClientRect();
-      const x = ((event.clientX - rect.left) * canvas.width) / rect.width;
-      const y = ((event.clientY - rect.top) * canvas.height) / rect.height;
-      this.hover(this.nearest(x, y));
+      return { x: event.clientX - rect.left, y: event.clientY - rect.top };
+    };
+    canvas.addEventListener('pointermove', (event) => {
+      if (event.pointerType !== 'mouse') return;
+      const p = local(event);
+      this.hover(this.nearest(p.x, p.y));
     });
-    canvas.addEventListener('mouseleave', () => this.hover(-1));
-    canvas.addEventListener('click', () => {
-      const point = this.data?.points[this.hovered];
-      if (point) this.onPick(decodeThumbnail(point.image));
+    canvas.addEventListener('pointerleave', () => this.hover(-1));
+    canvas.addEventListener('click', (event) => {
+      const p = local(event);
+      const index = this.nearest(p.x, p.y);
+      if (index >= 0) {
+        this.hover(index);
+        const point = this.data?.points[index];
+        if (point) this.callbacks.pick(decodeThumbnail(point.image), index);
+      } else if (this.decodable) void this.decodeAt(p.x, p.y);
     });
+    new ResizeObserver(() => this.draw()).observe(canvas);
   }
 
-  show(data: ExplorerData): void {
+  /** Shows a model's explorer set; `codes` are the loaded encoder's codes of its thumbnails ([n, dim]). */
+  show(data: ExplorerData, codes: Float32Array, dim: number, vae: boolean): void {
     this.data = data;
+    this.decodable = vae && !!this.callbacks.decode;
+    this.pca = Pca.fit(codes, dim, { components: 2 });
+    this.plane = this.pca.transform(codes);
+    let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+    for (let i = 0; i < this.plane.length; i += 2) {
+      x0 = Math.min(x0, this.plane[i]!);
+      x1 = Math.max(x1, this.plane[i]!);
+      y0 = Math.min(y0, this.plane[i + 1]!);
+      y1 = Math.max(y1, this.plane[i + 1]!);
+    }
+    const padX = (x1 - x0) * 0.04 || 1;
+    const padY = (y1 - y0) * 0.04 || 1;
+    this.bounds = { x0: x0 - padX, x1: x1 + padX, y0: y0 - padY, y1: y1 + padY };
     this.hovered = -1;
-    const xs = data.points.map((p) => p.x);
-    const ys = data.points.map((p) => p.y);
-    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    const pad = 12;
-    const { width, height } = this.canvas;
-    this.screen = data.points.map((p) => ({
-      x: pad + ((p.x - x0) / (x1 - x0 || 1)) * (width - 2 * pad),
-      y: height - pad - ((p.y - y0) / (y1 - y0 || 1)) * (height - 2 * pad),
-    }));
+    this.marker = undefined;
+    this.legend.replaceChildren(
+      ...data.classNames.map((name, i) => {
+        const item = document.createElement('li');
+        const swatch = document.createElement('span');
+        swatch.style.background = COLORS[i % COLORS.length]!;
+        item.append(swatch, name);
+        return item;
+      }),
+    );
     this.draw();
-    this.caption.textContent = `${data.points.length} held-out images · ${data.method} · axes explain ${(100 * data.explained[0]).toFixed(0)}% and ${(100 * data.explained[1]).toFixed(0)}% of the variance. Hover a point; click to use it as input.`;
     this.previewHint();
+  }
+
+  /** Variance explained by the plot's two axes (fractions). */
+  explained(): [number, number] {
+    const r = this.pca?.explainedVarianceRatio;
+    return [r?.[0] ?? 0, r?.[1] ?? 0];
+  }
+
+  /** Marks where a code (the current input's) falls on the plane; undefined removes the mark. */
+  markCode(z: Float32Array | undefined): void {
+    if (!z || !this.pca) this.marker = undefined;
+    else {
+      const p = this.pca.transform(z);
+      this.marker = { x: p[0]!, y: p[1]! };
+    }
+    this.draw();
+  }
+
+  /** Screen position of point `index` in CSS pixels from the canvas' top-left corner (for tests). */
+  pointPosition(index: number): { x: number; y: number } | undefined {
+    if (index < 0 || 2 * index >= this.plane.length) return undefined;
+    return this.toScreen(this.plane[2 * index]!, this.plane[2 * index + 1]!);
+  }
+
+  /** Where the current input's mark is, in CSS pixels (for tests). */
+  markerPosition(): { x: number; y: number } | undefined {
+    return this.marker && this.toScreen(this.marker.x, this.marker.y);
+  }
+
+  private size(): { width: number; height: number } {
+    const rect = this.canvas.getBoundingClientRect();
+    return { width: rect.width || this.canvas.width, height: rect.height || this.canvas.height };
+  }
+
+  private toScreen(x: number, y: number): { x: number; y: number } {
+    const { width, height } = this.size();
+    const { x0, x1, y0, y1 } = this.bounds;
+    return {
+      x: MARGIN.left + ((x - x0) / (x1 - x0)) * (width - MARGIN.left - MARGIN.right),
+      y: height - MARGIN.bottom - ((y - y0) / (y1 - y0)) * (height - MARGIN.top - MARGIN.bottom),
+    };
+  }
+
+  private fromScreen(sx: number, sy: number): [number, number] {
+    const { width, height } = this.size();
+    const { x0, x1, y0, y1 } = this.bounds;
+    return [
+      x0 + ((sx - MARGIN.left) / (width - MARGIN.left - MARGIN.right)) * (x1 - x0),
+      y0 + ((height - MARGIN.bottom - sy) / (height - MARGIN.top - MARGIN.bottom)) * (y1 - y0),
+    ];
+  }
+
+  private async decodeAt(sx: number, sy: number): Promise<void> {
+    if (!this.pca || !this.data || !this.callbacks.decode) return;
+    const [x, y] = this.fromScreen(sx, sy);
+    const z = this.pca.inverseTransform(Float32Array.of(x, y));
+    const image = await this.callbacks.decode(z);
+    drawSample(this.preview, image, this.data.width, this.data.height);
+    this.preview.dataset.index = 'decoded';
+    this.caption.textContent = `decoded from PC1 = ${x.toFixed(2)}, PC2 = ${y.toFixed(2)}`;
   }
 
   /** The preview while no point is hovered: a hint, not an empty (black) square. */
@@ -69,28 +175,28 @@ export class LatentExplorer {
     const { width, height } = this.preview;
     ctx.fillStyle = '#eee';
     ctx.fillRect(0, 0, width, height);
-    ctx.fillStyle = '#777';
+    ctx.fillStyle = '#4b5563';
     ctx.font = '12px system-ui, sans-serif';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
-    ctx.fillText('hover a point', width / 2, height / 2);
-  }
-
-  /** Screen position of point `index` in canvas pixels (used by the end-to-end test). */
-  pointPosition(index: number): { x: number; y: number } | undefined {
-    return this.screen[index];
+    ctx.fillText('point at a dot', width / 2, height / 2);
+    this.preview.dataset.index = '-1';
+    this.caption.textContent = this.decodable
+      ? 'Hover or tap a dot to see it; click to use it as input. Click empty space to decode that spot.'
+      : 'Hover or tap a dot to see it; click to use it as input.';
   }
 
   private nearest(x: number, y: number): number {
     let best = -1;
-    let bestD = 10 * 10;
-    this.screen.forEach((p, i) => {
-      const d = (p.x - x) ** 2 + (p.y - y) ** 2;
+    let bestD = PICK_RADIUS * PICK_RADIUS;
+    for (let i = 0; 2 * i < this.plane.length; i++) {
+      const s = this.toScreen(this.plane[2 * i]!, this.plane[2 * i + 1]!);
+      const d = (s.x - x) ** 2 + (s.y - y) ** 2;
       if (d < bestD) {
         bestD = d;
         best = i;
       }
-    });
+    }
     return best;
   }
 
@@ -99,22 +205,50 @@ export class LatentExplorer {
     this.hovered = index;
     this.draw();
     const point = this.data?.points[index];
-    this.preview.dataset.index = String(index);
     if (!point || !this.data) {
       this.previewHint();
       return;
     }
+    this.preview.dataset.index = String(index);
     drawSample(this.preview, decodeThumbnail(point.image), this.data.width, this.data.height);
-    this.caption.textContent = `#${index}: ${this.data.classNames[point.label] ?? point.label} at (${point.x.toFixed(2)}, ${point.y.toFixed(2)})`;
+    this.caption.textContent = `#${index}: ${this.data.classNames[point.label] ?? point.label} at (${this.plane[2 * index]!.toFixed(2)}, ${this.plane[2 * index + 1]!.toFixed(2)})`;
   }
 
   private draw(): void {
     const ctx = this.canvas.getContext('2d');
     if (!ctx || !this.data) return;
+    const { width, height } = this.size();
+    const ratio = globalThis.devicePixelRatio || 1;
+    const [pw, ph] = [Math.round(width * ratio), Math.round(height * ratio)];
+    if (this.canvas.width !== pw || this.canvas.height !== ph)
+      [this.canvas.width, this.canvas.height] = [pw, ph];
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.fillRect(0, 0, width, height);
+    // Axes and their names.
+    ctx.strokeStyle = '#9ca3af';
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(MARGIN.left, MARGIN.top);
+    ctx.lineTo(MARGIN.left, height - MARGIN.bottom);
+    ctx.lineTo(width - MARGIN.right, height - MARGIN.bottom);
+    ctx.stroke();
+    const [e1, e2] = this.explained();
+    ctx.fillStyle = '#374151';
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.fillText(
+      `PC1 (${(100 * e1).toFixed(0)}% of the code variance)`,
+      (MARGIN.left + width - MARGIN.right) / 2,
+      height - 10,
+    );
+    ctx.save();
+    ctx.translate(14, (MARGIN.top + height - MARGIN.bottom) / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.fillText(`PC2 (${(100 * e2).toFixed(0)}%)`, 0, 0);
+    ctx.restore();
     this.data.points.forEach((p, i) => {
-      const s = this.screen[i]!;
+      const s = this.toScreen(this.plane[2 * i]!, this.plane[2 * i + 1]!);
       ctx.fillStyle = COLORS[p.label % COLORS.length]!;
       ctx.beginPath();
       ctx.arc(s.x, s.y, i === this.hovered ? 6 : 3, 0, 2 * Math.PI);
@@ -125,12 +259,21 @@ export class LatentExplorer {
         ctx.stroke();
       }
     });
-    ctx.font = '11px system-ui, sans-serif';
-    this.data.classNames.forEach((name, i) => {
-      ctx.fillStyle = COLORS[i % COLORS.length]!;
-      ctx.fillRect(6, 6 + i * 14, 10, 10);
-      ctx.fillStyle = '#333';
-      ctx.fillText(name, 20, 15 + i * 14);
-    });
+    if (this.marker) {
+      // The current input: a black ring with a cross, drawn last so no point hides it.
+      const m = this.toScreen(this.marker.x, this.marker.y);
+      ctx.strokeStyle = '#000';
+      ctx.lineWidth = 2.5;
+      ctx.beginPath();
+      ctx.arc(m.x, m.y, 9, 0, 2 * Math.PI);
+      ctx.moveTo(m.x - 14, m.y);
+      ctx.lineTo(m.x + 14, m.y);
+      ctx.moveTo(m.x, m.y - 14);
+      ctx.lineTo(m.x, m.y + 14);
+      ctx.stroke();
+      ctx.textAlign = 'left';
+      ctx.fillStyle = '#000';
+      ctx.fillText('your input', m.x + 12, m.y - 10);
+    }
   }
 }

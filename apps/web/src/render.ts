@@ -33,19 +33,22 @@ export function drawSample(
   ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
 }
 
-/** Draws `count` samples side by side in one canvas row. */
-export function drawRow(
+/** Draws `count` samples in a grid of `columns` (one row when columns = count), 2 px apart on dark grey. */
+export function drawGrid(
   canvas: HTMLCanvasElement,
   batch: Float32Array,
   count: number,
   width: number,
   height: number,
+  columns = count,
 ): void {
   const ctx = ctx2d(canvas);
   ctx.imageSmoothingEnabled = false;
   ctx.fillStyle = '#111';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  const cell = canvas.width / count;
+  const rows = Math.ceil(count / columns);
+  const cellW = canvas.width / columns;
+  const cellH = canvas.height / rows;
   const small = document.createElement('canvas');
   small.width = width;
   small.height = height;
@@ -55,32 +58,85 @@ export function drawRow(
       0,
       0,
     );
-    ctx.drawImage(small, i * cell + 2, 2, cell - 4, canvas.height - 4);
+    const x = (i % columns) * cellW;
+    const y = Math.floor(i / columns) * cellH;
+    ctx.drawImage(small, x + 1, y + 1, cellW - 2, cellH - 2);
   }
 }
 
-/** Bar chart of a latent code: one bar per value, zero line in the middle, labelled with the range. */
-export function drawBars(canvas: HTMLCanvasElement, values: Float32Array): void {
+/**
+ * Draws a latent code. A convolutional code [h, w, c] is shown as its c feature maps (h x w each, brightness =
+ * value, one scale for all); a vector code as bars on a zero line (the baseline at the bottom when no value is
+ * negative). Returns a one-line description for a caption and the canvas' aria-label.
+ */
+export function drawCode(canvas: HTMLCanvasElement, values: Float32Array, shape: readonly number[]): string {
   const ctx = ctx2d(canvas);
   const { width, height } = canvas;
-  ctx.clearRect(0, 0, width, height);
-  ctx.fillStyle = '#fafafa';
+  ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, width, height);
   let max = 1e-6;
-  for (const v of values) max = Math.max(max, Math.abs(v));
-  const mid = height / 2;
-  const bar = width / Math.max(1, values.length);
-  values.forEach((v, i) => {
-    const h = (v / max) * (mid - 14);
-    ctx.fillStyle = v >= 0 ? '#2563eb' : '#dc2626';
-    ctx.fillRect(i * bar + bar * 0.1, h >= 0 ? mid - h : mid, Math.max(1, bar * 0.8), Math.abs(h));
-  });
-  ctx.strokeStyle = '#999';
-  ctx.beginPath();
-  ctx.moveTo(0, mid);
-  ctx.lineTo(width, mid);
-  ctx.stroke();
-  ctx.fillStyle = '#444';
+  let min = 0;
+  for (const v of values) {
+    max = Math.max(max, Math.abs(v));
+    min = Math.min(min, v);
+  }
   ctx.font = '11px system-ui, sans-serif';
-  ctx.fillText(`${values.length} values, max |z| = ${max.toFixed(3)}`, 4, 12);
+  if (shape.length === 3) {
+    const [h, w, c] = shape as [number, number, number];
+    // The column count that makes the maps largest in this canvas.
+    let columns = 1;
+    let cell = 0;
+    for (let cols = 1; cols <= c; cols++) {
+      const size = Math.min((width - 4) / cols, (height - 4) / Math.ceil(c / cols));
+      if (size > cell) [columns, cell] = [cols, size];
+    }
+    const map = document.createElement('canvas');
+    map.width = w;
+    map.height = h;
+    const image = new ImageData(w, h);
+    for (let k = 0; k < c; k++) {
+      for (let i = 0; i < h * w; i++) {
+        const v = Math.round((Math.abs(values[i * c + k]!) / max) * 255);
+        image.data.set([v, v, v, 255], 4 * i);
+      }
+      ctx2d(map).putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(
+        map,
+        2 + (k % columns) * cell + 1,
+        2 + Math.floor(k / columns) * cell + 1,
+        cell - 2,
+        cell - 2,
+      );
+    }
+    return `${c} feature maps of ${h}×${w} (${values.length} numbers), brightness = value, white = ${max.toFixed(2)}`;
+  }
+  const left = 34;
+  const bottom = height - 16;
+  const top = 6;
+  const signed = min < 0;
+  const zero = signed ? (top + bottom) / 2 : bottom;
+  const span = signed ? (bottom - top) / 2 : bottom - top;
+  const bar = (width - left - 4) / Math.max(1, values.length);
+  values.forEach((v, i) => {
+    const h = (v / max) * span;
+    ctx.fillStyle = v >= 0 ? '#2563eb' : '#dc2626';
+    ctx.fillRect(left + i * bar + bar * 0.1, h >= 0 ? zero - h : zero, Math.max(1, bar * 0.8), Math.abs(h));
+  });
+  ctx.strokeStyle = '#6b7280';
+  ctx.beginPath();
+  ctx.moveTo(left, top);
+  ctx.lineTo(left, bottom);
+  ctx.moveTo(left, zero);
+  ctx.lineTo(width - 4, zero);
+  ctx.stroke();
+  ctx.fillStyle = '#374151';
+  ctx.textAlign = 'right';
+  ctx.fillText(max.toFixed(2), left - 4, top + 8);
+  ctx.fillText('0', left - 4, zero + 4);
+  if (signed) ctx.fillText((-max).toFixed(2), left - 4, bottom);
+  ctx.textAlign = 'center';
+  ctx.fillText(`code dimension (1–${values.length})`, (left + width) / 2, height - 3);
+  ctx.textAlign = 'start';
+  return `${values.length} numbers, one bar each (value on the vertical axis)`;
 }

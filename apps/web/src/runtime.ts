@@ -1,5 +1,6 @@
 import { createSession, type OnnxSession } from '@aekit/onnx-backend/browser';
 import type { ModelEntry } from './manifest.js';
+import { type Progress, preloadRuntime } from './ort-preload.js';
 
 /** The ONNX Runtime execution providers the demo uses. */
 export type Provider = 'webgpu' | 'wasm';
@@ -25,9 +26,9 @@ export async function webgpuUnavailableReason(): Promise<string | undefined> {
   if (!gpu) return 'this browser has no navigator.gpu';
   try {
     const adapter = await gpu.requestAdapter();
-    return adapter ? undefined : 'navigator.gpu.requestAdapter() returned no adapter';
+    return adapter ? undefined : 'the browser offers no WebGPU adapter (no GPU, or WebGPU disabled)';
   } catch (error) {
-    return `requestAdapter failed: ${String(error)}`;
+    return `asking for a WebGPU adapter failed: ${String(error)}`;
   }
 }
 
@@ -48,14 +49,18 @@ function fetchBytes(url: string): Promise<Uint8Array> {
   return pending;
 }
 
-/** Loads a model's encoder and decoder on the given provider with @aekit/onnx-backend's browser entry. */
+/**
+ * Loads a model's encoder and decoder on the given provider with @aekit/onnx-backend's browser entry, after
+ * that provider's ONNX Runtime wasm (downloaded once, with progress).
+ */
 export async function loadModel(
   entry: ModelEntry,
   baseUrl: string,
   provider: Provider,
+  onProgress: Progress = () => {},
 ): Promise<ModelRunner> {
   const [encoderBytes, decoderBytes] = await Promise.all([
-    fetchBytes(`${baseUrl}${entry.encoder}`),
+    preloadRuntime(provider, onProgress).then(() => fetchBytes(`${baseUrl}${entry.encoder}`)),
     fetchBytes(`${baseUrl}${entry.decoder}`),
   ]);
   const sessions: OnnxSession[] = [];
@@ -81,24 +86,34 @@ export async function loadModel(
   };
 }
 
+/** Where a model runs: a short badge for the header and the full reason for the diagnostics section. */
+export interface LoadedRunner {
+  runner: ModelRunner;
+  badge: string;
+  detail: string;
+}
+
 /** Tries WebGPU first (unless told otherwise) and falls back to WASM, saying why. */
 export async function loadWithFallback(
   entry: ModelEntry,
   baseUrl: string,
   prefer: 'auto' | Provider = 'auto',
-): Promise<{ runner: ModelRunner; note: string }> {
-  if (prefer === 'wasm') return { runner: await loadModel(entry, baseUrl, 'wasm'), note: 'WASM (chosen)' };
+  onProgress: Progress = () => {},
+): Promise<LoadedRunner> {
+  const wasm = async (detail: string): Promise<LoadedRunner> => ({
+    runner: await loadModel(entry, baseUrl, 'wasm', onProgress),
+    badge: 'WASM',
+    detail,
+  });
+  if (prefer === 'wasm') return wasm('WebAssembly on the CPU (chosen with ?device=wasm)');
   const reason = await webgpuUnavailableReason();
-  if (!reason) {
-    try {
-      return { runner: await loadModel(entry, baseUrl, 'webgpu'), note: 'WebGPU' };
-    } catch (error) {
-      const runner = await loadModel(entry, baseUrl, 'wasm');
-      return {
-        runner,
-        note: `WASM (WebGPU session failed: ${error instanceof Error ? error.message : String(error)})`,
-      };
-    }
+  if (reason) return wasm(`WebAssembly on the CPU: WebGPU is not available here (${reason})`);
+  try {
+    const runner = await loadModel(entry, baseUrl, 'webgpu', onProgress);
+    return { runner, badge: 'WebGPU', detail: 'WebGPU on the GPU' };
+  } catch (error) {
+    return wasm(
+      `WebAssembly on the CPU: the WebGPU session failed (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
-  return { runner: await loadModel(entry, baseUrl, 'wasm'), note: `WASM (no WebGPU: ${reason})` };
 }

@@ -1,9 +1,11 @@
 /**
  * End to end: builds the app, serves the static build on 127.0.0.1, drives Debian's Chromium (never a
- * downloaded browser) with playwright-core, and checks drawing, a 4000x4000 upload, VAE sampling and the
- * latent explorer. Screenshots go to test-artifacts/.
+ * downloaded browser) with playwright-core, and checks the first load, drawing (mouse and keyboard), uploads,
+ * model switches, the VAE panel, the latent explorer, the phone layout and an axe-core accessibility scan.
+ * Screenshots of each state go to test-artifacts/.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readIdx } from '@aekit/datasets';
@@ -44,6 +46,8 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+const require = createRequire(import.meta.url);
+
 const canvasData = (page: Page, id: string) =>
   page.evaluate((el) => (document.getElementById(el) as HTMLCanvasElement).toDataURL(), id);
 
@@ -57,11 +61,62 @@ const canvasMean = (page: Page, id: string) =>
     return s / (d.length / 4) / 255;
   }, id);
 
-async function waitReady(page: Page): Promise<void> {
+/** Mean brightness (0..1) of each of `count` equal columns of a canvas. */
+const columnMeans = (page: Page, id: string, count: number) =>
+  page.evaluate(
+    ([el, n]) => {
+      const c = document.getElementById(el as string) as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const sums = new Array<number>(n as number).fill(0);
+      const cell = c.width / (n as number);
+      for (let y = 0; y < c.height; y++)
+        for (let x = 0; x < c.width; x++) sums[Math.floor(x / cell)]! += d[4 * (y * c.width + x)]! / 255;
+      return sums.map((s) => s / (cell * c.height));
+    },
+    [id, count] as const,
+  );
+
+/** The page's model input (h*w values) and where it came from. */
+const modelInput = (page: Page) =>
+  page.evaluate(() => {
+    const demo = (globalThis as unknown as { aekitDemo: { input(): number[]; inputSource(): unknown } })
+      .aekitDemo;
+    return { values: demo.input(), source: demo.inputSource() as { kind: string; dataset?: string } };
+  });
+
+/** Whether `values` equal (to 8-bit rounding) one of a model's explorer thumbnails. */
+const isThumbnailOf = (page: Page, values: number[], explorerFile: string) =>
+  page.evaluate(
+    async ([file, x]) => {
+      const data = (await (await fetch(`models/${file}`)).json()) as { points: { image: string }[] };
+      return data.points.some((p) => {
+        const bytes = Uint8Array.from(atob(p.image), (c) => c.charCodeAt(0));
+        return bytes.every((b, i) => Math.abs(b / 255 - (x as number[])[i]!) < 1e-6);
+      });
+    },
+    [explorerFile, values] as const,
+  );
+
+/** A 2-D picture: a dark object (a filled ellipse) on a light, slightly shaded background, like a photo. */
+function darkObjectOnLight(width: number, height: number): Uint8Array {
+  const pixels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const inside = ((x - width / 2) / (width * 0.18)) ** 2 + ((y - height / 2) / (height * 0.28)) ** 2 < 1;
+      pixels[y * width + x] = inside ? 40 + ((x * 7) % 20) : 205 + Math.round((15 * x) / width);
+    }
+  }
+  return pixels;
+}
+
+async function waitReady(page: Page, timeout = 60_000): Promise<void> {
   await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'ready', undefined, {
-    timeout: 60_000,
+    timeout,
   });
 }
+
+/** Compiling ORT's 27 MB WebGPU wasm on a busy 2-core machine can take a minute. */
+const WEBGPU_TIMEOUT = 150_000;
 
 const available = existsSync(CHROMIUM) && existsSync(join(appRoot, 'public/models/manifest.json'));
 // In CI a missing browser or model is a failure, never a silent skip.
@@ -77,6 +132,7 @@ describe.skipIf(!available)('web app in Chromium', () => {
   let server: Awaited<ReturnType<typeof serveStatic>>;
   const external: string[] = [];
   const pageErrors: string[] = [];
+  const wasmRequests: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -88,6 +144,23 @@ describe.skipIf(!available)('web app in Chromium', () => {
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     page.on('pageerror', (error) => pageErrors.push(String(error)));
+    page.on('request', (request) => {
+      if (request.url().endsWith('.wasm')) wasmRequests.push(request.url());
+    });
+    // Every status text, and the header's height before the model loads (defects 6 and 12).
+    await page.addInitScript(() => {
+      addEventListener('DOMContentLoaded', () => {
+        const g = globalThis as unknown as { statuses: string[]; headerHeight: number };
+        g.statuses = [];
+        g.headerHeight = document.querySelector('header')!.getBoundingClientRect().height;
+        const status = document.getElementById('status')!;
+        new MutationObserver(() => g.statuses.push(status.textContent ?? '')).observe(status, {
+          childList: true,
+          characterData: true,
+          subtree: true,
+        });
+      });
+    });
     await page.route('**/*', (route) => {
       const url = route.request().url();
       if (url.startsWith(server.url) || url.startsWith('data:') || url.startsWith('blob:'))
@@ -113,6 +186,8 @@ describe.skipIf(!available)('web app in Chromium', () => {
       expect(/cdn\.jsdelivr|unpkg\.com|cdnjs/.test(text), `${file} refers to a CDN`).toBe(false);
     }
     expect(files.some((f) => /ort-wasm-simd-threaded.*\.wasm$/.test(f))).toBe(true);
+    // The JSEP build (28 MB) is never needed: plain WASM and WebGPU each have their own.
+    expect(files.filter((f) => /\.jsep.*\.wasm$/.test(f))).toEqual([]);
     const manifest = JSON.parse(readFileSync(join(distDir, 'models/manifest.json'), 'utf8')) as Manifest;
     expect(manifest.models.map((m) => m.kind).sort()).toEqual(['autoencoder', 'denoiser', 'vae']);
     for (const m of manifest.models) {
@@ -124,14 +199,72 @@ describe.skipIf(!available)('web app in Chromium', () => {
     }
   });
 
-  it('loads, shows the execution provider and reconstructs a drawing', async () => {
-    await page.goto(`${server.url}?model=denoiser-mnist`);
+  it('first load: an MNIST model, the pad shows the model input, one ORT wasm with progress, a short badge', async () => {
+    await page.goto(server.url);
     await waitReady(page);
-    const provider = await page.locator('#provider').getAttribute('data-provider');
-    expect(['webgpu', 'wasm']).toContain(provider);
-    expect(await page.locator('#provider').textContent()).toMatch(/WebGPU|WASM/);
+    // Defect 3: the page invites drawing a digit, so it opens on an MNIST model.
+    expect(await page.locator('#model').inputValue()).toBe('denoiser-mnist');
+    // Defect 1: the pad shows exactly the model input (sampled at the centre of each of its 28x28 cells).
+    const { pad, model } = await page.evaluate(() => {
+      const c = document.getElementById('pad') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const cell = c.width / 28;
+      const values: number[] = [];
+      for (let y = 0; y < 28; y++)
+        for (let x = 0; x < 28; x++)
+          values.push(d[4 * (Math.floor((y + 0.5) * cell) * c.width + Math.floor((x + 0.5) * cell))]! / 255);
+      return {
+        pad: values,
+        model: (globalThis as unknown as { aekitDemo: { input(): number[] } }).aekitDemo.input(),
+      };
+    });
+    expect(model.length).toBe(784);
+    expect(Math.max(...pad.map((v, i) => Math.abs(v - model[i]!)))).toBeLessThanOrEqual(1 / 255 + 1e-6);
+    expect(model.some((v) => v > 0.5)).toBe(true);
+    // Defect 12: one ORT wasm file on this path, with download progress in the status line.
+    expect(wasmRequests.length, wasmRequests.join(', ')).toBe(1);
+    expect(wasmRequests[0]).toMatch(/ort-wasm-simd-threaded-[^.]+\.wasm$|ort-wasm-simd-threaded\.asyncify/);
+    const statuses = await page.evaluate(() => (globalThis as unknown as { statuses: string[] }).statuses);
+    expect(statuses.some((t) => /Downloading the ONNX Runtime: .* MB \(\d+%\)/.test(t))).toBe(true);
+    // Defect 6: a short badge, the header keeps its height, the reason and the parity check in Diagnostics.
+    expect(await page.locator('#provider').textContent()).toMatch(/^(WASM|WebGPU)$/);
+    const headerBefore = await page.evaluate(
+      () => (globalThis as unknown as { headerHeight: number }).headerHeight,
+    );
+    const headerAfter = (await page.locator('header').boundingBox())!.height;
+    expect(headerAfter).toBe(headerBefore);
+    expect(await page.locator('header #parity').count()).toBe(0);
+    expect(await page.locator('.diagnostics #parity').count()).toBe(1);
+    expect(((await page.locator('#provider-detail').textContent()) ?? '').length).toBeGreaterThan(10);
+    // Defect 11: every canvas is labelled.
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('canvas')].filter((c) => !c.getAttribute('aria-label')).map((c) => c.id),
+    );
+    expect(unlabelled).toEqual([]);
+    // Defect 9: the conv code (4x4x16) as feature maps that use the canvas' lower half too.
+    const lower = await page.evaluate(() => {
+      const c = document.getElementById('latent') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, c.height / 2, c.width, c.height / 2).data;
+      let drawn = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i]! < 250) drawn++;
+      return drawn / (d.length / 4);
+    });
+    expect(lower).toBeGreaterThan(0.2);
+    expect(await page.locator('#latent-caption').textContent()).toMatch(/16 feature maps of 4×4/);
+    // Defect 5: the current input is marked in the explorer; the legend is an HTML list outside the plot.
+    const marker = await page.evaluate(() =>
+      (
+        globalThis as unknown as { aekitDemo: { explorerMarkerPosition(): unknown } }
+      ).aekitDemo.explorerMarkerPosition(),
+    );
+    expect(marker).toBeTruthy();
+    expect(await page.locator('#explorer-legend li').count()).toBe(10);
+    await page.screenshot({ path: join(artifacts, '1-first-load.png'), fullPage: true });
+  });
 
+  it('reconstructs a drawing, from the mouse and from the keyboard', async () => {
     await page.locator('#clear').click();
+    await waitReady(page);
     const before = await canvasData(page, 'recon-view');
     const box = (await page.locator('#pad').boundingBox())!;
     // A "7": top bar, then the diagonal.
@@ -154,25 +287,40 @@ describe.skipIf(!available)('web app in Chromium', () => {
     const drawnMse = Number(await page.locator('#recon-error').getAttribute('data-mse'));
     expect(drawnMse).toBeGreaterThan(0);
     expect(drawnMse).toBeLessThan(0.1);
-    await page.screenshot({ path: join(artifacts, '1-drawn.png'), fullPage: true });
+    expect((await modelInput(page)).source.kind).toBe('drawing');
+    await page.screenshot({ path: join(artifacts, '2-drawn.png'), fullPage: true });
+
+    // Defect 11: the pad from the keyboard: Delete clears, arrows draw a "1" down the middle.
+    await page.locator('#pad').focus();
+    await page.keyboard.press('Delete');
+    await waitReady(page);
+    expect(Math.max(...(await modelInput(page)).values)).toBe(0);
+    await page.keyboard.press('Shift+ArrowUp');
+    await page.keyboard.press('Shift+ArrowUp');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() =>
+      ((globalThis as unknown as { aekitDemo: { input(): number[] } }).aekitDemo.input() ?? []).some(
+        (v) => v > 0.5,
+      ),
+    );
+    await waitReady(page);
+    const keyed = (await modelInput(page)).values;
+    expect(keyed.filter((v) => v > 0.5).length).toBeGreaterThan(20);
   });
 
-  it('downscales a 4000x4000 upload and reconstructs and denoises it', async () => {
+  it('downscales a 4000x4000 upload, and the same file chosen twice updates the output again', async () => {
     const imagesPath = join(MNIST_DIR, 't10k-images-idx3-ubyte.gz');
     const digits = readIdx(readFileSync(imagesPath), imagesPath);
     const index = digits.dims[0]! - 7; // held out from the denoiser's training images
     const pixels = digits.data.slice(index * 784, (index + 1) * 784);
     const png = grayscalePng(pixels, 28, 28, 143); // 4004 x 4004
+    const file = { name: 'digit-4004.png', mimeType: 'image/png', buffer: png };
     const before = await canvasData(page, 'recon-view');
-    await page
-      .locator('#upload')
-      .setInputFiles({ name: 'digit-4004.png', mimeType: 'image/png', buffer: png });
+    await page.locator('#upload').setInputFiles(file);
     await page.waitForFunction(
       (b) => (document.getElementById('recon-view') as HTMLCanvasElement).toDataURL() !== b,
       before,
-      {
-        timeout: 60_000,
-      },
+      { timeout: 60_000 },
     );
     await waitReady(page);
     const uploadMse = Number(await page.locator('#recon-error').getAttribute('data-mse'));
@@ -186,37 +334,89 @@ describe.skipIf(!available)('web app in Chromium', () => {
     const denoised = Number(await page.locator('#denoised-error').getAttribute('data-mse'));
     console.log(`noise 0.4: noisy MSE ${noisy.toFixed(5)}, denoised MSE ${denoised.toFixed(5)}`);
     expect(denoised).toBeLessThan(noisy / 2);
-    expect(await page.evaluate(() => 1 + 1)).toBe(2); // the page still answers
-    await page.screenshot({ path: join(artifacts, '2-upload-4000px.png'), fullPage: true });
+    await page.screenshot({ path: join(artifacts, '3-upload-4000px.png'), fullPage: true });
+
+    // Defect 4: the file input is reset (a browser fires no `change` for the same value), the label names
+    // the file, and drawing resets the label; the same file again brings back the same output.
+    expect(await page.locator('#upload').inputValue()).toBe('');
+    expect(await page.locator('#file-name').textContent()).toBe('digit-4004.png');
+    const uploaded = await canvasData(page, 'recon-view');
+    await page.locator('#clear').click();
+    await waitReady(page);
+    expect(await page.locator('#file-name').textContent()).toBe('no file');
+    expect(await canvasData(page, 'recon-view')).not.toBe(uploaded);
+    await page.locator('#upload').setInputFiles(file);
+    await page.waitForFunction(() => document.getElementById('file-name')?.textContent === 'digit-4004.png');
+    await waitReady(page);
+    expect(await canvasData(page, 'recon-view')).toBe(uploaded);
   });
 
-  it('samples from the VAE prior and interpolates', async () => {
+  it('crops a photo of a dark object on a light background to the object, on black', async () => {
+    // Defect 8: a 300x200 "photo": the ellipse must fill 20 of 28 pixels, with no grey band around it.
+    const png = grayscalePng(darkObjectOnLight(300, 200), 300, 200);
+    await page.locator('#upload').setInputFiles({ name: 'object.png', mimeType: 'image/png', buffer: png });
+    await page.waitForFunction(() => document.getElementById('file-name')?.textContent === 'object.png');
+    await waitReady(page);
+    const x = (await modelInput(page)).values;
+    let [x0, y0, x1, y1] = [28, 28, -1, -1];
+    let border = 0;
+    for (let y = 0; y < 28; y++) {
+      for (let i = 0; i < 28; i++) {
+        const v = x[y * 28 + i]!;
+        if (y < 2 || y > 25 || i < 2 || i > 25) border = Math.max(border, v);
+        if (v > 0.5) [x0, y0, x1, y1] = [Math.min(x0, i), Math.min(y0, y), Math.max(x1, i), Math.max(y1, y)];
+      }
+    }
+    console.log(
+      `photo upload: object box ${x1 - x0 + 1}x${y1 - y0 + 1} of 28x28, brightest border pixel ${border}`,
+    );
+    expect(border).toBe(0);
+    expect(y1 - y0 + 1).toBeGreaterThanOrEqual(19);
+    expect(Math.abs((x0 + x1) / 2 - 13.5)).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: join(artifacts, '4-photo-upload.png'), fullPage: true });
+  });
+
+  it('a model switch takes a test image of the new dataset; the VAE panel starts filled', async () => {
+    await page.locator('#example').click();
+    await waitReady(page);
+    await page.locator('#model').selectOption('conv-fashion');
+    await page.waitForFunction(() => document.getElementById('model-info')?.textContent?.includes('Fashion'));
+    await waitReady(page);
+    let input = await modelInput(page);
+    expect(input.source).toEqual({ kind: 'test', dataset: 'fashion-mnist' });
+    expect(await isThumbnailOf(page, input.values, 'conv-fashion.explorer.json')).toBe(true);
+    expect(await page.locator('#model-info').textContent()).toMatch(/drawn digit comes back as the garment/);
+    await page.screenshot({ path: join(artifacts, '5-fashion.png'), fullPage: true });
+
+    // Defect 2: Fashion -> MNIST VAE: the input is an MNIST test image, not the garment.
     await page.locator('#model').selectOption('vae-mnist');
     await page.waitForFunction(() => !document.getElementById('vae-panel')?.hidden);
     await waitReady(page);
+    input = await modelInput(page);
+    expect(input.source).toEqual({ kind: 'test', dataset: 'mnist' });
+    expect(await isThumbnailOf(page, input.values, 'vae-mnist.explorer.json')).toBe(true);
+    expect(Number(await page.locator('#recon-error').getAttribute('data-mse'))).toBeLessThan(0.08);
+
+    // Defect 7: the interpolation strip is filled (A and B pre-set) and the samples are a large grid.
+    const cells = await columnMeans(page, 'lerp-strip', 8);
+    expect(Math.min(...cells)).toBeGreaterThan(0.03);
+    expect((await page.locator('#samples').boundingBox())!.height).toBeGreaterThanOrEqual(200);
     const first = await canvasData(page, 'samples');
+    const mean = await canvasMean(page, 'samples');
+    expect(mean).toBeGreaterThan(0.03); // digits drawn, not a blank grid
+    expect(mean).toBeLessThan(0.6); // ...and not a white one
     await page.locator('#sample').click();
     await page.waitForFunction(
       (b) => (document.getElementById('samples') as HTMLCanvasElement).toDataURL() !== b,
       first,
     );
     await waitReady(page);
-    const mean = await canvasMean(page, 'samples');
-    expect(mean).toBeGreaterThan(0.03); // digits drawn, not a blank strip
-    expect(mean).toBeLessThan(0.6); // ...and not a white one
-    await page.locator('#set-a').click();
-    await page.locator('#example').click();
-    await waitReady(page);
-    await page.locator('#set-b').click();
-    await page.locator('#lerp').fill('0.5');
-    await waitReady(page);
-    expect(await canvasMean(page, 'lerp-view')).toBeGreaterThan(0.02);
-    await page.screenshot({ path: join(artifacts, '3-vae.png'), fullPage: true });
+    await page.screenshot({ path: join(artifacts, '6-vae.png'), fullPage: true });
   });
 
-  it('shows a point’s image when hovering the latent explorer, and runs the parity check', async () => {
+  it('explorer: hover previews a point, a click picks it, a click on empty space decodes (VAE); parity', async () => {
     const target = 5;
-    const pos = await page.evaluate(
+    const pos = (await page.evaluate(
       (i) =>
         (
           globalThis as unknown as {
@@ -224,22 +424,35 @@ describe.skipIf(!available)('web app in Chromium', () => {
           }
         ).aekitDemo.explorerPointPosition(i),
       target,
-    );
+    ))!;
     // Before any hover the preview holds a light hint, not a black square.
     const hint = await canvasData(page, 'explorer-preview');
     expect(await canvasMean(page, 'explorer-preview')).toBeGreaterThan(0.5);
+    await page.locator('#explorer').scrollIntoViewIfNeeded();
     const box = (await page.locator('#explorer').boundingBox())!;
-    const size = await page.evaluate(() => {
+    // HiDPI-ready: the canvas has devicePixelRatio pixels per CSS pixel.
+    const ratio = await page.evaluate(() => {
       const c = document.getElementById('explorer') as HTMLCanvasElement;
-      return { w: c.width, h: c.height };
+      return c.width / c.getBoundingClientRect().width / devicePixelRatio;
     });
-    await page.mouse.move(box.x + (pos.x * box.width) / size.w, box.y + (pos.y * box.height) / size.h);
+    expect(ratio).toBeCloseTo(1, 2);
+    await page.mouse.move(box.x + pos.x, box.y + pos.y);
     const hovered = Number(await page.locator('#explorer-preview').getAttribute('data-index'));
     expect(hovered).toBeGreaterThanOrEqual(0);
     expect(await canvasData(page, 'explorer-preview')).not.toBe(hint);
     expect(await canvasMean(page, 'explorer-preview')).toBeGreaterThan(0.05);
     expect(await page.locator('#explorer-caption').textContent()).toMatch(/^#\d+: \d/);
-    await page.screenshot({ path: join(artifacts, '4-explorer-hover.png'), fullPage: true });
+    await page.screenshot({ path: join(artifacts, '7-explorer-hover.png'), fullPage: true });
+    await page.mouse.click(box.x + pos.x, box.y + pos.y);
+    await waitReady(page);
+    const picked = await modelInput(page);
+    expect(await isThumbnailOf(page, picked.values, 'vae-mnist.explorer.json')).toBe(true);
+    // A corner of the plot holds no point: the VAE decodes that spot of the plane.
+    await page.mouse.click(box.x + box.width - 14, box.y + 14);
+    await page.waitForFunction(
+      () => document.getElementById('explorer-preview')?.dataset.index === 'decoded',
+    );
+    expect(await page.locator('#explorer-caption').textContent()).toMatch(/^decoded from PC1/);
 
     await page.locator('#parity').click();
     await page.waitForFunction(() =>
@@ -251,9 +464,67 @@ describe.skipIf(!available)('web app in Chromium', () => {
     if (maxDiff) expect(Number(maxDiff)).toBeLessThan(1e-3);
     else expect(note).toMatch(/WebGPU unavailable/);
     console.log(`parity: ${note}`);
+  });
 
+  it('has no serious or critical axe-core violations', async () => {
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        globalThis as unknown as {
+          axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+        }
+      ).axe;
+      const result = await axe.run();
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+    });
+    console.log(`axe: ${JSON.stringify(violations)}`);
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
     expect(pageErrors).toEqual([]);
     expect(external).toEqual([]);
+  });
+
+  it('on a 390x844 phone: input and output in the first screen, a tap previews an explorer point', async () => {
+    // Defect 10 (and 5: tap, HiDPI).
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      await phone.goto(server.url);
+      await waitReady(phone);
+      for (const id of ['pad', 'recon-view']) {
+        const b = (await phone.locator(`#${id}`).boundingBox())!;
+        expect(b.y + b.height, `#${id} bottom`).toBeLessThanOrEqual(844);
+        expect(b.x + b.width, `#${id} right`).toBeLessThanOrEqual(390);
+      }
+      const scroll = await phone.evaluate(() => document.documentElement.scrollWidth);
+      expect(scroll).toBeLessThanOrEqual(390);
+      await phone.screenshot({ path: join(artifacts, '8-phone-first-screen.png') });
+      const ratio = await phone.evaluate(() => {
+        const c = document.getElementById('explorer') as HTMLCanvasElement;
+        return c.width / c.getBoundingClientRect().width;
+      });
+      expect(ratio).toBeCloseTo(2, 1);
+      await phone.locator('#explorer').scrollIntoViewIfNeeded();
+      const pos = (await phone.evaluate(() =>
+        (
+          globalThis as unknown as {
+            aekitDemo: { explorerPointPosition(i: number): { x: number; y: number } };
+          }
+        ).aekitDemo.explorerPointPosition(3),
+      ))!;
+      const box = (await phone.locator('#explorer').boundingBox())!;
+      await phone.touchscreen.tap(box.x + pos.x, box.y + pos.y);
+      await phone.waitForFunction(
+        () => Number(document.getElementById('explorer-preview')?.dataset.index) >= 0,
+      );
+      await waitReady(phone);
+      await phone.screenshot({ path: join(artifacts, '9-phone-full.png'), fullPage: true });
+    } finally {
+      await phone.close();
+    }
   });
 
   it('runs on WebGPU (SwiftShader) and agrees with WASM for every bundled model', async (ctx) => {
@@ -281,16 +552,20 @@ describe.skipIf(!available)('web app in Chromium', () => {
       if (!hasAdapter) ctx.skip();
       const manifest = JSON.parse(readFileSync(join(distDir, 'models/manifest.json'), 'utf8')) as Manifest;
       for (const model of manifest.models) {
-        await gpuPage.goto(`${server.url}?model=${model.id}`);
-        await waitReady(gpuPage);
+        // Switching in the page reuses the downloaded runtime (a reload would fetch the wasm again).
+        if ((await gpuPage.locator('#model').inputValue()) !== model.id)
+          await gpuPage.locator('#model').selectOption(model.id);
+        await gpuPage.waitForFunction(
+          (title) => document.getElementById('status')?.textContent === `Ready · ${title}`,
+          model.title,
+          { timeout: WEBGPU_TIMEOUT },
+        );
         expect(await gpuPage.locator('#provider').getAttribute('data-provider')).toBe('webgpu');
         await gpuPage.locator('#parity').click();
         await gpuPage.waitForFunction(
           () => /OK|MISMATCH/.test(document.getElementById('parity-result')?.textContent ?? ''),
           undefined,
-          {
-            timeout: 60_000,
-          },
+          { timeout: WEBGPU_TIMEOUT },
         );
         const note = await gpuPage.locator('#parity-result').textContent();
         console.log(`${model.id} parity: ${note}`);
@@ -304,5 +579,5 @@ describe.skipIf(!available)('web app in Chromium', () => {
     } finally {
       await gpuBrowser.close();
     }
-  });
+  }, 400_000);
 });
