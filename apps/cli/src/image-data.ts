@@ -72,7 +72,7 @@ export async function readImages(file: string, options: TableOptions, flag: stri
     seconds: (performance.now() - started) / 1000,
     skipped: folder.skipped,
   };
-  return {
+  const data: UserData = {
     kind: 'images',
     x: folder.images,
     sampleShape: folder.sampleShape,
@@ -81,4 +81,20 @@ export async function readImages(file: string, options: TableOptions, flag: stri
     images,
     ...(folder.labels && { labels: Float32Array.from(folder.labels) }),
   };
+  folderFacts.set(data, { files: folder.files, ...(folder.classNames && { classNames: folder.classNames }) });
+  return data;
+}
+
+/** What `readImages` knew of a folder beside its samples: each sample's file, the subfolders' class names. */
+export interface ImageFolderFacts {
+  /** Relative to the folder, one per sample in order. */
+  files: string[];
+  /** The subfolder names `labels` index (absent when the images sit in the folder itself). */
+  classNames?: string[];
+}
+const folderFacts = new WeakMap<UserData, ImageFolderFacts>();
+
+/** The files and class names of data `readImages` returned (undefined for other data, or a selection of it). */
+export function imageFolderFacts(data: UserData): ImageFolderFacts | undefined {
+  return folderFacts.get(data);
 }

@@ -5,6 +5,7 @@ import { loadCheckpoint, loadTrainableModel } from '@aekit/core/node';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { Option } from 'commander';
 import { choiceOption } from '../parse-options.js';
+import type { TableOptions } from '../user-data.js';
 
 /** The `--device` option (the project's device words, default auto); `what` says what runs there. */
 export function deviceOption(what = 'where tfjs runs'): Option {
@@ -30,4 +31,19 @@ export async function loadCheckpointModel(
   // Inference only: the optimizer's state is not read, so a damaged optimizer file does not block it.
   const model = await loadTrainableModel(dir, backend, { forTraining: false });
   return { model, meta };
+}
+
+/** The table options a `--data` run was trained with (its columns, label column, skipped lines, image size). */
+export function checkpointTableOptions(meta: Record<string, unknown>): TableOptions {
+  const o = (meta.options ?? {}) as Record<string, unknown>;
+  return {
+    ...(Array.isArray(o.columns) && { columns: o.columns as string[] }),
+    ...(typeof o.labelColumn === 'string' && { labelColumn: o.labelColumn }),
+    ...(typeof o.skipLines === 'number' && { skipLines: o.skipLines }),
+    ...(Array.isArray(o.imageSize) && { imageSize: o.imageSize as number[] }),
+    ...(typeof o.channels === 'number' && { channels: o.channels }),
+    ...(typeof o.fit === 'string' && { fit: o.fit as TableOptions['fit'] }),
+    ...(typeof o.array === 'string' && { array: o.array }),
+    ...(typeof o.missing === 'string' && { missing: o.missing as TableOptions['missing'] }),
+  };
 }

@@ -15,26 +15,10 @@ import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
 import { checkpointSeriesOptions, loadSamples } from '../series-data.js';
-import type { TableOptions } from '../user-data.js';
-import { deviceOption, loadCheckpointModel } from './checkpoint-model.js';
+import { checkpointTableOptions, deviceOption, loadCheckpointModel } from './checkpoint-model.js';
 
 /** Files compare reads with `loadUserData` (raw values, as `aekit train --data` does). */
 const DATA_FILE = /\.(csv|tsv|npy|npz)$/i;
-
-/** The table options a `--data` run was trained with (its columns, label column, skipped lines). */
-function tableOptions(meta: Record<string, unknown>): TableOptions {
-  const o = (meta.options ?? {}) as Record<string, unknown>;
-  return {
-    ...(Array.isArray(o.columns) && { columns: o.columns as string[] }),
-    ...(typeof o.labelColumn === 'string' && { labelColumn: o.labelColumn }),
-    ...(typeof o.skipLines === 'number' && { skipLines: o.skipLines }),
-    ...(Array.isArray(o.imageSize) && { imageSize: o.imageSize as number[] }),
-    ...(typeof o.channels === 'number' && { channels: o.channels }),
-    ...(typeof o.fit === 'string' && { fit: o.fit as TableOptions['fit'] }),
-    ...(typeof o.array === 'string' && { array: o.array }),
-    ...(typeof o.missing === 'string' && { missing: o.missing as TableOptions['missing'] }),
-  };
-}
 
 interface CompareOptions {
   checkpoint: string;
@@ -130,7 +114,7 @@ export function registerCompareCommand(program: Command): void {
           // A series run's windows are cut as it cut them (--window, --stride).
           const d = await loadSamples(
             dataFile,
-            tableOptions(meta),
+            checkpointTableOptions(meta),
             checkpointSeriesOptions(meta),
             options.input ? '--input' : "the run's --data",
           );

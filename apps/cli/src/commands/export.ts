@@ -3,6 +3,7 @@ import {
   AekitError,
   createRng,
   type Device,
+  OptionError,
   formatShape,
   shapeSize,
   unscaleValues,
@@ -22,11 +23,13 @@ import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
 import { deviceOption, loadCheckpointModel } from './checkpoint-model.js';
+import { exportDetector } from './detect.js';
 
 const FORMATS = ['onnx', 'triton'] as const;
 
 interface ExportOptions {
-  checkpoint: string;
+  checkpoint?: string;
+  detector?: string;
   part: ExportPart;
   format: (typeof FORMATS)[number];
   name?: string;
@@ -51,7 +54,11 @@ export function registerExportCommand(program: Command): void {
   program
     .command('export')
     .description('export a trained checkpoint to ONNX (encoder, decoder or full model), checked against it')
-    .requiredOption('--checkpoint <dir>', 'checkpoint directory written by "aekit train" (e.g. runs/conv)')
+    .option('--checkpoint <dir>', 'checkpoint directory written by "aekit train" (e.g. runs/conv)')
+    .option(
+      '--detector <file>',
+      'export this detector file of "aekit detect fit" instead: raw input -> score, is_anomaly',
+    )
     .addOption(
       new Option('--part <part>', `what to export: ${EXPORT_PARTS.join(', ')}`)
         .argParser(choiceOption('--part', EXPORT_PARTS))
@@ -107,6 +114,15 @@ export function registerExportCommand(program: Command): void {
     )
     .action(async (options: ExportOptions) => {
       const io = getIo();
+      if (options.detector !== undefined) {
+        return exportDetector(options.detector, options.out, options.device, {
+          samples: options.paritySamples,
+          tolerance: Math.min(options.tolerance, 1e-5),
+        });
+      }
+      if (options.checkpoint === undefined) {
+        throw new OptionError('export needs --checkpoint <dir> (or --detector <file>)');
+      }
       const { model } = await loadCheckpointModel(options.checkpoint, options.device);
       try {
         const { spec } = model;

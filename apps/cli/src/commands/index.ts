@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerCompareCommand } from './compare.js';
+import { registerDetectCommand } from './detect.js';
 import { registerEvalCommand } from './eval.js';
 import { registerExportCommand } from './export.js';
 import { registerInterpolateCommand } from './interpolate.js';
@@ -13,6 +14,7 @@ import { registerVerifyCommand } from './verify.js';
 export function registerCommands(program: Command): void {
   registerTrainCommand(program);
   registerEvalCommand(program);
+  registerDetectCommand(program);
   registerExportCommand(program);
   registerRunCommand(program);
   registerVerifyCommand(program);

@@ -1,0 +1,398 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { AekitError, createRng, type Device, OptionError, shapeSize, unscaleValues } from '@aekit/core';
+import { writeFileAtomic } from '@aekit/core/node';
+import {
+  AnomalyDetector,
+  type DetectorFile,
+  expectedFalseAlarmRate,
+  parseThresholdRule,
+  SCORE_KINDS,
+  type ScoreKind,
+  type ThresholdRule,
+} from '@aekit/eval/anomaly';
+import { encodePng } from '@aekit/eval/images';
+import { prAuc, rocAuc } from '@aekit/eval/metrics';
+import { loadDetectorFile, saveDetector } from '@aekit/eval/node';
+import { createSession, exportDetectorOnnx } from '@aekit/onnx-backend';
+import { type Command, Option } from 'commander';
+import { imageFolderFacts } from '../image-data.js';
+import { getIo } from '../io.js';
+import { choiceOption, intOption, numberOption } from '../parse-options.js';
+import { holdOut, loadUserData, type TableOptions, type UserData } from '../user-data.js';
+import { checkpointTableOptions, deviceOption, loadCheckpointModel } from './checkpoint-model.js';
+
+interface FitOptions {
+  checkpoint: string;
+  data: string;
+  threshold: ThresholdRule;
+  score: ScoreKind;
+  calibrationData?: string;
+  calibrationFraction: number;
+  k: number;
+  seed: number;
+  out?: string;
+  device: Device;
+}
+
+interface ScoreOptions {
+  detector: string;
+  data: string;
+  out: string;
+  heatmaps?: string;
+  topK: number;
+  labels: boolean;
+  anomalyLabel: string;
+  device: Device;
+}
+
+/** Where a detector file keeps what `detect score` and `export --detector` need to find its model and data. */
+interface DetectorModelFacts {
+  checkpoint: string;
+  table: TableOptions;
+}
+
+const thresholdOption = (v: string): ThresholdRule => parseThresholdRule(v);
+
+function input(data: UserData): { values: Float32Array; sampleShape: number[]; columns?: string[] } {
+  return { values: data.x, sampleShape: data.sampleShape, ...(data.columns && { columns: data.columns }) };
+}
+
+const rate = (r: number | undefined): string =>
+  r === undefined ? 'not set by this rule' : `${(100 * r).toPrecision(3)}%`;
+
+/** The detector file's model facts, checked. */
+export function detectorModel(file: DetectorFile, path: string): DetectorModelFacts {
+  const m = file.model as Partial<DetectorModelFacts>;
+  if (typeof m.checkpoint !== 'string') {
+    throw new AekitError(
+      'DATA_INVALID',
+      `${path}: the detector file names no checkpoint (model.checkpoint); write it with "aekit detect fit"`,
+    );
+  }
+  return { checkpoint: m.checkpoint, table: (m.table ?? {}) as TableOptions };
+}
+
+/** Score histogram of the calibration data with the threshold as a rule, as an SVG; null without the plotting peers. */
+async function scorePlot(scores: Float64Array, threshold: number): Promise<string | null> {
+  try {
+    const { anomalyHistogramSpec, renderSvg } = await import('@aekit/eval/report');
+    const spec = anomalyHistogramSpec(scores, [], threshold);
+    return await renderSvg({ ...spec, title: 'Calibration scores (held-out normal data) and the threshold' });
+  } catch (e) {
+    if (AekitError.isInstance(e) && e.code === 'DEPENDENCY_MISSING') return null;
+    throw e;
+  }
+}
+
+async function runFit(options: FitOptions): Promise<void> {
+  const io = getIo();
+  const { model, meta } = await loadCheckpointModel(options.checkpoint, options.device);
+  try {
+    const table = checkpointTableOptions(meta);
+    const data = await loadUserData(options.data, table, '--data');
+    let fitPart = data;
+    let calibration: UserData;
+    if (options.calibrationData !== undefined) {
+      calibration = await loadUserData(options.calibrationData, table, '--calibration-data');
+    } else {
+      const split = holdOut(data, options.calibrationFraction, options.seed);
+      fitPart = split.train;
+      calibration = split.test;
+    }
+    const detector = new AnomalyDetector(model, {
+      score: options.score,
+      threshold: options.threshold,
+      k: options.k,
+      ...(data.columns && { columns: data.columns }),
+    });
+    await detector.fit(input(fitPart));
+    const scores = await detector.calibrate(input(calibration));
+    const out = options.out ?? join(options.checkpoint.replace(/\/+$/, ''), 'detector.json');
+    const facts: DetectorModelFacts = { checkpoint: options.checkpoint, table };
+    await mkdir(dirname(out), { recursive: true });
+    const file = await saveDetector(out, detector, { ...facts });
+    const flagged = scores.filter((s) => s > detector.threshold).length;
+    io.out(
+      `wrote ${out}: ${options.score} detector on ${formatShape(data.sampleShape)} samples, fitted on ${fitPart.count} and calibrated on ${calibration.count} ${options.calibrationData === undefined ? `held out of ${options.data} (--calibration-fraction ${options.calibrationFraction})` : `of ${options.calibrationData}`}`,
+    );
+    io.out(
+      `threshold ${file.threshold.method}: ${detector.threshold.toPrecision(6)}; expected false-alarm rate ${rate(expectedFalseAlarmRate(options.threshold))} (on the calibration data: ${flagged} of ${calibration.count} flagged, ${rate(flagged / calibration.count)})`,
+    );
+    if (options.calibrationData === undefined && meta.options !== undefined) {
+      const trainedOn = (meta.options as Record<string, unknown>).data;
+      if (trainedOn === options.data) {
+        io.err(
+          `note: the model was trained on ${options.data}, so its held-out part is not new to the model and its scores run low; calibrate on normal data the model has not seen (--calibration-data) for a false-alarm rate that holds on new data`,
+        );
+      }
+    }
+    const svg = await scorePlot(scores, detector.threshold);
+    const plot = out.replace(/\.json$/i, '') + '.scores.svg';
+    if (svg === null) io.err('no score plot: install vega, vega-lite and @resvg/resvg-js to draw it');
+    else {
+      await writeFileAtomic(plot, svg);
+      io.out(`wrote ${plot}: the calibration score distribution with the threshold`);
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+const formatShape = (s: readonly number[]): string => s.join('x');
+
+function csvCell(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** 0/1 truth per sample: a table's label column (`anomalyLabel` = the anomalies' value), an image folder's subfolders. */
+function truthOf(data: UserData, anomalyLabel: string): Uint8Array {
+  if (data.labels === undefined) {
+    throw new OptionError(
+      `--labels: ${data.file} has no labels; give a table a --label-column when training (or score a folder with one subfolder per class)`,
+    );
+  }
+  if (data.kind === 'images') {
+    const names = imageFolderFacts(data)?.classNames ?? [];
+    const anomalous = new Set(anomalyLabel.split(',').map((s) => s.trim()));
+    const unknown = [...anomalous].filter((a) => !names.includes(a));
+    if (unknown.length > 0) {
+      throw new OptionError(
+        `--anomaly-label ${anomalyLabel}: ${data.file} has no subfolder ${unknown.join(', ')}; its subfolders are ${names.join(', ')}`,
+      );
+    }
+    return Uint8Array.from(data.labels, (l) => (anomalous.has(names[l] ?? '') ? 1 : 0));
+  }
+  const value = Number(anomalyLabel);
+  return Uint8Array.from(data.labels, (l) => (l === value ? 1 : 0));
+}
+
+/** Per-pixel error maps of the `k` highest-scoring images: the image (grey) beside its error (red), one PNG each. */
+async function writeHeatmaps(
+  dir: string,
+  data: UserData,
+  features: Float32Array,
+  scores: Float64Array,
+  ids: string[],
+  k: number,
+): Promise<string[]> {
+  const [h = 1, w = 1, c = 1] = data.sampleShape;
+  const d = h * w * c;
+  const top = Array.from(scores, (_, i) => i)
+    .sort((a, b) => (scores[b] as number) - (scores[a] as number))
+    .slice(0, k);
+  let max = 0;
+  for (const i of top) for (let j = 0; j < d; j++) max = Math.max(max, features[i * d + j] as number);
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const [rank, i] of top.entries()) {
+    const png = new Uint8Array(h * 2 * w * 3);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let grey = 0;
+        let err = 0;
+        for (let ch = 0; ch < c; ch++) {
+          grey += (data.x[i * d + (y * w + x) * c + ch] as number) / c;
+          err += (features[i * d + (y * w + x) * c + ch] as number) / c;
+        }
+        const g = Math.round(255 * Math.min(1, Math.max(0, grey)));
+        const left = (y * 2 * w + x) * 3;
+        png.set([g, g, g], left);
+        const e = max > 0 ? Math.round((255 * err) / max) : 0;
+        png.set([e, 0, 0], left + w * 3);
+      }
+    }
+    const name = `${String(rank + 1).padStart(2, '0')}-${(ids[i] ?? String(i)).replace(/[^A-Za-z0-9._-]+/g, '_')}.png`;
+    await writeFileAtomic(join(dir, name), encodePng(png, 2 * w, h));
+    written.push(name);
+  }
+  return written;
+}
+
+async function runScore(options: ScoreOptions): Promise<void> {
+  const io = getIo();
+  const file = await loadDetectorFile(options.detector);
+  const facts = detectorModel(file, options.detector);
+  const { model } = await loadCheckpointModel(facts.checkpoint, options.device);
+  try {
+    const detector = AnomalyDetector.restore(model, file);
+    const data = await loadUserData(options.data, facts.table, '--data');
+    const { scores, features } = await detector.score(input(data));
+    const flags = Uint8Array.from(scores, (s) => (s > detector.threshold ? 1 : 0));
+    const folder = imageFolderFacts(data);
+    const ids = folder ? folder.files : Array.from({ length: data.count }, (_, i) => String(i));
+    const perFeature = data.kind === 'table' && features !== undefined && data.columns !== undefined;
+    const header = [
+      'id',
+      'score',
+      'is_anomaly',
+      ...(perFeature ? (data.columns ?? []).map((c) => `error_${c}`) : []),
+    ];
+    const d = shapeSize(data.sampleShape);
+    const lines = [header.map(csvCell).join(',')];
+    for (let i = 0; i < data.count; i++) {
+      const row = [csvCell(ids[i] as string), String(scores[i]), String(flags[i])];
+      if (perFeature) for (let j = 0; j < d; j++) row.push(String((features as Float32Array)[i * d + j]));
+      lines.push(row.join(','));
+    }
+    await writeFileAtomic(options.out, `${lines.join('\n')}\n`);
+    const flagged = flags.reduce((a, b) => a + b, 0);
+    io.out(
+      `wrote ${options.out}: ${data.count} rows (id,score,is_anomaly${perFeature ? ', per-feature errors' : ''}); ${flagged} flagged (${rate(flagged / data.count)}) at threshold ${detector.threshold.toPrecision(6)} (${file.threshold.method}, ${file.score})`,
+    );
+    if (options.heatmaps !== undefined) {
+      if (data.kind !== 'images' || features === undefined) {
+        throw new OptionError(
+          `--heatmaps needs images and a per-pixel score (mse or mae); this is ${data.kind} data scored by ${file.score}`,
+        );
+      }
+      const written = await writeHeatmaps(options.heatmaps, data, features, scores, ids, options.topK);
+      io.out(
+        `wrote ${written.length} error maps of the top-scoring images to ${options.heatmaps} (image | error)`,
+      );
+    }
+    if (options.labels) {
+      const truth = truthOf(data, options.anomalyLabel);
+      const anomalies = truth.reduce((a, b) => a + b, 0);
+      if (anomalies === 0 || anomalies === truth.length) {
+        throw new OptionError(
+          `--labels: all ${truth.length} samples are ${anomalies === 0 ? 'normal' : 'anomalies'} by --anomaly-label ${options.anomalyLabel}; AUROC needs both`,
+        );
+      }
+      let tp = 0;
+      for (let i = 0; i < truth.length; i++) if (truth[i] === 1 && flags[i] === 1) tp++;
+      io.out(
+        `labels (${anomalies} anomalies of ${truth.length}): AUROC ${rocAuc(truth, scores).toFixed(4)}, PR-AUC ${prAuc(truth, scores).toFixed(4)}; at the threshold precision ${(flagged === 0 ? 0 : tp / flagged).toFixed(4)}, recall ${(tp / anomalies).toFixed(4)}, false-positive rate ${((flagged - tp) / (truth.length - anomalies)).toFixed(4)}`,
+      );
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * `aekit detect fit | score`: an anomaly detector from a trained checkpoint, calibrated on normal data
+ * (`fit`), then scoring data to a CSV (`score`). `aekit export --detector` turns the file into one ONNX graph.
+ */
+export function registerDetectCommand(program: Command): void {
+  const detect = program
+    .command('detect')
+    .description(
+      'anomaly detection with a trained checkpoint: fit (calibrate a threshold), score (to a CSV)',
+    );
+  detect
+    .command('fit')
+    .description('calibrate a detector on normal data and write the detector file')
+    .requiredOption('--checkpoint <dir>', 'checkpoint directory written by "aekit train"')
+    .requiredOption('--data <path>', 'normal data: a .csv/.tsv/.npy/.npz file or a folder of images')
+    .addOption(
+      new Option(
+        '--threshold <rule>',
+        'percentile:99, fpr:0.01 (target false-positive rate), contamination:0.05, mad:3 (median + 3 MAD), pot:0.001 (Pareto tail, very low rates) or f1 (labelled)',
+      )
+        .argParser(thresholdOption)
+        .default({ fpr: 0.01 }, 'fpr:0.01'),
+    )
+    .addOption(
+      new Option('--score <kind>', `what is scored: ${SCORE_KINDS.join(', ')}`)
+        .argParser(choiceOption('--score', SCORE_KINDS))
+        .default('mse'),
+    )
+    .option('--calibration-data <path>', 'held-out normal data to calibrate on (default: a share of --data)')
+    .option(
+      '--calibration-fraction <f>',
+      'share of --data held out for calibration when --calibration-data is not given',
+      numberOption('--calibration-fraction', 0, 1, { exclusiveMin: true, exclusiveMax: true }),
+      0.2,
+    )
+    .option('--k <n>', 'neighbours of the latent kNN scores', intOption('--k', 1), 5)
+    .option('--seed <n>', 'seed of the calibration hold-out', intOption('--seed', 0, 2 ** 31 - 1), 0)
+    .option('--out <file>', 'the detector file (default <checkpoint>/detector.json)')
+    .addOption(deviceOption())
+    .action((options: FitOptions) => runFit(options));
+  detect
+    .command('score')
+    .description('score data with a detector file: one CSV row per sample (id,score,is_anomaly)')
+    .requiredOption('--detector <file>', 'detector file written by "aekit detect fit"')
+    .requiredOption('--data <path>', 'data to score: a .csv/.tsv/.npy/.npz file or a folder of images')
+    .option('--out <file>', 'the scores CSV', 'scores.csv')
+    .option('--heatmaps <dir>', 'images: write per-pixel error maps of the top-scoring images there')
+    .option('--top-k <n>', 'how many error maps --heatmaps writes', intOption('--top-k', 1), 8)
+    .option(
+      '--labels',
+      "compare with the data's labels (a table's label column, an image folder's subfolders): AUROC, PR-AUC, precision/recall at the threshold",
+      false,
+    )
+    .option(
+      '--anomaly-label <value>',
+      "with --labels: the label column's value of anomalies (tables), or the subfolders holding anomalies, comma-separated (image folders)",
+      '1',
+    )
+    .addOption(deviceOption())
+    .action((options: ScoreOptions) => runScore(options));
+}
+
+/** Seed of the random inputs of the detector export's parity check. */
+const PARITY_SEED = 7;
+
+/**
+ * `aekit export --detector DET`: the detector as one ONNX graph (raw input -> score, is_anomaly), written
+ * only when its scores agree with the detector's on seeded random inputs within `tolerance` (relative to the
+ * score, scores being mean errors).
+ */
+export async function exportDetector(
+  path: string,
+  out: string | undefined,
+  device: Device,
+  options: { samples: number; tolerance: number },
+): Promise<void> {
+  const io = getIo();
+  const file = await loadDetectorFile(path);
+  const facts = detectorModel(file, path);
+  const { model } = await loadCheckpointModel(facts.checkpoint, device);
+  try {
+    const detector = AnomalyDetector.restore(model, file);
+    const { bytes } = exportDetectorOnnx(model.spec, model.getWeights(), {
+      score: file.score,
+      threshold: file.threshold,
+      calibration: { ...file.calibration },
+    });
+    const rng = createRng(PARITY_SEED);
+    const random = Float32Array.from({ length: options.samples * detector.featureSize }, () => rng.next());
+    const x = model.spec.scaler ? unscaleValues(model.spec.scaler, random) : random;
+    const expected = (await detector.score(x)).scores;
+    const session = await createSession(bytes, { device: 'cpu' });
+    let actual: Float32Array;
+    try {
+      const result = await session.run(
+        { input: { data: x, shape: [options.samples, ...detector.inputShape] } },
+        ['score'],
+      );
+      actual = result.score?.data as Float32Array;
+    } finally {
+      await session.dispose();
+    }
+    let max = 0;
+    for (let i = 0; i < expected.length; i++) {
+      const e = expected[i] as number;
+      max = Math.max(max, Math.abs((actual[i] as number) - e) / Math.max(1, Math.abs(e)));
+    }
+    if (!(max <= options.tolerance)) {
+      throw new AekitError(
+        'PARITY_FAILED',
+        `the ONNX detector's scores differ from ${path}'s by up to ${max.toExponential(2)} (> --tolerance ${options.tolerance}) on ${options.samples} random inputs; nothing was written`,
+        { details: { maxDiff: max, tolerance: options.tolerance } },
+      );
+    }
+    const target = out ?? path.replace(/\.json$/i, '') + '.onnx';
+    await writeFileAtomic(target, bytes);
+    io.out(
+      `wrote ${target} (${(bytes.length / 1024).toFixed(1)} KiB): ${file.score} detector, input [batch, ${detector.inputShape.join(', ')}] of raw values -> feature_errors, score (float32), is_anomaly (bool: score > ${detector.threshold.toPrecision(6)}, ${file.threshold.method})`,
+    );
+    io.out(
+      `parity with the detector on ${options.samples} random inputs: max |diff| of the scores ${max.toExponential(2)} (tolerance ${options.tolerance})`,
+    );
+  } finally {
+    model.dispose();
+  }
+}
