@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   AekitError,
   CHECKPOINT_MANIFEST,
@@ -45,6 +45,13 @@ import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { getIo } from './io.js';
 import { getModel, type ModelCreateOptions } from './model-registry.js';
 import { ProgressBar } from './progress-bar.js';
+import {
+  FEATURE_ERRORS_PNG,
+  SERIES_PNG,
+  SERIES_WINDOWS_SHOWN,
+  writeFeatureErrors,
+  writeSeriesWindows,
+} from './run-report.js';
 import { splitByTime, windowed } from './series-data.js';
 import { fillFromTraining, holdOut, loadUserData, type UserData } from './user-data.js';
 
@@ -104,7 +111,7 @@ export interface TrainOptions extends Record<string, unknown> {
 export const DEFAULT_TEST_FRACTION = 0.2;
 
 /** The files `aekit train` writes into a run directory (besides the checkpoint's own). */
-const RUN_FILES = [METRICS_LOG, 'reconstructions.png'];
+const RUN_FILES = [METRICS_LOG, 'reconstructions.png', FEATURE_ERRORS_PNG, SERIES_PNG];
 
 export interface TrainSummary {
   /** MSE of the outputs against the clean test images (for a denoising model: of its outputs for noisy inputs). */
@@ -281,6 +288,12 @@ interface RunData {
   what: string;
   table: boolean;
   scaler?: Scaler;
+  /** Windows of a series (`--window`): their pictures and ids. */
+  series?: boolean;
+  /** A series' test windows: the step where each starts. */
+  testIds?: Uint32Array;
+  /** Names of a table's features or a series' channels (its columns). */
+  channels?: string[];
   meta: Record<string, unknown>;
   /** Bad items `--skip-bad` left out. */
   skipped?: number;
@@ -431,6 +444,9 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     } of ${train.file}${columns}, ${scale} scaled`,
     table: isTable,
     ...(scaler && { scaler }),
+    ...(train.kind === 'series' && { series: true }),
+    ...(test.ids && { testIds: test.ids }),
+    ...(train.columns && { channels: train.columns }),
     ...(skipped.length > 0 && { skipped: skipped.length }),
     meta: {
       ...(skipped.length > 0 && { skipped }),
@@ -599,7 +615,11 @@ async function train(options: TrainOptions, entry: ReturnType<typeof getModel>):
   };
   const { mse, first } =
     denoised ||
-    (await scoreReconstructions(model, test.images, test.images, { sampleSize: size, keep: shown }));
+    (await scoreReconstructions(model, test.images, test.images, {
+      sampleSize: size,
+      // A table's per-feature errors need every test row's reconstruction.
+      keep: run.table ? test.count : shown,
+    }));
   const denoising: DenoisingScores | undefined = denoised && {
     noise: noiseText(denoised.noise),
     seed: TEST_NOISE_SEED,
@@ -629,6 +649,14 @@ async function train(options: TrainOptions, entry: ReturnType<typeof getModel>):
   const picture = join(out, 'reconstructions.png');
   const rows = denoised ? [denoised.firstNoisy, first, clean] : [clean, first];
   if (image) await writePng(picture, imageGrid(rows, run.sampleShape, { columns: shown }));
+  const names =
+    run.channels ??
+    Array.from({ length: run.sampleShape.at(-1)! }, (_, j) => `${run.table ? 'feature' : 'channel'} ${j}`);
+  const report = run.table
+    ? await writeFeatureErrors(out, test.images, first, names)
+    : run.series
+      ? await writeSeriesWindows(out, model, test.images, run.sampleShape, run.testIds, run.scaler, names)
+      : undefined;
   const rate = `${Math.round(samplesPerSecond)} img/s`;
   if (denoising) {
     io.out(
@@ -642,7 +670,13 @@ async function train(options: TrainOptions, entry: ReturnType<typeof getModel>):
     );
   } else if (baselines) {
     io.out(
-      `checkpoint and ${METRICS_LOG}${image ? ` and ${shown} test reconstructions (reconstructions.png)` : ''} in ${out}`,
+      `checkpoint and ${METRICS_LOG}${image ? ` and ${shown} test reconstructions (reconstructions.png)` : ''}${
+        report === undefined
+          ? ''
+          : run.table
+            ? ` and the test MSE per feature (${basename(report)})`
+            : ` and ${SERIES_WINDOWS_SHOWN} test windows, original vs reconstruction (${basename(report)})`
+      } in ${out}`,
     );
     const units = run.scaler ? ` (${run.scaler.type} units)` : '';
     const pca = baselines.pca ? ` · PCA(${baselines.pca.components}) ${fmt(baselines.pca.mse)}` : '';

@@ -1,6 +1,6 @@
 // aekit train --data on a real table (scikit-learn's breast cancer: 569 rows of 30 features, a label column),
 // the fitted scaler carried into the checkpoint and the ONNX export, and the bad inputs a user meets.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +118,9 @@ describe('aekit train --data <table.csv>', () => {
     expect(spec.decoder.at(-1)).toMatchObject({ units: 30, activation: 'linear' });
     expect(meta?.baselines).toMatchObject({ pca: { components: 5 } });
     expect(existsSync(join(out, 'reconstructions.png'))).toBe(false);
+    // The run's report for a table: each feature's test MSE with ±1 standard error.
+    expect(r.stdout).toMatch(/and the test MSE per feature \(feature-errors\.png\)/);
+    expect(readFileSync(join(out, 'feature-errors.png')).subarray(1, 4).toString()).toBe('PNG');
 
     const onnx = join(out, 'full.onnx');
     const e = await aekit('export', '--checkpoint', out, '--part', 'full', '--out', onnx, '--device', 'wasm');

@@ -1,7 +1,7 @@
 // aekit train --data with --window on the real ECG record (SciPy's electrocardiogram: MIT-BIH record 208,
 // 108,000 samples at 360 Hz) and on the columns of a CSV: windows held out by time, the Conv1D default,
 // the scaler in the export (raw-value parity with the checkpoint), and the options' errors.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,8 @@ describe('aekit train --data <series> --window', () => {
     expect(m, r.stdout).not.toBeNull();
     const [mse, mean] = [Number(m![1]), Number(m![2])];
     expect(mse).toBeLessThan(mean / 3);
+    expect(r.stdout).toMatch(/and 4 test windows, original vs reconstruction \(series\.png\)/);
+    expect(readFileSync(join(out, 'series.png')).subarray(1, 4).toString()).toBe('PNG');
     const { spec, meta } = await loadCheckpoint(out, { optimizer: false });
     expect(spec.inputShape).toEqual([128, 1]);
     expect(spec.scaler?.type).toBe('zscore');
