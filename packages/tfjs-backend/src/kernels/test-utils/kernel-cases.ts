@@ -35,7 +35,7 @@ function randomValues(rng: Rng, size: number, zeros = 0): Float32Array {
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** Random convolution cases (forward and both gradients): strides 1 and 2, 'same' and 'valid', odd sizes, batch 1, 1-16 channels. */
+/** Random convolution cases (forward and both gradients): strides 1, 2 and 3, 'same' and 'valid', odd sizes, batch 1, 1-64 channels. */
 export function convCases(seed: number): KernelCase[] {
   const rng = createRng(seed);
   const cases: KernelCase[] = [];
@@ -51,6 +51,11 @@ export function convCases(seed: number): KernelCase[] {
     [2, 9, 12, 6, 1, 1, 1, 'valid'],
     [1, 13, 13, 3, 2, 5, 2, 'valid'],
     [3, 28, 28, 16, 1, 3, 1, 'same'],
+    // Strided input gradients (Conv2DTranspose's forward) as the zoo runs them (7x7x64 -> 14x14x64), and
+    // with tails: channels not a multiple of 4, taps x channels not a multiple of 8, stride 3, even kernel.
+    [1, 14, 14, 64, 64, 3, 2, 'same'],
+    [3, 10, 9, 5, 7, 3, 3, 'valid'],
+    [2, 6, 7, 3, 9, 4, 2, 'same'],
   ];
   // Forward convolutions: fewer than 4 output channels (aekit's kernel on wasm) and more (XNNPACK's).
   const forward: Array<[number, number, number, number, number, number, number, number, 'same' | 'valid']> = [

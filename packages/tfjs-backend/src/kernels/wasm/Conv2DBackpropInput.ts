@@ -8,7 +8,11 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { requireStockKernel } from '../stock-kernels.js';
+import { addressOf, convGeometry, nativeKernels } from './native.js';
 import { conv2dExplicit, dispose } from './wasm-ops.js';
+
+/** Floats of the column buffer one product of the native kernel fills (about 256 KB, within L2). */
+const COLUMN_FLOATS = 1 << 16;
 
 /**
  * `dy` [b, h, w, c] spread to [b, (h-1)*sh+1, (w-1)*sw+1, c] with zeros between its rows and columns (the
@@ -35,9 +39,11 @@ function dilate(backend: BackendWasm, dy: TensorInfo, sh: number, sw: number): T
 }
 
 /**
- * Input gradient of a 2-D convolution (and so Conv2DTranspose's forward pass) as one XNNPACK convolution
- * of `dy` with the filter rotated by 180 degrees and its channel axes swapped; for strides > 1, of `dy`
- * with the stride's zeros put back (see dilate). The stock wasm kernel is a scalar loop.
+ * Input gradient of a 2-D convolution (and so Conv2DTranspose's forward pass). With strides > 1, aekit's
+ * SIMD kernel (native/conv2d_transpose.c: a matrix product of dy and the filter, then a scatter-add), which
+ * skips the stride's zeros; otherwise, or without the SIMD module, one XNNPACK convolution of `dy` with the
+ * filter rotated by 180 degrees and its channel axes swapped, for strides > 1 of `dy` with the stride's
+ * zeros put back (see dilate: sh * sw times the work). The stock wasm kernel is a scalar loop.
  */
 export function conv2DBackpropInput(args: {
   inputs: { dy: TensorInfo; filter: TensorInfo };
@@ -70,6 +76,23 @@ export function conv2DBackpropInput(args: {
     return (stock.kernelFunc as KernelFunc)(args as never) as TensorInfo;
   }
   const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
+  const native = sh > 1 || sw > 1 ? nativeKernels(backend) : null;
+  if (native !== null) {
+    const perImage = info.outHeight * info.outWidth * kh * kw * ci;
+    const chunk = Math.max(1, Math.min(info.batchSize, Math.floor(COLUMN_FLOATS / perImage)));
+    const dx = backend.makeOutput(inputShape, 'float32');
+    const scratch = backend.makeOutput([native.matmulScratchFloats(co) + chunk * perImage], 'float32');
+    native.conv2dTranspose(
+      addressOf(backend, dy),
+      addressOf(backend, filter),
+      addressOf(backend, dx),
+      addressOf(backend, scratch),
+      chunk,
+      ...convGeometry(info),
+    );
+    dispose(backend, scratch);
+    return dx;
+  }
   const rotated = backend.makeOutput([kh, kw, co, ci], 'float32');
   const w = backend.typedArrayFromHeap(filter) as Float32Array;
   const r = backend.typedArrayFromHeap(rotated) as Float32Array;

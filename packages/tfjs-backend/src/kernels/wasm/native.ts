@@ -45,6 +45,19 @@ export function convGeometry(info: backend_util.Conv2DInfo): ConvGeometry {
 /** aekit's own WebAssembly SIMD kernels (native/*.c), working in place on the tfjs wasm backend's memory. */
 export interface NativeKernels {
   conv2dBackpropFilter(x: number, dy: number, dw: number, ...geometry: ConvGeometry): void;
+  /**
+   * Input gradient of a strided convolution (Conv2DTranspose's forward pass) into x, from dy and the
+   * forward filter [filterH, filterW, inC, outC], `chunk` images per product; scratch holds
+   * matmulScratchFloats(outC) + chunk * outH * outW * filterH * filterW * inC floats.
+   */
+  conv2dTranspose(
+    dy: number,
+    filter: number,
+    x: number,
+    scratch: number,
+    chunk: number,
+    ...geometry: ConvGeometry
+  ): void;
   /** Forward convolution, filter as [outC, filterH, filterW, inC]. */
   conv2dFewOutputs(x: number, filter: number, y: number, ...geometry: ConvGeometry): void;
   /** Max-pool gradient; a pool's geometry has outC = inC. */
@@ -125,6 +138,7 @@ interface EmscriptenModule {
 /** The module's export (C function name) behind each kernel. */
 const EXPORT_NAMES: Record<keyof NativeKernels, string> = {
   conv2dBackpropFilter: 'conv2d_backprop_filter',
+  conv2dTranspose: 'conv2d_transpose',
   conv2dFewOutputs: 'conv2d_few_outputs',
   maxPoolGrad: 'max_pool_grad',
   resizeNearestGrad: 'resize_nearest_grad',
