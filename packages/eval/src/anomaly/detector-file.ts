@@ -1,5 +1,5 @@
 import { DataError } from '@aekit/core';
-import type { ScoreKind } from './detector.js';
+import { SCORE_KINDS, type ScoreKind } from './score-kind.js';
 import type { ScoreSummary } from './score-summary.js';
 
 export const DETECTOR_FORMAT = 'aekit-detector';
@@ -29,7 +29,7 @@ export interface DetectorFile {
   readonly model: Record<string, unknown>;
 }
 
-const SCORES = ['mse', 'mae', 'ssim', 'latent-knn', 'mse+latent-knn'];
+const SCORES: readonly string[] = SCORE_KINDS;
 
 function bad(field: string, problem: string): never {
   throw new DataError(

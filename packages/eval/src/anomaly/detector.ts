@@ -9,6 +9,7 @@ import {
   parseDetectorFile,
 } from './detector-file.js';
 import { ReconstructionDetector } from './reconstruction-detector.js';
+import { SCORE_KINDS, type ScoreKind } from './score-kind.js';
 import { type ScoreSummary, summarizeScores } from './score-summary.js';
 import {
   expectedFalseAlarmRate,
@@ -17,24 +18,6 @@ import {
   type ThresholdRule,
   thresholdFor,
 } from './threshold.js';
-
-/**
- * What a detector scores (higher = more anomalous):
- * - `mse` / `mae`: mean squared / absolute reconstruction error per sample, with the per-feature (per-pixel)
- *   errors beside it;
- * - `ssim`: 1 - SSIM between an image and its reconstruction (images [h, w, c] only);
- * - `latent-knn`: distance from the sample's code to the k-th nearest code of the normal data `fit` saw;
- * - `mse+latent-knn`: both, each z-normalised with its mean and standard deviation on the calibration data,
- *   summed.
- */
-export type ScoreKind = 'mse' | 'mae' | 'ssim' | 'latent-knn' | 'mse+latent-knn';
-export const SCORE_KINDS: readonly ScoreKind[] = Object.freeze([
-  'mse',
-  'mae',
-  'ssim',
-  'latent-knn',
-  'mse+latent-knn',
-]);
 
 export interface DetectorOptions {
   /** Default `mse`. */

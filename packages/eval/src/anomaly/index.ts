@@ -3,8 +3,6 @@ export {
   type DetectorInput,
   type DetectorOptions,
   type DetectorScores,
-  SCORE_KINDS,
-  type ScoreKind,
 } from './detector.js';
 export {
   DETECTOR_FORMAT,
@@ -21,6 +19,7 @@ export {
   type ReconstructionError,
   type Reconstructor,
 } from './reconstruction-detector.js';
+export { SCORE_KINDS, type ScoreKind } from './score-kind.js';
 export { type ScoreSummary, summarizeScores } from './score-summary.js';
 export {
   type AnomalyTable,

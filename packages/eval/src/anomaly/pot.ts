@@ -1,5 +1,5 @@
 import { OptionError } from '@aekit/core';
-import { percentile } from './threshold.js';
+import { percentile } from './percentile.js';
 
 /** A generalised Pareto tail fitted above `level`'s quantile `initial` (peaks over threshold). */
 export interface PotFit {

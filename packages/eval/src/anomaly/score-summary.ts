@@ -1,4 +1,4 @@
-import { percentile } from './threshold.js';
+import { percentile } from './percentile.js';
 
 /** What a detector file keeps of its calibration scores. */
 export interface ScoreSummary {

@@ -1,5 +1,5 @@
 import { OptionError } from '@aekit/core';
-import { requireFinite } from '../internal/finite.js';
+import { percentile } from './percentile.js';
 import { potThreshold } from './pot.js';
 import { f1Threshold } from './precision-recall.js';
 
@@ -21,18 +21,6 @@ export type ThresholdRule =
   | { mad: number }
   | { pot: number; level?: number }
   | { f1: true };
-
-/** Linear-interpolated percentile (numpy's default), p in [0, 100]. NaN or ±Infinity values throw `DataError`. */
-export function percentile(values: ArrayLike<number>, p: number): number {
-  if (values.length === 0) throw new OptionError('percentile: no values.');
-  if (!(p >= 0 && p <= 100)) throw new OptionError(`percentile: p must be in [0, 100], got ${p}.`);
-  requireFinite(values, 'percentile values');
-  const sorted = Float64Array.from(values).sort();
-  const pos = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return (sorted[lo] as number) + (pos - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
-}
 
 /** Median + k * 1.4826 * median absolute deviation (1.4826 MAD estimates the standard deviation of a normal). */
 export function madThreshold(values: ArrayLike<number>, k: number): number {
@@ -113,3 +101,5 @@ export function parseThresholdRule(text: string): ThresholdRule {
   if ('mad' in rule && !(value > 0)) throw new OptionError(`mad: k must be positive (e.g. 3), got ${value}.`);
   return rule;
 }
+
+export { percentile } from './percentile.js';
