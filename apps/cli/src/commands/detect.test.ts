@@ -191,6 +191,27 @@ describe('aekit detect on a table', () => {
     expect(bad.code).toBe(EXIT_FAILURE);
     expect(bad.stderr).toMatch(/columns f0,f1,f2,area,.* but the detector was fitted on f0,f1,f2,f3,/);
     expect(existsSync(join(root, 'bad.csv'))).toBe(false);
+    // f1 on labelled calibration data (benign and malignant rows).
+    const f1 = await aekit(
+      'detect',
+      'fit',
+      '--checkpoint',
+      run,
+      '--data',
+      join(root, 'benign-train.csv'),
+      '--calibration-data',
+      join(root, 'test.csv'),
+      '--threshold',
+      'f1',
+      '--anomaly-label',
+      '0',
+      '--device',
+      'wasm',
+      '--out',
+      join(root, 'f1.json'),
+    );
+    expect(f1.code, f1.stderr).toBe(0);
+    expect(f1.stdout).toMatch(/threshold f1: \S+; expected false-alarm rate not set by this rule/);
     const rule = await aekit('detect', 'fit', '--checkpoint', run, '--data', 'x.csv', '--threshold', 'p99');
     expect(rule.code).toBe(EXIT_USAGE);
     expect(rule.stderr).toMatch(/not one of percentile:99, fpr:0.01/);

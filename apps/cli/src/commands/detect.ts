@@ -32,6 +32,7 @@ interface FitOptions {
   k: number;
   seed: number;
   out?: string;
+  anomalyLabel: string;
   device: Device;
 }
 
@@ -107,7 +108,9 @@ async function runFit(options: FitOptions): Promise<void> {
       ...(data.columns && { columns: data.columns }),
     });
     await detector.fit(input(fitPart));
-    const scores = await detector.calibrate(input(calibration));
+    // f1: the calibration data are labelled (normal and anomalies), as `detect score --labels` reads labels.
+    const labels = 'f1' in options.threshold ? truthOf(calibration, options.anomalyLabel) : undefined;
+    const scores = await detector.calibrate(input(calibration), labels);
     const out = options.out ?? join(options.checkpoint.replace(/\/+$/, ''), 'detector.json');
     const facts: DetectorModelFacts = { checkpoint: options.checkpoint, table };
     await mkdir(dirname(out), { recursive: true });
@@ -308,6 +311,11 @@ export function registerDetectCommand(program: Command): void {
     .option('--k <n>', 'neighbours of the latent kNN scores', intOption('--k', 1), 5)
     .option('--seed <n>', 'seed of the calibration hold-out', intOption('--seed', 0, 2 ** 31 - 1), 0)
     .option('--out <file>', 'the detector file (default <checkpoint>/detector.json)')
+    .option(
+      '--anomaly-label <value>',
+      "--threshold f1: the anomalies of the labelled --calibration-data (a table's label column value, or image subfolders, comma-separated)",
+      '1',
+    )
     .addOption(deviceOption())
     .action((options: FitOptions) => runFit(options));
   detect
