@@ -157,8 +157,10 @@ export class Network {
     const { tf } = ctx;
     const h = this.runLayers(ctx, 'encoder', this.spec.encoder, x);
     if (this.spec.latent.type !== 'gaussian') return { code: h, z: h };
+    // Each head is a linear dense layer: one fused product-and-bias kernel where the backend has it.
+    const layer = { type: 'dense', units: this.spec.latent.dim, activation: 'linear', useBias: true } as const;
     const head = (name: string) =>
-      tf.add(tf.matMul(h, this.param(`latent.${name}.kernel`)), this.param(`latent.${name}.bias`));
+      layerForward(ctx, layer, h, (suffix) => this.param(`latent.${name}.${suffix}`));
     const mean = head('mean');
     const logVar = head('logVar');
     const z = ctx.training
