@@ -158,7 +158,12 @@ export class Network {
     const h = this.runLayers(ctx, 'encoder', this.spec.encoder, x);
     if (this.spec.latent.type !== 'gaussian') return { code: h, z: h };
     // Each head is a linear dense layer: one fused product-and-bias kernel where the backend has it.
-    const layer = { type: 'dense', units: this.spec.latent.dim, activation: 'linear', useBias: true } as const;
+    const layer = {
+      type: 'dense',
+      units: this.spec.latent.dim,
+      activation: 'linear',
+      useBias: true,
+    } as const;
     const head = (name: string) =>
       layerForward(ctx, layer, h, (suffix) => this.param(`latent.${name}.${suffix}`));
     const mean = head('mean');
