@@ -48,9 +48,32 @@ describe('aekit eval', () => {
     const probe = /PCA \(16\).*probe ([\d.]+)%/.exec(r.stdout);
     expect(Number(probe?.[1])).toBeGreaterThan(50);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
-    for (const id of ['loss', 'reconstructions', 'latent', 'anomaly'])
+    for (const id of ['loss', 'reconstructions', 'per-class', 'latent', 'anomaly'])
       expect(html).toContain(`<section id="${id}">`);
-    expect(html).toContain('Anomaly detection: clean vs noisy test images');
+    // The run header (epochs from metrics.jsonl, images, device, date) and a one-line verdict.
+    expect(html).toMatch(/<dt>epochs<\/dt><dd>2<\/dd>/);
+    expect(html).toMatch(/<dt>training images<\/dt><dd>300<\/dd>/);
+    expect(html).toMatch(/<dt>test images<\/dt><dd>100<\/dd>/);
+    expect(html).toMatch(/<dt>device<\/dt><dd>wasm/);
+    expect(html).toMatch(/<dt>date<\/dt><dd>\d{4}-\d\d-\d\d<\/dd>/);
+    expect(html).toMatch(/<p class="verdict">(PCA \(16\)|dense-ae\S*) reconstructs better than .* dB\)/);
+    // Named axes and units, a labelled threshold, no "Count of Records".
+    expect(html).toContain('loss (BCE, mean per value)');
+    expect(html).toContain('anomaly score: reconstruction MSE per image');
+    expect(html).toMatch(/>threshold [\d.e-]+</);
+    expect(html).not.toContain('Count of Records');
+    // The AUROC table sits in the anomaly section, after its histogram.
+    const anomaly = html.slice(html.indexOf('<section id="anomaly">'));
+    expect(anomaly.slice(0, anomaly.indexOf('</section>'))).toContain(
+      'Anomaly detection: clean vs noisy test images',
+    );
+    // PSNR to 2 decimals; a phone-sized page: viewport meta and SVGs that scale to the width.
+    const psnr = /<td>(PCA \(16\))<\/td><td>16<\/td><td>[\d.]+<\/td><td>[\d.]+<\/td><td>([\d.]+)<\/td>/.exec(
+      html,
+    );
+    expect(psnr?.[2]).toMatch(/^\d+\.\d\d$/);
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(html).toContain('svg{width:100%');
   });
 
   it('fails with a clear message when the checkpoint directory is missing', async () => {

@@ -77,22 +77,38 @@ async function evaluate(options: EvalOptions): Promise<string> {
     const labels = [...Array.from(normal, () => 0), ...Array.from(anomalous, () => 1)];
     const scores = [...normal, ...anomalous];
     const report = evaluationReport(result, test.classNames);
+    const { reconstruction, reduction } = spec.loss;
+    const device = (model as { device?: string }).device ?? options.device;
     const path = await writeReport(options.report, {
       title: `${spec.name} on ${dataset}`,
+      run: {
+        model: spec.name,
+        dataset,
+        ...(typeof (model as { epoch?: number }).epoch === 'number' && {
+          epochs: (model as { epoch?: number }).epoch,
+        }),
+        trainImages: train.count,
+        testImages: test.count,
+        device: `${device} (evaluation)`,
+        extra: { checkpoint: options.checkpoint },
+      },
       ...(existsSync(join(options.checkpoint, METRICS_LOG))
         ? { metrics: { runDir: options.checkpoint } }
         : {}),
+      lossName: `loss (${reconstruction.toUpperCase()}, ${reduction === 'sum' ? 'summed over each image' : 'mean per value'}${spec.latent.type === 'gaussian' ? ' + KL' : ''})`,
       ...report,
-      anomaly: { normal, anomalous, threshold: detector.threshold },
-      tables: [
-        ...(report.tables ?? []),
-        {
+      anomaly: {
+        normal,
+        anomalous,
+        threshold: detector.threshold,
+        scoreName: 'anomaly score: reconstruction MSE per image',
+        table: {
           title: 'Anomaly detection: clean vs noisy test images',
           columns: ['score', 'AUROC', 'AUPRC', 'threshold (95th pct. of train)'],
           rows: [['reconstruction MSE', rocAuc(labels, scores), prAuc(labels, scores), detector.threshold]],
-          note: `Anomalies: the test images with Gaussian noise of sigma ${options.noise} added (clipped to [0, 1]).`,
+          note: `Anomalies: the test images with Gaussian noise of sigma ${options.noise} added (clipped to [0, 1]). The dashed line is the threshold.`,
         },
-      ],
+      },
     });
     for (const r of result.rows) {
       io.out(

@@ -39,6 +39,8 @@ export interface EvaluationResult {
   projection: { points: Float32Array; method: string; labels: ArrayLike<number> };
   /** First test images and their reconstructions (for a grid). */
   sample: { originals: Float32Array; reconstructions: Float32Array };
+  /** Mean test MSE per class label (ascending labels), of the autoencoder and of PCA. */
+  perClass: { label: number; count: number; mse: number; pcaMse: number }[];
 }
 
 export interface EvaluateOptions {
@@ -49,6 +51,19 @@ export interface EvaluateOptions {
   probeEpochs?: number;
   seed?: number;
   name?: string;
+}
+
+/** Mean of `errors` per label, for the labels present (ascending). */
+function meanPerLabel(errors: ArrayLike<number>, labels: ArrayLike<number>): Map<number, [number, number]> {
+  const sums = new Map<number, [number, number]>();
+  for (let i = 0; i < errors.length; i++) {
+    const label = labels[i] as number;
+    const entry = sums.get(label) ?? [0, 0];
+    entry[0] += errors[i] as number;
+    entry[1] += 1;
+    sums.set(label, entry);
+  }
+  return new Map([...sums.entries()].sort((a, b) => a[0] - b[0]));
 }
 
 function summarise(x: Float32Array, r: Float32Array, shape: ImageShape): ReconstructionSummary {
@@ -115,17 +130,27 @@ export async function evaluateAutoencoder(
     epochs: options.probeEpochs ?? 60,
     seed,
   });
+  const pcaRecon = pca.inverseTransform(pTest);
   const pcaRow: RepresentationSummary = {
     name: `PCA (${pca.componentCount})`,
     latentDim: pca.componentCount,
-    ...summarise(test.images, pca.inverseTransform(pTest), shape),
+    ...summarise(test.images, pcaRecon, shape),
     probeAccuracy: pcaProbe.accuracy(pTest, test.labels),
     precisionAtK: precisionAtK(pTest, pca.componentCount, test.labels, k),
   };
   const method = options.projection ?? 'umap';
   const points = method === 'umap' ? projectUmap2d(zTest, dim, { seed }) : projectPca2d(zTest, dim);
   const count = Math.min(12, nTest);
+  const aeByClass = meanPerLabel(msePer(test.images, recon, size), test.labels);
+  const pcaByClass = meanPerLabel(msePer(test.images, pcaRecon, size), test.labels);
+  const perClass = [...aeByClass.entries()].map(([label, [sum, n]]) => ({
+    label,
+    count: n,
+    mse: sum / n,
+    pcaMse: (pcaByClass.get(label)?.[0] ?? Number.NaN) / n,
+  }));
   return {
+    perClass,
     shape,
     k,
     rows: [aeRow, pcaRow],
@@ -133,6 +158,25 @@ export async function evaluateAutoencoder(
     projection: { points, method: method === 'umap' ? 'UMAP' : 'PCA', labels: test.labels },
     sample: { originals: test.images.slice(0, count * size), reconstructions: recon.slice(0, count * size) },
   };
+}
+
+/**
+ * One sentence on who wins: the reconstruction (PSNR) and the codes (linear probe) of the autoencoder
+ * against PCA with the same code size, e.g. "PCA (32) reconstructs better than conv (PSNR 24.10 vs
+ * 21.37 dB); the autoencoder's codes classify better (probe 81.2% vs 78.9%)."
+ */
+export function evaluationVerdict(result: EvaluationResult): string {
+  const [ae, pca] = result.rows as [RepresentationSummary, RepresentationSummary];
+  const recon =
+    ae.psnr >= pca.psnr
+      ? `${ae.name} reconstructs better than ${pca.name} (PSNR ${ae.psnr.toFixed(2)} vs ${pca.psnr.toFixed(2)} dB)`
+      : `${pca.name} reconstructs better than ${ae.name} (PSNR ${pca.psnr.toFixed(2)} vs ${ae.psnr.toFixed(2)} dB)`;
+  const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+  const probe =
+    ae.probeAccuracy >= pca.probeAccuracy
+      ? `the autoencoder's codes classify better (linear probe ${pct(ae.probeAccuracy)} vs ${pct(pca.probeAccuracy)})`
+      : `PCA's codes classify better (linear probe ${pct(pca.probeAccuracy)} vs ${pct(ae.probeAccuracy)})`;
+  return `${recon}; ${probe}.`;
 }
 
 /** The tables of an evaluation, for `writeReport`. */
@@ -173,7 +217,14 @@ export function evaluationTables(result: EvaluationResult): ReportTable[] {
 
 /** A report input from an evaluation (add `metrics` and `anomaly` yourself). */
 export function evaluationReport(result: EvaluationResult, labelNames?: readonly string[]): ReportInput {
+  const [ae, pca] = result.rows as [RepresentationSummary, RepresentationSummary];
+  const name = (label: number) => labelNames?.[label] ?? String(label);
   return {
+    verdict: evaluationVerdict(result),
+    perClass: result.perClass.flatMap((c) => [
+      { label: name(c.label), model: ae.name, mse: c.mse },
+      { label: name(c.label), model: pca.name, mse: c.pcaMse },
+    ]),
     reconstructions: { ...result.sample, shape: result.shape },
     latent: {
       points: result.projection.points,

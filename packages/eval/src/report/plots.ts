@@ -67,8 +67,13 @@ export function svgToPng(svg: string, width?: number): Uint8Array {
   return r.render().asPng();
 }
 
-/** Training (and validation) loss per epoch. */
-export function lossCurveSpec(history: readonly EpochMetrics[]): TopLevelSpec {
+/** A score for a label: 4 significant digits. */
+function formatScore(v: number): string {
+  return Number(v.toPrecision(4)).toString();
+}
+
+/** Training (and validation) loss per epoch; `lossName` titles the y axis (e.g. "BCE, mean per value"). */
+export function lossCurveSpec(history: readonly EpochMetrics[], lossName = 'training loss'): TopLevelSpec {
   const values = history.flatMap((m) => [
     { epoch: m.epoch, loss: m.loss, split: 'train' },
     ...(m.valLoss === undefined ? [] : [{ epoch: m.epoch, loss: m.valLoss, split: 'validation' }]),
@@ -81,9 +86,30 @@ export function lossCurveSpec(history: readonly EpochMetrics[]): TopLevelSpec {
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
-      y: { field: 'loss', type: 'quantitative', scale: { zero: false } },
-      color: { field: 'split', type: 'nominal' },
+      x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 }, title: 'epoch' },
+      y: { field: 'loss', type: 'quantitative', scale: { zero: false }, title: lossName },
+      color: { field: 'split', type: 'nominal', title: 'split' },
+    },
+  };
+}
+
+/** Mean reconstruction error per class, one bar per model (e.g. the autoencoder and PCA) in each class. */
+export function perClassErrorSpec(
+  rows: readonly { label: string; model: string; mse: number }[],
+  errorName = 'mean reconstruction MSE per image',
+): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Reconstruction error per class',
+    width: 420,
+    height: 240,
+    data: { values: rows.map((r) => ({ ...r })) },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'label', type: 'nominal', sort: null, title: 'class', axis: { labelAngle: -40 } },
+      xOffset: { field: 'model', type: 'nominal' },
+      y: { field: 'mse', type: 'quantitative', title: errorName },
+      color: { field: 'model', type: 'nominal', title: 'model' },
     },
   };
 }
@@ -118,12 +144,16 @@ export function scatterSpec(
   };
 }
 
-/** Overlaid histograms of anomaly scores of normal and anomalous samples, with the threshold as a rule. */
+/**
+ * Overlaid histograms of anomaly scores of normal and anomalous samples, with the threshold as a labelled
+ * rule. `scoreName` titles the x axis with what the score is (and its unit).
+ */
 export function anomalyHistogramSpec(
   normal: ArrayLike<number>,
   anomalous: ArrayLike<number>,
   threshold?: number,
   bins = 40,
+  scoreName = 'anomaly score (reconstruction MSE per image)',
 ): TopLevelSpec {
   const values = [
     ...Array.from(normal, (score) => ({ score, set: 'normal' })),
@@ -132,11 +162,12 @@ export function anomalyHistogramSpec(
   const hist = {
     mark: { type: 'bar' as const, opacity: 0.55 },
     encoding: {
-      x: { field: 'score', type: 'quantitative' as const, bin: { maxbins: bins }, title: 'anomaly score' },
-      y: { aggregate: 'count' as const, type: 'quantitative' as const, stack: null },
+      x: { field: 'score', type: 'quantitative' as const, bin: { maxbins: bins }, title: scoreName },
+      y: { aggregate: 'count' as const, type: 'quantitative' as const, stack: null, title: 'images' },
       color: {
         field: 'set',
         type: 'nominal' as const,
+        title: 'test images',
         scale: { domain: ['normal', 'anomalous'], range: ['#1f77b4', '#d62728'] },
       },
     },
@@ -153,9 +184,21 @@ export function anomalyHistogramSpec(
         : [
             hist,
             {
-              data: { values: [{ threshold }] },
-              mark: { type: 'rule', color: 'black', strokeDash: [4, 3] },
-              encoding: { x: { field: 'threshold', type: 'quantitative' } },
+              data: { values: [{ threshold, label: `threshold ${formatScore(threshold)}` }] },
+              layer: [
+                {
+                  mark: { type: 'rule', color: 'black', strokeDash: [4, 3] },
+                  encoding: { x: { field: 'threshold', type: 'quantitative' } },
+                },
+                {
+                  mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, dy: 2, fontSize: 11 },
+                  encoding: {
+                    x: { field: 'threshold', type: 'quantitative' },
+                    y: { value: 0 },
+                    text: { field: 'label' },
+                  },
+                },
+              ],
             },
           ],
   };
