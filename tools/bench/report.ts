@@ -222,8 +222,9 @@ ${formatMemory(rows)}
 - 1-minute load average: ${ctx.load[0].toFixed(2)} at the start, ${ctx.load[1].toFixed(2)} at the end
   (between configurations: ${ctx.loadSamples.map((l) => l.toFixed(2)).join(', ')}). Numbers taken on a
   shared machine are noisy; compare ratios within one run.
-- Reproduce: \`pnpm bench\` (\`--quick\`: 1,024 images, 3 epochs, 1 run each, about 10 minutes for the whole
-  table; options: \`--images N --epochs N --reps N --models dense,deep,conv,conv-bottleneck,denoising,vae,conv-vae
+- Reproduce: \`pnpm bench\` (\`--quick\`: 1,024 images, 3 epochs, 1 run each, sized for about 10 minutes on a
+  quiet machine; it took 22 minutes at a load average of 6 to 13, mostly in PyTorch's 2-thread runs; options:
+  \`--images N --epochs N --reps N --models dense,deep,conv,conv-bottleneck,denoising,vae,conv-vae
   --devices wasm,js,webgpu --threads 1,2 --no-torch --engine aekit|standalone\`); per-kernel profile of one
   training step: \`pnpm --filter @aekit/tools profile conv-bottleneck wasm 128 --engine\`.
 `;
