@@ -53,6 +53,7 @@ import {
   writeSeriesWindows,
 } from './run-report.js';
 import { splitByTime, windowed } from './series-data.js';
+import { TABLE_DEFAULTED, tableDefaults } from './table-defaults.js';
 import { fillFromTraining, holdOut, loadUserData, type UserData } from './user-data.js';
 
 /** The options of `aekit train` after parsing (camelCase; model-specific options ride along). */
@@ -99,6 +100,8 @@ export interface TrainOptions extends Record<string, unknown> {
   scale?: ScalerType | 'none';
   /** The array of a .npz `data` (needed when it holds several). */
   array?: string;
+  /** Options left at their general default on the command line: a table gets its own (`tableDefaults`). */
+  defaulted?: string[];
   /** Cut `data` (a table's rows or an array's steps) into windows of this many steps: a series. */
   window?: number;
   /** Steps between the starts of two windows. Default `window`. */
@@ -458,6 +461,31 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
   };
 }
 
+/**
+ * A table's own defaults (`tableDefaults`) for the options the command line left at the general default
+ * (`defaulted`), said once; a resumed run keeps the values it stored.
+ */
+function withTableDefaults(options: TrainOptions, run: RunData): TrainOptions {
+  if (!run.table || options.resume || !options.defaulted) return options;
+  const defaults = tableDefaults(run.sampleShape[0]!);
+  const applied = Object.fromEntries(
+    TABLE_DEFAULTED.filter((k) => k !== 'model' && options.defaulted!.includes(k)).map((k) => [
+      k,
+      defaults[k],
+    ]),
+  );
+  if (Object.keys(applied).length === 0) return options;
+  getIo().out(
+    `table defaults (options not given): ${Object.entries(applied)
+      .map(
+        ([k, v]) =>
+          `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${Array.isArray(v) ? v.join(',') : v}`,
+      )
+      .join(' ')}`,
+  );
+  return { ...options, ...applied };
+}
+
 /** Test MSE of the mean training sample and of PCA with `components` (capped by the data), on the same values. */
 function baselineScores(train: Samples, test: Samples, size: number, components: number): BaselineScores {
   const mean = new Float64Array(size);
@@ -475,10 +503,11 @@ function baselineScores(train: Samples, test: Samples, size: number, components:
   return { meanSample, pca: { components: k, mse: mse((i) => recon[i]!) } };
 }
 
-async function train(options: TrainOptions, entry: ReturnType<typeof getModel>): Promise<TrainSummary> {
+async function train(given: TrainOptions, entry: ReturnType<typeof getModel>): Promise<TrainSummary> {
   const io = getIo();
-  const out = options.out;
-  const run = await loadRunData(options, entry);
+  const out = given.out;
+  const run = await loadRunData(given, entry);
+  const options = withTableDefaults(given, run);
   const { data, test } = run;
   const createOptions: ModelCreateOptions = {
     ...options,

@@ -77,34 +77,17 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('aekit train --data <table.csv>', () => {
-  it('beats the mean sample and PCA of the same code size on held-out rows; the export agrees on raw values', async () => {
+  it('beats the mean sample and PCA of the same code size on held-out rows with the table defaults; the export agrees on raw values', async () => {
     const out = join(root, 'cancer');
-    const r = await aekit(
-      'train',
-      ...TABLE,
-      '--model',
-      'deep',
-      '--hidden',
-      '32',
-      '--latent-dim',
-      '5',
-      '--epochs',
-      '100',
-      '--lr',
-      '0.003',
-      '--batch-size',
-      '32',
-      '--patience',
-      '0',
-      '--out',
-      out,
-    );
+    // No model options: a table gets deep, hidden max(32, 2F) = 60, code round(F / 4) = 8, lr 0.003, batch 16,
+    // 60 epochs, patience 10 (table-defaults.ts).
+    const r = await aekit('train', ...TABLE, '--out', out);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
       /on 410 rows of .*breast_cancer\.csv \(30 columns\), zscore scaled, validating on 45/,
     );
     const m =
-      /test MSE (\S+) \(zscore units\) on 114 samples · mean-sample baseline (\S+) · PCA\(5\) (\S+)/.exec(
+      /test MSE (\S+) \(zscore units\) on 114 samples · mean-sample baseline (\S+) · PCA\(8\) (\S+)/.exec(
         r.stdout,
       );
     expect(m, r.stdout).not.toBeNull();
@@ -116,7 +99,8 @@ describe('aekit train --data <table.csv>', () => {
     expect(spec.scaler?.type).toBe('zscore');
     expect(spec.scaler?.offset).toHaveLength(30);
     expect(spec.decoder.at(-1)).toMatchObject({ units: 30, activation: 'linear' });
-    expect(meta?.baselines).toMatchObject({ pca: { components: 5 } });
+    expect(meta?.baselines).toMatchObject({ pca: { components: 8 } });
+    expect(r.stdout).toMatch(/table defaults \(options not given\): --hidden 60 --latent-dim 8 --lr 0.003/);
     expect(existsSync(join(out, 'reconstructions.png'))).toBe(false);
     // The run's report for a table: each feature's test MSE with ±1 standard error.
     expect(r.stdout).toMatch(/and the test MSE per feature \(feature-errors\.png\)/);
@@ -144,6 +128,33 @@ describe('aekit train --data <table.csv>', () => {
     expect(parity, c.stdout).not.toBeNull();
     expect(Number(parity![1])).toBeLessThanOrEqual(1e-5);
   }, 120_000);
+
+  it('wine (13 features): the table defaults beat PCA(3) and the mean row on held-out rows', async () => {
+    // scikit-learn's bundled copy (Debian's python3-sklearn): 178 rows, a first line "178,13,class_0,...".
+    const wine = '/usr/lib/python3/dist-packages/sklearn/datasets/data/wine_data.csv';
+    const r = await aekit(
+      'train',
+      '--data',
+      wine,
+      '--skip-lines',
+      '1',
+      '--label-column',
+      '-1',
+      '--device',
+      'wasm',
+      '--out',
+      join(root, 'wine'),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const m =
+      /test MSE (\S+) \(zscore units\) on 36 samples · mean-sample baseline (\S+) · PCA\(3\) (\S+)/.exec(
+        r.stdout,
+      );
+    expect(m, r.stdout).not.toBeNull();
+    const [mse, mean, pca] = [Number(m![1]), Number(m![2]), Number(m![3])];
+    expect(mse).toBeLessThan(pca);
+    expect(mse).toBeLessThan(mean / 2);
+  }, 60_000);
 
   it('reads a .npy array with --test-data and a min-max scaler', async () => {
     const { features, count, featureCount } = loadBreastCancer();

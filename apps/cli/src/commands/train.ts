@@ -12,6 +12,7 @@ import {
   TEST_NOISE_SEED,
   type TrainOptions,
 } from '../run-training.js';
+import { TABLE_DEFAULTED } from '../table-defaults.js';
 import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE } from '../user-data.js';
 import { deviceOption } from './checkpoint-model.js';
 
@@ -246,10 +247,14 @@ export function registerTrainCommand(program: Command): void {
         );
         return;
       }
-      // Without --model, --data gets the model of its kind: conv for images, conv1d for a series, dense else.
+      // Without --model, --data gets the model of its kind: conv for images, conv1d for a series, deep for a
+      // table or array (see table-defaults.ts, which also sets a table's other defaults).
       if (cmd.getOptionValueSource('model') === 'default' && typeof raw.data === 'string') {
-        raw.model = raw.window !== undefined ? 'conv1d' : isDirectory(raw.data) ? 'conv' : 'dense';
+        raw.model = raw.window !== undefined ? 'conv1d' : isDirectory(raw.data) ? 'conv' : 'deep';
       }
+      const defaulted = TABLE_DEFAULTED.filter(
+        (k) => k !== 'model' && cmd.getOptionValueSource(k) === 'default',
+      );
       if (raw.stride !== undefined && raw.window === undefined) {
         throw new OptionError(
           '--stride needs --window: pass the window length too, e.g. --window 128 --stride 64',
@@ -258,7 +263,11 @@ export function registerTrainCommand(program: Command): void {
           },
         );
       }
-      const options = { ...raw, out: raw.out ?? `runs/${String(raw.model)}` } as TrainOptions;
+      const options = {
+        ...raw,
+        ...(typeof raw.data === 'string' && { defaulted }),
+        out: raw.out ?? `runs/${String(raw.model)}`,
+      } as TrainOptions;
       await runTraining(options);
     });
 }
