@@ -22,10 +22,17 @@ export interface ResultsContext {
   /** Trains `spec` on `data` with the run's batch size and seed. */
   fit(spec: ModelSpec, data: TrainData, settings?: FitSettings): Promise<FitOutcome>;
   /**
-   * Writes `rows` of samples of `sampleShape` as <name>.png in the pictures' folder (docs/images/ by default)
-   * and links it from the report.
+   * Writes `rows` of samples of `sampleShape` as <name>.png in the pictures' folder (docs/images/ by default),
+   * `labels[i]` left of row i, and links it from the report with `caption` under it.
    */
-  picture(name: string, rows: Float32Array[], sampleShape: readonly number[], columns: number): Promise<void>;
+  picture(
+    name: string,
+    rows: Float32Array[],
+    sampleShape: readonly number[],
+    columns: number,
+    labels: readonly string[],
+    caption: string,
+  ): Promise<void>;
   log(message: string): void;
 }
 

@@ -54,6 +54,8 @@ export async function inpaintingRow(ctx: ResultsContext, n: number, epochs: numb
     [first(masked, PIXELS), first(out, PIXELS), first(filled, PIXELS), first(ctx.test, PIXELS)],
     SHAPE,
     10,
+    ['masked input', 'model output', 'output in holes', 'original'],
+    'inpainting: test images with 4 of 16 7x7 blocks blanked, the model output, the known pixels with the output in the holes, and the original.',
   );
   const psnr = (images: Float32Array) => dB(meanPsnr(ctx.test, images, PIXELS));
   const row: Row = {
@@ -88,6 +90,8 @@ export async function superResolutionRow(ctx: ResultsContext, n: number, epochs:
     [first(nearest, PIXELS), first(bicubic, PIXELS), first(out, PIXELS), first(ctx.test, PIXELS)],
     SHAPE,
     10,
+    ['nearest 14 to 28', 'bicubic 14 to 28', 'model', 'original'],
+    'super-resolution: 14x14 test images brought to 28x28 by nearest neighbour, by bicubic interpolation and by the model, and the original.',
   );
   const row: Row = {
     model: 'super-resolution (14x14 -> 28x28)',
@@ -134,6 +138,8 @@ export async function colorizationRow(ctx: ResultsContext, n: number, epochs: nu
     [first(greyCopy, size), first(out, size), first(testRgb, size)],
     spec.outputShape!,
     10,
+    ['grey input', 'model colours', 'original'],
+    'colorization: grey 32x32 photo patches, the colours the model gives them, and the original patches.',
   );
   const row: Row = {
     model: 'colorization (32x32 photo patches)',

@@ -34,7 +34,7 @@ import {
 import { writeFileAtomic } from '@aekit/core/node';
 import { loadDataset } from '@aekit/datasets';
 import { Pca } from '@aekit/eval/baselines';
-import { imageGrid, writePng } from '@aekit/eval/images';
+import { writePng } from '@aekit/eval/images';
 import { meanMse, meanPsnr, vaeNegativeElbo } from '@aekit/eval/metrics';
 import {
   contractiveAutoencoder,
@@ -50,6 +50,7 @@ import { createTfjsBackend, jacobianFrobenius, sampleLatent } from '@aekit/tfjs-
 import { DEFAULT_OUT, parseResultsArgs, type ResultsArgs, ResultsUsageError, USAGE } from './args.js';
 import type { FitOutcome, FitSettings, ResultsContext, Row } from './context.js';
 import { colorizationRow, inpaintingRow, superResolutionRow } from './image-to-image.js';
+import { labelledGrid } from './labelled-picture.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PIXELS = 784;
@@ -162,16 +163,18 @@ async function main() {
     return { model, seconds: (Date.now() - t) / 1000, epochs: r.history.length };
   }
   const want = (name: string) => !only || only.has(name);
-  const pictures: string[] = [];
+  const pictures: { path: string; caption: string }[] = [];
   const picture = async (
     name: string,
     rowsOfImages: Float32Array[],
     sampleShape: readonly number[],
     columns: number,
+    labels: readonly string[],
+    caption: string,
   ) => {
     const file = join(imagesDir, `${name}.png`);
-    await writePng(file, imageGrid(rowsOfImages, sampleShape, { columns }));
-    pictures.push(relative(dirname(outFile), file));
+    await writePng(file, labelledGrid(rowsOfImages, labels, sampleShape, columns));
+    pictures.push({ path: relative(dirname(outFile), file), caption });
   };
   const firstTrain = (k: number): TrainData => ({ x: x.subarray(0, k * PIXELS) });
   const firstTest = (k: number) => xt.subarray(0, k * PIXELS);
@@ -199,7 +202,14 @@ async function main() {
       extra: `PSNR ${psnr(xt, rec).toFixed(2)} dB`,
       seconds,
     });
-    await picture(`${name}-reconstructions`, [firstTest(10), rec.subarray(0, 10 * PIXELS)], SHAPE, 10);
+    await picture(
+      `${name}-reconstructions`,
+      [firstTest(10), rec.subarray(0, 10 * PIXELS)],
+      SHAPE,
+      10,
+      ['test image', 'reconstruction'],
+      `${name}: the first 10 test images and their reconstructions.`,
+    );
     log(`${name}: test MSE ${m.toFixed(5)}`);
     model.dispose();
   }
@@ -230,6 +240,8 @@ async function main() {
       [firstTest(10), noisy.subarray(0, 10 * PIXELS), out.subarray(0, 10 * PIXELS)],
       SHAPE,
       10,
+      ['clean', 'noisy input', 'denoised'],
+      'denoising: clean test images, the same with Gaussian noise (sigma 0.5) as the model gets them, and its output.',
     );
     model.dispose();
   }
@@ -326,14 +338,28 @@ async function main() {
       extra: `test -ELBO ${avg(elbo.negativeElbo).toFixed(1)} nats (BCE ${avg(elbo.reconstruction).toFixed(1)} + KL ${avg(elbo.kl).toFixed(1)}); sample NN-MSE ${nn(samples, 64).toFixed(4)} vs noise ${nn(noise, 64).toFixed(4)}`,
       seconds,
     });
-    await picture('vae-samples', [samples], SHAPE, 8);
+    await picture(
+      'vae-samples',
+      [samples],
+      SHAPE,
+      8,
+      ['decoded N(0, I) codes'],
+      'VAE: 64 images decoded from random codes drawn from the prior N(0, I).',
+    );
     const codes = await model.encode(xt.subarray(0, 2 * PIXELS));
     const steps = 10;
     const line = new Float32Array(steps * 16);
     for (let s = 0; s < steps; s++)
       for (let i = 0; i < 16; i++)
         line[s * 16 + i] = (1 - s / (steps - 1)) * codes[i]! + (s / (steps - 1)) * codes[16 + i]!;
-    await picture('vae-interpolation', [await model.decode(line)], SHAPE, steps);
+    await picture(
+      'vae-interpolation',
+      [await model.decode(line)],
+      SHAPE,
+      steps,
+      ['test image 1 to 2'],
+      `VAE: ${steps} images decoded along the straight line from the code of the first test image to that of the second.`,
+    );
     model.dispose();
   }
 
@@ -363,7 +389,7 @@ async function main() {
         `| ${r.model} | ${r.spec} | ${r.code} | ${r.trainImages} | ${r.epochs} | ${fmt(r.mse)} | ${r.vsPca} | ${r.extra} | ${r.seconds.toFixed(0)} |`,
     ),
     '',
-    ...pictures.map((p) => `![${p}](${p})`),
+    ...pictures.flatMap((p) => [`![${p.caption}](${p.path})`, '', `*${p.caption}*`, '']),
     '',
   ];
   await writeFileAtomic(outFile, lines.join('\n'));
