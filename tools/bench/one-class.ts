@@ -1,9 +1,11 @@
 /**
- * One-class anomaly benchmark on Fashion-MNIST: for each class, train on N images of that class only,
- * score all 10,000 test images (anomaly = any other class) and report AUROC per class and mean, for a
- * convolutional AE, a VAE, PCA reconstruction error and kNN distance. Writes docs/one-class.md.
+ * One-class anomaly benchmark on Fashion-MNIST, the standard protocol: for each class, train on the
+ * training images of that class only (all ~6,000 by default), score all 10,000 test images (anomaly = any
+ * other class) and report AUROC per class and mean, for a VAE (reconstruction error, latent kNN on its
+ * mean codes, and both combined), PCA reconstruction error and kNN distance on raw pixels, all on the same
+ * split. Writes docs/one-class.md.
  *
- * Run from the repo root: pnpm --filter @aekit/tools bench:one-class [--train 1000] [--epochs 3] [--classes 0,1]
+ * Run from the repo root: pnpm --filter @aekit/tools bench:one-class [--train 6000] [--epochs 10] [--classes 0,1]
  * Split over processes: `--classes 0,1,2,3,4 --results a.json` and `--classes 5,6,7,8,9 --results b.json`,
  * then `--merge a.json,b.json` writes the table of both.
  */
@@ -12,19 +14,23 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type Autoencoder, setLogger } from '@aekit/core';
 import { loadDataset } from '@aekit/datasets';
-import { ReconstructionDetector } from '@aekit/eval/anomaly';
-import { KnnDetector, Pca } from '@aekit/eval/baselines';
+import { AnomalyDetector, ReconstructionDetector } from '@aekit/eval/anomaly';
+import { Pca } from '@aekit/eval/baselines';
 import { rocAuc } from '@aekit/eval/metrics';
-import { convAutoencoder, vae } from '@aekit/models';
+import { vae } from '@aekit/models';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
+import * as tf from '@tensorflow/tfjs-core';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string): string => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] !== undefined ? (args[i + 1] as string) : fallback;
 };
-const TRAIN = Number(arg('train', '1000'));
-const EPOCHS = Number(arg('epochs', '3'));
+const TRAIN = Number(arg('train', '6000'));
+const EPOCHS = Number(arg('epochs', '10'));
+const LATENT = Number(arg('latent', '16'));
+const HIDDEN = Number(arg('hidden', '256'));
+const K = Number(arg('k', '5'));
 const RESULTS = arg('results', '');
 const MERGE = arg('merge', '');
 const CLASSES = arg('classes', '0,1,2,3,4,5,6,7,8,9').split(',').map(Number);
@@ -41,10 +47,10 @@ const test = await loadDataset('fashion-mnist', { split: 'test' });
 const backend = createTfjsBackend({ device: DEVICE });
 await backend.init();
 
-type Method = 'conv AE' | 'VAE' | 'PCA (16)' | 'kNN (k=5)';
-const METHODS: Method[] = ['conv AE', 'VAE', 'PCA (16)', 'kNN (k=5)'];
+const METHODS = ['VAE recon', 'VAE latent kNN', 'VAE recon + latent', 'PCA (16)', `kNN (k=${K})`] as const;
+type Method = (typeof METHODS)[number];
 const results = new Map<number, Partial<Record<Method, number>>>();
-const seconds: Record<Method, number> = { 'conv AE': 0, VAE: 0, 'PCA (16)': 0, 'kNN (k=5)': 0 };
+const seconds: Record<string, number> = { VAE: 0, 'PCA (16)': 0, [`kNN (k=${K})`]: 0 };
 
 function classImages(c: number): Float32Array {
   const out = new Float32Array(TRAIN * D);
@@ -55,8 +61,33 @@ function classImages(c: number): Float32Array {
   return out.subarray(0, k * D);
 }
 
-async function aeScores(model: Autoencoder): Promise<Float64Array> {
-  return new ReconstructionDetector(model, { featureSize: D, batchSize: 500 }).score(test.images);
+/**
+ * Distance to the k-th nearest row of `ref` for each row of `x` (squared distances through one matrix
+ * product per chunk on the tfjs device), as KnnDetector computes but fast enough for 6,000 x 10,000 images.
+ */
+function kthDistance(x: Float32Array, ref: Float32Array, d: number, k: number): Float64Array {
+  const n = x.length / d;
+  const m = ref.length / d;
+  const out = new Float64Array(n);
+  const r = tf.tensor2d(ref, [m, d]);
+  const rNorm = tf.sum(tf.square(r), 1);
+  const kk = k;
+  for (let start = 0; start < n; start += 1000) {
+    const end = Math.min(n, start + 1000);
+    const values = tf.tidy(() => {
+      const q = tf.tensor2d(x.subarray(start * d, end * d), [end - start, d]);
+      const qNorm = tf.sum(tf.square(q), 1, true);
+      const dist = tf.add(tf.sub(qNorm, tf.mul(2, tf.matMul(q, r, false, true))), rNorm);
+      return tf.neg(tf.topk(tf.neg(dist), kk).values);
+    });
+    const v = values.dataSync();
+    values.dispose();
+    for (let i = 0; i < end - start; i++)
+      out[start + i] = Math.sqrt(Math.max(0, v[i * kk + kk - 1] as number));
+  }
+  r.dispose();
+  rNorm.dispose();
+  return out;
 }
 
 async function writeTable(started: number): Promise<void> {
@@ -70,23 +101,44 @@ async function writeTable(started: number): Promise<void> {
   });
   const md = `# One-class anomaly detection on Fashion-MNIST
 
-Train on ${TRAIN} training images of one class, score all 10,000 test images (the other nine classes are the
-anomalies, 90%), AUROC of the score. Produced by \`pnpm --filter @aekit/tools bench:one-class\`
-(\`tools/bench/one-class.ts\`) with \`--train ${TRAIN} --epochs ${EPOCHS}\` on the tfjs \`${backend.describe()}\` device.
+The standard protocol: train on ${TRAIN >= 6000 ? 'all (6,000)' : TRAIN} training images of one class, score all 10,000 test images (the
+other nine classes are the anomalies, 90%), AUROC of the score. Produced by
+\`pnpm --filter @aekit/tools bench:one-class\` (\`tools/bench/one-class.ts\`) with \`--train ${TRAIN} --epochs ${EPOCHS}\`
+on the tfjs \`${backend.describe()}\` device. Every method sees the same images.
 
-- **conv AE**: \`convAutoencoder()\` (Keras tutorial, 4x4x8 code), BCE, Adam lr 2e-3, batch 64, ${EPOCHS} epochs; score = per-image MSE.
-- **VAE**: \`vae({ latentDim: 16, hiddenUnits: 256 })\` (dense), ${EPOCHS} epochs; score = MSE of the reconstruction through the mean code.
-- **PCA (16)**: 16 components fitted on the same images (this package's \`Pca\`); score = reconstruction MSE.
-- **kNN (k=5)**: Euclidean distance to the 5th nearest training image on raw pixels.
+- **VAE recon**: \`vae({ latentDim: ${LATENT}, hiddenUnits: ${HIDDEN} })\` (dense), Adam lr 2e-3, batch 64, ${EPOCHS} epochs on 90% of the
+  class images (the other 10% are the calibration set); score = MSE of the reconstruction through the mean code
+  (\`score: 'mse'\` of \`AnomalyDetector\`).
+- **VAE latent kNN**: distance from the test image's mean code to the ${K}th nearest code of the training images
+  (\`score: 'latent-knn'\`).
+- **VAE recon + latent**: the sum of both scores, each z-normalised with the mean and standard deviation of
+  its scores on the calibration images (\`score: 'mse+latent-knn'\`).
+- **PCA (16)**: 16 components fitted on all the class images (this package's \`Pca\`); score = reconstruction MSE.
+- **kNN (k=${K})**: Euclidean distance to the ${K}th nearest class image on raw pixels.
 
 | class | ${METHODS.join(' | ')} |
 |---|${METHODS.map(() => '---:').join('|')}|
 ${rows.join('\n')}
 | **mean** | ${means.map((m) => `**${m}**`).join(' | ')} |
 
-Seconds spent (train + score, all classes): ${METHODS.map((m) => `${m} ${seconds[m].toFixed(0)} s`).join(', ')};
-total ${((Date.now() - started) / 1000).toFixed(0)} s on a shared 2-core machine. Small budget: a few epochs on
-${TRAIN} images per class, so the AEs are far from converged; the ranking between methods may change with more training.
+Seconds spent (train + score, all classes): ${Object.entries(seconds)
+    .map(([m, s]) => `${m} ${s.toFixed(0)} s`)
+    .join(', ')}; total ${((Date.now() - started) / 1000).toFixed(0)} s on a shared 2-core machine.
+
+What each change gave (AUROC; the earlier table: 1,000 images per class, 3 epochs, conv AE 0.812, VAE 0.916,
+PCA (16) 0.901, kNN 0.916 mean):
+- All ~6,000 images and 10 epochs instead of 1,000 and 3, VAE reconstruction error: class 0 0.893 -> 0.904,
+  class 2 0.902 -> 0.887, class 6 0.831 -> 0.831 (\`--classes 0,2,6\`): more data and epochs alone do not move it.
+- Other scores of the same VAE on class 0, measured by \`tools/bench/one-class-ideas.ts --classes 0\`: MSE 0.904,
+  each pixel's error divided by its mean error on the training images 0.909, 1 - SSIM 0.883, latent kNN on the
+  mean codes 0.880, MSE + latent kNN (z-normalised on calibration images) 0.909, negative ELBO 0.651, KL alone
+  0.695 (likelihood-type scores rank bright, busy images of any class as unlikely). A wider VAE
+  (\`latentDim: 32, hiddenUnits: 512\`, 20 epochs): MSE 0.906, pixel-normalised 0.911, MSE + latent kNN 0.912.
+- On all ten classes (this table, one run split by \`--classes\` chunks with \`--results\`): VAE reconstruction MSE
+  0.910; adding the latent kNN distance (z-normalised sum) 0.918, +0.008, most on bag (0.822 -> 0.877) and
+  sandal (0.879 -> 0.914), where the codes separate better than the pixels; latent kNN alone 0.884.
+- The target (mean >= 0.93 with an autoencoder-family detector) is not reached: the best AE-family score here,
+  0.918, is below kNN on raw pixels with all 6,000 images (0.921).
 
 The same comparison on tabular data (scikit-learn's breast-cancer set, malignant rows as the anomalies):
 [tabular-anomaly.md](tabular-anomaly.md).
@@ -96,14 +148,14 @@ The same comparison on tabular data (scikit-learn's breast-cancer set, malignant
 
 interface Saved {
   results: [number, Partial<Record<Method, number>>][];
-  seconds: Record<Method, number>;
+  seconds: Record<string, number>;
   elapsed: number;
 }
 let elapsedBefore = 0;
 for (const file of MERGE ? MERGE.split(',') : RESULTS && existsSync(RESULTS) ? [RESULTS] : []) {
   const saved = JSON.parse(readFileSync(file, 'utf8')) as Saved;
   for (const [c, r] of saved.results) results.set(c, r);
-  for (const m of METHODS) seconds[m] += saved.seconds[m];
+  for (const [m, s] of Object.entries(saved.seconds)) seconds[m] = (seconds[m] ?? 0) + s;
   elapsedBefore += saved.elapsed;
 }
 const started = Date.now() - elapsedBefore;
@@ -116,31 +168,41 @@ if (MERGE) {
   process.exit(0);
 }
 const truthFor = (c: number): number[] => Array.from(test.labels, (l) => (l === c ? 0 : 1));
+const mseScores = (model: Autoencoder | Pca, x: Float32Array): Promise<Float64Array> =>
+  new ReconstructionDetector(model, { featureSize: D, batchSize: 500 }).score(x);
 for (const c of CLASSES) {
   if (results.has(c)) continue;
   const x = classImages(c);
+  const n = x.length / D;
+  const nFit = Math.round(0.9 * n);
+  const fitX = x.subarray(0, nFit * D);
+  const calX = x.subarray(nFit * D);
   const truth = truthFor(c);
   const r: Partial<Record<Method, number>> = {};
   results.set(c, r);
   let t = Date.now();
-  for (const [method, spec] of [
-    ['conv AE', convAutoencoder()],
-    ['VAE', vae({ latentDim: 16, hiddenUnits: 256 })],
+  const model = await backend.createModel(vae({ latentDim: LATENT, hiddenUnits: HIDDEN }), { seed: c + 1 });
+  await model.fit({ x: fitX }, { epochs: EPOCHS, batchSize: 64, learningRate: 2e-3, seed: c + 1 });
+  // The package's detector for each score: fitted on the training codes, calibrated on the held-out 10%.
+  for (const [method, score] of [
+    ['VAE recon', 'mse'],
+    ['VAE latent kNN', 'latent-knn'],
+    ['VAE recon + latent', 'mse+latent-knn'],
   ] as const) {
-    t = Date.now();
-    const model = await backend.createModel(spec, { seed: c + 1 });
-    await model.fit({ x }, { epochs: EPOCHS, batchSize: 64, learningRate: 2e-3, seed: c + 1 });
-    r[method] = rocAuc(truth, await aeScores(model));
-    model.dispose();
-    seconds[method] += (Date.now() - t) / 1000;
+    const detector = new AnomalyDetector(model, { score, k: K, threshold: { fpr: 0.05 }, batchSize: 500 });
+    await detector.fit(fitX);
+    await detector.calibrate(calX);
+    r[method] = rocAuc(truth, (await detector.score(test.images)).scores);
   }
+  model.dispose();
+  seconds.VAE = (seconds.VAE ?? 0) + (Date.now() - t) / 1000;
   t = Date.now();
   const pca = Pca.fit(x, D, { components: 16 });
-  r['PCA (16)'] = rocAuc(truth, await new ReconstructionDetector(pca, { featureSize: D }).score(test.images));
-  seconds['PCA (16)'] += (Date.now() - t) / 1000;
+  r['PCA (16)'] = rocAuc(truth, await mseScores(pca, test.images));
+  seconds['PCA (16)'] = (seconds['PCA (16)'] ?? 0) + (Date.now() - t) / 1000;
   t = Date.now();
-  r['kNN (k=5)'] = rocAuc(truth, new KnnDetector(D, { k: 5 }).fit(x).score(test.images));
-  seconds['kNN (k=5)'] += (Date.now() - t) / 1000;
+  r[`kNN (k=${K})`] = rocAuc(truth, kthDistance(test.images, x, D, K));
+  seconds[`kNN (k=${K})`] = (seconds[`kNN (k=${K})`] ?? 0) + (Date.now() - t) / 1000;
   console.log(`class ${c}`, JSON.stringify(r), `${((Date.now() - started) / 1000).toFixed(0)} s`);
   await writeTable(started);
   if (RESULTS) {
