@@ -24,8 +24,9 @@ import { createSession, type OnnxSession } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
 import { choiceOption, intOption } from '../parse-options.js';
+import { type DataInputOptions, dataInputOptions, isDataInput, readDataInput } from './data-input-options.js';
 
-interface RunOptions {
+interface RunOptions extends DataInputOptions {
   model: string;
   input: string[];
   out: string;
@@ -187,8 +188,10 @@ async function runModel(session: OnnxSession, x: Samples, options: RunOptions): 
 
 /** `aekit run`: an exported ONNX model on IDX/PNG/NPY inputs; writes latents and/or a reconstruction grid. */
 export function registerRunCommand(program: Command): void {
-  program
-    .command('run')
+  const command = program.command('run');
+  // The table, .npz and series options first: they say how --input files of those kinds are read.
+  for (const option of dataInputOptions()) command.addOption(option);
+  command
     .description(
       'run an exported ONNX model on images (IDX, PNG, JPEG) or arrays (.npy/.json) with ONNX Runtime',
     )
@@ -226,7 +229,14 @@ export function registerRunCommand(program: Command): void {
           );
         }
         const parts = [];
-        for (const file of options.input) parts.push(await readSamples(file, info.inputShape));
+        for (const file of options.input) {
+          // Tables, .npz arrays and series windows as "aekit train --data" reads them.
+          parts.push(
+            isDataInput(file, options)
+              ? await readDataInput(file, options)
+              : await readSamples(file, info.inputShape),
+          );
+        }
         let x = concat(parts, options.input);
         if (shapeSize(x.shape) !== shapeSize(info.inputShape)) {
           const first = parts[0]!;
