@@ -166,7 +166,16 @@ function drawingNote(entry: ModelEntry): string {
     : '';
 }
 
-async function selectModel(entry: ModelEntry, prefer: 'auto' | Provider = 'auto'): Promise<void> {
+/** Model loads run one after another: a switch during a load waits for it (two loads would race). */
+let loading: Promise<void> = Promise.resolve();
+
+function selectModel(entry: ModelEntry, prefer: 'auto' | Provider = 'auto'): Promise<void> {
+  const next = loading.then(() => loadSelected(entry, prefer));
+  loading = next.catch(() => {});
+  return next;
+}
+
+async function loadSelected(entry: ModelEntry, prefer: 'auto' | Provider): Promise<void> {
   await queue;
   setStatus(`Loading ${entry.title}…`, 'loading');
   const previous = runner;

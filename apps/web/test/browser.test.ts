@@ -550,6 +550,7 @@ describe.skipIf(!available)('web app in Chromium', () => {
           ).gpu?.requestAdapter()),
       );
       if (!hasAdapter) ctx.skip();
+      await waitReady(gpuPage, WEBGPU_TIMEOUT);
       const manifest = JSON.parse(readFileSync(join(distDir, 'models/manifest.json'), 'utf8')) as Manifest;
       for (const model of manifest.models) {
         // Switching in the page reuses the downloaded runtime (a reload would fetch the wasm again).
@@ -560,7 +561,8 @@ describe.skipIf(!available)('web app in Chromium', () => {
           model.title,
           { timeout: WEBGPU_TIMEOUT },
         );
-        expect(await gpuPage.locator('#provider').getAttribute('data-provider')).toBe('webgpu');
+        const detail = await gpuPage.locator('#provider-detail').textContent();
+        expect(await gpuPage.locator('#provider').getAttribute('data-provider'), detail ?? '').toBe('webgpu');
         await gpuPage.locator('#parity').click();
         await gpuPage.waitForFunction(
           () => /OK|MISMATCH/.test(document.getElementById('parity-result')?.textContent ?? ''),
