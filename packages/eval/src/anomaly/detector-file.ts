@@ -25,6 +25,8 @@ export interface DetectorFile {
   readonly normalisation: { mse: [number, number]; latentKnn: [number, number] } | null;
   /** Latent scores: the codes of the normal data fitted on, stacked. */
   readonly codes: number[] | null;
+  /** `nmse` scores: each feature's mean squared error on the normal data fitted on (+ 1e-4). */
+  readonly featureScale?: number[] | null;
   /** Free-form facts about the model (the CLI: its checkpoint). */
   readonly model: Record<string, unknown>;
 }
@@ -80,8 +82,14 @@ export function parseDetectorFile(file: DetectorFile | string): DetectorFile {
   if (f.codes !== null && !(Array.isArray(f.codes) && f.codes.every(isNumber))) {
     bad('codes', 'is neither null nor a list of finite numbers');
   }
-  if ((f.score === 'latent-knn' || f.score === 'mse+latent-knn') && f.codes === null)
-    bad('codes', 'are missing');
-  if (f.score === 'mse+latent-knn' && f.normalisation === null) bad('normalisation', 'is missing');
+  const score = f.score as string;
+  if (score.endsWith('latent-knn') && f.codes === null) bad('codes', 'are missing');
+  if (score.includes('+') && f.normalisation === null) bad('normalisation', 'is missing');
+  if (score.startsWith('nmse')) {
+    const scale = f.featureScale;
+    if (!(Array.isArray(scale) && scale.every((v) => isNumber(v) && v > 0))) {
+      bad('featureScale', 'is not a list of positive numbers');
+    }
+  }
   return f as unknown as DetectorFile;
 }

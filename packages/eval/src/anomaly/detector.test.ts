@@ -41,7 +41,7 @@ describe('AnomalyDetector', () => {
     expect(d.calibrationSummary.count).toBe(100);
   });
 
-  for (const score of ['mse', 'mae', 'latent-knn', 'mse+latent-knn'] as const) {
+  for (const score of ['mse', 'mae', 'latent-knn', 'mse+latent-knn', 'nmse', 'nmse+latent-knn'] as const) {
     it(`${score}: a save/load round trip through JSON text gives identical scores`, async () => {
       const d = new AnomalyDetector(model, { score, threshold: { pot: 0.01, level: 0.8 }, k: 3 });
       await d.fit(fit);

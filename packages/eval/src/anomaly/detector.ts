@@ -56,6 +56,9 @@ interface Calibration {
   normalisation?: { mse: [number, number]; latentKnn: [number, number] };
 }
 
+/** Added to each feature's mean normal error by the `nmse` scores (in the model's units), so no feature divides by 0. */
+const NMSE_EPSILON = 1e-4;
+
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
@@ -85,6 +88,8 @@ export class AnomalyDetector {
   readonly columns: readonly string[] | undefined;
   private readonly batchSize: number;
   private codes: Float32Array | undefined;
+  /** `nmse` kinds: each feature's mean squared error on the normal data `fit` saw. */
+  private featureScale: Float32Array | undefined;
   private fittedCount = 0;
   private calibration: Calibration | undefined;
 
@@ -115,7 +120,11 @@ export class AnomalyDetector {
   }
 
   private get usesCodes(): boolean {
-    return this.scoreKind === 'latent-knn' || this.scoreKind === 'mse+latent-knn';
+    return this.scoreKind.endsWith('latent-knn');
+  }
+
+  private get normalisesFeatures(): boolean {
+    return this.scoreKind.startsWith('nmse');
   }
 
   /** The raw values of `x` after checking shape, columns and finiteness. */
@@ -195,6 +204,14 @@ export class AnomalyDetector {
       }
       this.codes = await this.encodeAll(x);
     }
+    if (this.normalisesFeatures) {
+      const features = await this.errors(x, 'mse');
+      const d = this.featureSize;
+      const scale = new Float64Array(d);
+      for (let i = 0; i < features.length; i++)
+        scale[i % d] = (scale[i % d] as number) + (features[i] as number);
+      this.featureScale = Float32Array.from(scale, (v) => v / this.fittedCount + NMSE_EPSILON);
+    }
     this.calibration = undefined;
     return this;
   }
@@ -206,19 +223,28 @@ export class AnomalyDetector {
     return new KnnDetector(size, { k: this.k }).fit(fitted).score(codes);
   }
 
+  private errors(x: Float32Array, error: 'mse' | 'mae'): Promise<Float32Array> {
+    return new ReconstructionDetector(this.model, {
+      featureSize: this.featureSize,
+      error,
+      batchSize: this.batchSize,
+    }).scoreFeatures(x);
+  }
+
   /** The score parts before normalisation, from scaled inputs. */
   private async parts(
     x: Float32Array,
   ): Promise<{ error?: Float64Array; features?: Float32Array; latent?: Float64Array }> {
     const d = this.featureSize;
     const out: { error?: Float64Array; features?: Float32Array; latent?: Float64Array } = {};
-    if (this.scoreKind === 'mse' || this.scoreKind === 'mae' || this.scoreKind === 'mse+latent-knn') {
-      const r = new ReconstructionDetector(this.model, {
-        featureSize: d,
-        error: this.scoreKind === 'mae' ? 'mae' : 'mse',
-        batchSize: this.batchSize,
-      });
-      const features = await r.scoreFeatures(x);
+    if (this.scoreKind !== 'ssim' && this.scoreKind !== 'latent-knn') {
+      const features = await this.errors(x, this.scoreKind === 'mae' ? 'mae' : 'mse');
+      const scale = this.featureScale;
+      if (this.normalisesFeatures) {
+        if (scale === undefined) throw new OptionError('AnomalyDetector: call fit(normalData) first.');
+        for (let i = 0; i < features.length; i++)
+          features[i] = (features[i] as number) / (scale[i % d] as number);
+      }
       const n = x.length / d;
       const error = new Float64Array(n);
       for (let i = 0; i < n; i++) {
@@ -246,7 +272,7 @@ export class AnomalyDetector {
     normalisation: Calibration['normalisation'],
   ): Float64Array {
     if (this.scoreKind === 'latent-knn') return parts.latent as Float64Array;
-    if (this.scoreKind !== 'mse+latent-knn') return parts.error as Float64Array;
+    if (!this.scoreKind.includes('+')) return parts.error as Float64Array;
     if (normalisation === undefined)
       throw new OptionError('AnomalyDetector: call calibrate(heldOutNormal) first.');
     const [me, se] = normalisation.mse;
@@ -260,17 +286,19 @@ export class AnomalyDetector {
    * `f1` rule labelled data, `labels` 1 = anomaly). Returns the calibration scores.
    */
   async calibrate(heldOut: Float32Array | DetectorInput, labels?: ArrayLike<number>): Promise<Float64Array> {
-    if (this.usesCodes && this.codes === undefined) {
+    if (
+      (this.usesCodes && this.codes === undefined) ||
+      (this.normalisesFeatures && this.featureScale === undefined)
+    ) {
       throw new OptionError(
         'AnomalyDetector.calibrate: call fit(normalData) first (the latent score compares against it).',
       );
     }
     const x = this.scaled(this.values(heldOut, 'AnomalyDetector.calibrate'));
     const parts = await this.parts(x);
-    const normalisation =
-      this.scoreKind === 'mse+latent-knn'
-        ? { mse: meanStd(parts.error as Float64Array), latentKnn: meanStd(parts.latent as Float64Array) }
-        : undefined;
+    const normalisation = this.scoreKind.includes('+')
+      ? { mse: meanStd(parts.error as Float64Array), latentKnn: meanStd(parts.latent as Float64Array) }
+      : undefined;
     const scores = this.combine(parts, normalisation);
     if (labels !== undefined && labels.length !== scores.length) {
       throw new OptionError(
@@ -306,7 +334,7 @@ export class AnomalyDetector {
   async score(x: Float32Array | DetectorInput): Promise<DetectorScores> {
     const parts = await this.parts(this.scaled(this.values(x, 'AnomalyDetector.score')));
     const scores = this.combine(parts, this.calibration?.normalisation);
-    return parts.features && this.scoreKind !== 'mse+latent-knn'
+    return parts.features && !this.scoreKind.includes('+')
       ? { scores, features: parts.features }
       : { scores };
   }
@@ -337,6 +365,7 @@ export class AnomalyDetector {
       k: this.k,
       normalisation: c.normalisation ?? null,
       codes: this.codes === undefined ? null : Array.from(this.codes),
+      featureScale: this.featureScale === undefined ? null : Array.from(this.featureScale),
       model,
     };
   }
@@ -360,6 +389,7 @@ export class AnomalyDetector {
     });
     d.fittedCount = f.fittedOn.count;
     if (f.codes) d.codes = Float32Array.from(f.codes);
+    if (f.featureScale) d.featureScale = Float32Array.from(f.featureScale);
     d.calibration = {
       threshold: f.threshold.value,
       summary: f.calibration,
