@@ -182,7 +182,7 @@ function checkDataDir(dir: string | undefined): void {
 }
 
 /** Samples a run trains or tests on, whatever they came from. */
-interface Samples {
+export interface Samples {
   images: Float32Array;
   count: number;
 }
@@ -487,7 +487,12 @@ function withTableDefaults(options: TrainOptions, run: RunData): TrainOptions {
 }
 
 /** Test MSE of the mean training sample and of PCA with `components` (capped by the data), on the same values. */
-function baselineScores(train: Samples, test: Samples, size: number, components: number): BaselineScores {
+export function baselineScores(
+  train: Samples,
+  test: Samples,
+  size: number,
+  components: number,
+): BaselineScores {
   const mean = new Float64Array(size);
   for (let i = 0; i < train.images.length; i++) mean[i % size] = mean[i % size]! + train.images[i]!;
   for (let j = 0; j < size; j++) mean[j] = mean[j]! / train.count;

@@ -9,6 +9,7 @@ import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
 import { deviceOption, loadCheckpointModel } from './checkpoint-model.js';
+import { evaluateOwnData } from './eval-data.js';
 
 interface EvalOptions {
   checkpoint: string;
@@ -54,6 +55,10 @@ async function evaluate(options: EvalOptions): Promise<string> {
   const { evaluateAutoencoder, evaluationReport, writeReport } = await import('@aekit/eval/report');
   const { model, meta } = await loadCheckpointModel(options.checkpoint, options.device);
   try {
+    // A run of "aekit train --data" (a table, an array, a series, images) is scored on its own test part.
+    if (typeof meta.data === 'string') {
+      return await evaluateOwnData(model, meta, options.checkpoint, options.report);
+    }
     const { spec } = model;
     const dataset = (typeof meta.dataset === 'string' ? meta.dataset : 'fashion-mnist') as DatasetName;
     const load = options.dataDir ? { dir: options.dataDir } : {};

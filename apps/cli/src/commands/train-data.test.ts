@@ -105,6 +105,21 @@ describe('aekit train --data <table.csv>', () => {
     // The run's report for a table: each feature's test MSE with ±1 standard error.
     expect(r.stdout).toMatch(/and the test MSE per feature \(feature-errors\.png\)/);
     expect(readFileSync(join(out, 'feature-errors.png')).subarray(1, 4).toString()).toBe('PNG');
+    // aekit eval reads the same held-out rows again (the run's seed and --test-fraction): the same scores.
+    const ev = await aekit(
+      'eval',
+      '--checkpoint',
+      out,
+      '--report',
+      join(root, 'cancer-report'),
+      '--device',
+      'wasm',
+    );
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(ev.stdout).toContain(
+      `test MSE ${m![1]} (zscore units) on 114 samples · mean-sample baseline ${m![2]} · PCA(8) ${m![3]}`,
+    );
+    expect(existsSync(join(root, 'cancer-report', 'feature-errors.png'))).toBe(true);
 
     const onnx = join(out, 'full.onnx');
     const e = await aekit('export', '--checkpoint', out, '--part', 'full', '--out', onnx, '--device', 'wasm');

@@ -65,6 +65,22 @@ describe('aekit train --data <series> --window', () => {
     expect(mse).toBeLessThan(mean / 3);
     expect(r.stdout).toMatch(/and 4 test windows, original vs reconstruction \(series\.png\)/);
     expect(readFileSync(join(out, 'series.png')).subarray(1, 4).toString()).toBe('PNG');
+    // aekit eval reads the run's test part again (the series' last fifth) and finds the same scores.
+    const ev = await aekit(
+      'eval',
+      '--checkpoint',
+      out,
+      '--report',
+      join(root, 'ecg-report'),
+      '--device',
+      'wasm',
+    );
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(ev.stdout).toContain(
+      `test MSE ${m![1]} (zscore units) on 168 samples · mean-sample baseline ${m![2]}`,
+    );
+    expect(existsSync(join(root, 'ecg-report', 'index.html'))).toBe(true);
+    expect(existsSync(join(root, 'ecg-report', 'series.png'))).toBe(true);
     const { spec, meta } = await loadCheckpoint(out, { optimizer: false });
     expect(spec.inputShape).toEqual([128, 1]);
     expect(spec.scaler?.type).toBe('zscore');
