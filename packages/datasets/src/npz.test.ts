@@ -62,11 +62,17 @@ describe('readNpy dtypes', () => {
   };
   it('reads float16, big-endian, 64-bit ints, bool and Fortran order as numpy.save writes them', () => {
     // float16 0, 0.25, -1.5, 65504 (values of numpy.float16).
-    const half = bytes((v) => [0, 0x3400, 0xbe00, 0x7bff].forEach((h, i) => v.setUint16(2 * i, h, true)), 8);
+    const half = bytes((v) => {
+      for (const [i, h] of [0, 0x3400, 0xbe00, 0x7bff].entries()) v.setUint16(2 * i, h, true);
+    }, 8);
     expect(Array.from(readNpy(npy('<f2', '(4,)', half)).data)).toEqual([0, 0.25, -1.5, 65504]);
-    const big = bytes((v) => [1.5, -2].forEach((x, i) => v.setFloat32(4 * i, x, false)), 8);
+    const big = bytes((v) => {
+      for (const [i, x] of [1.5, -2].entries()) v.setFloat32(4 * i, x, false);
+    }, 8);
     expect(Array.from(readNpy(npy('>f4', '(2,)', big)).data)).toEqual([1.5, -2]);
-    const long = bytes((v) => [-3n, 2n ** 40n].forEach((x, i) => v.setBigInt64(8 * i, x, true)), 16);
+    const long = bytes((v) => {
+      for (const [i, x] of [-3n, 2n ** 40n].entries()) v.setBigInt64(8 * i, x, true);
+    }, 16);
     expect(Array.from(readNpy(npy('<i8', '(2,)', long)).data)).toEqual([-3, 2 ** 40]);
     expect(Array.from(readNpy(npy('|b1', '(3,)', Uint8Array.from([1, 0, 1]))).data)).toEqual([1, 0, 1]);
     // [[0, 1, 2], [3, 4, 5]] stored column by column.
