@@ -46,7 +46,19 @@ async function registerTfjsHook(): Promise<void> {
   global[HOOK_REGISTERED] = true;
 }
 
+/** Set by the browser entry, which imports the gradients statically (browser-flavours.ts). */
+let gradientsImported = false;
+
+/**
+ * Called once the gradients are registered by a static import a bundler resolved: the variable import below
+ * (a bare specifier at run time) would fail in a browser.
+ */
+export function markGradientsImported(): void {
+  gradientsImported = true;
+}
+
 async function loadGradients(): Promise<void> {
+  if (gradientsImported) return;
   await registerTfjsHook();
   await import(/* @vite-ignore */ GRADIENTS);
 }

@@ -13,6 +13,7 @@ import {
   TrainingDivergedError,
   type TrainingState,
 } from '@aekit/core';
+import { importOptional } from '../device/load-tfjs.js';
 import { forwardContext } from '../engine/context.js';
 import type { Network } from '../engine/network.js';
 import type { Tensor, Tf } from '../tf.js';
@@ -28,6 +29,10 @@ import {
   setLearningRate,
   writeAdamSlots,
 } from './optimizer-state.js';
+
+/** core's Node entry (checkpoint files), loaded only when a checkpoint is saved. */
+type CoreNode = typeof import('@aekit/core/node');
+const CORE_NODE = '@aekit/core/node';
 
 export const DEFAULT_BATCH_SIZE = 32;
 export const DEFAULT_LEARNING_RATE = 1e-3;
@@ -258,8 +263,17 @@ export class Trainer {
   }
 
   private async saveCheckpoint(checkpoint: NonNullable<FitOptions['checkpoint']>): Promise<void> {
-    const { saveTrainableModel } = await import('@aekit/core/node');
-    await saveTrainableModel(checkpoint.dir, this.model, checkpoint.meta?.());
+    // Through a specifier a bundler leaves alone: a browser bundle must not pull in core/node's file code.
+    let core: CoreNode;
+    try {
+      core = (await importOptional(CORE_NODE)) as CoreNode;
+    } catch (error) {
+      throw new OptionError(
+        `checkpoint: saving checkpoints to a directory ("${checkpoint.dir}") needs Node's file system (${CORE_NODE} did not load here); in a browser leave out the checkpoint option and save getWeights() yourself`,
+        { cause: error },
+      );
+    }
+    await core.saveTrainableModel(checkpoint.dir, this.model, checkpoint.meta?.());
   }
 
   /** One optimiser step on a batch; returns the loss and each term. */
