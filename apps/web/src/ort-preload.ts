@@ -8,7 +8,9 @@
  */
 import webgpuWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import type { Provider } from './runtime.js';
+
+/** The ONNX Runtime Web bundle a model runs on. */
+export type Provider = 'webgpu' | 'wasm';
 
 export type Progress = (loaded: number, total: number | undefined) => void;
 

@@ -1,9 +1,9 @@
 import { createSession, type OnnxSession } from '@aekit/onnx-backend/browser';
 import type { ModelEntry } from './manifest.js';
-import { type Progress, preloadRuntime } from './ort-preload.js';
+import { type Progress, type Provider, preloadRuntime } from './ort-preload.js';
 
 /** The ONNX Runtime execution providers the demo uses. */
-export type Provider = 'webgpu' | 'wasm';
+export type { Provider };
 
 /** One bundled model's encoder and decoder sessions on one execution provider. */
 export interface ModelRunner {
