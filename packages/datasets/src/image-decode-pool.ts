@@ -18,8 +18,8 @@ export interface DecodeProgress {
 
 export interface DecodeImageFilesOptions extends ImageSampleOptions {
   /**
-   * Threads that decode: 1 decodes in the calling thread; more start a pool of worker threads writing into one
-   * shared array. Default: the machine's cores (`os.availableParallelism()`, at most 8), 1 below 64 files.
+   * Threads that decode: 1 decodes in the calling thread; more start a pool of worker threads, each handing the
+   * samples of its chunks back. Default: the machine's cores (`os.availableParallelism()`, at most 8), 1 below 64 files.
    */
   workers?: number;
   /** Called after every chunk of files (from the calling thread). */
@@ -29,7 +29,7 @@ export interface DecodeImageFilesOptions extends ImageSampleOptions {
 }
 
 export interface DecodedImageFiles {
-  /** [files.length, H, W, C] (a bad file's slot is 0); backed by a SharedArrayBuffer when a pool decoded it. */
+  /** [files.length, H, W, C] (a bad file's slot is 0). */
   images: Float32Array;
   /** The files that could not be decoded, in file order (only with `keepGoing`). */
   bad: BadImage[];
@@ -77,7 +77,7 @@ function badError(bad: BadImage): DataError {
 
 /**
  * Decodes `files` (PNG/JPEG) to samples of `size` x `channels` (see `prepareImage`) into one float32 array, on
- * `workers` threads. The first bad file (missing, not an image, corrupt, truncated, too large) throws its
+ * `workers` threads (each decodes chunks of files and hands their samples over). The first bad file (missing, not an image, corrupt, truncated, too large) throws its
  * `DataError` naming it, unless `keepGoing` returns every bad one. Node only.
  */
 export async function decodeImageFiles(
@@ -128,7 +128,9 @@ export async function decodeImageFiles(
     }
     return { images, bad, workers: 1 };
   }
-  const buffer = new SharedArrayBuffer(n * per * 4);
+  // A plain array (ONNX Runtime and tfjs refuse SharedArrayBuffer views): each thread hands over its chunk's
+  // samples, copied into place here.
+  const images = new Float32Array(n * per);
   const pool: Worker[] = [];
   let next = 0;
   try {
@@ -147,24 +149,28 @@ export async function decodeImageFiles(
       for (let t = 0; t < threads; t++) {
         const worker = new Worker(entry.start, {
           eval: entry.eval,
-          workerData: { buffer, options: sample },
+          workerData: { options: sample },
           execArgv: entry.execArgv,
         });
         pool.push(worker);
-        worker.on('message', (m: { done: number; bad: BadImage[] } | { fatal: string }) => {
-          running--;
-          if ('fatal' in m) {
-            reject(new Error(`image decoding thread failed: ${m.fatal}`));
-            return;
-          }
-          try {
-            report(m.bad, m.done);
-          } catch (error) {
-            reject(error);
-            return;
-          }
-          give(worker);
-        });
+        worker.on(
+          'message',
+          (m: { first: number; samples: Float32Array; bad: BadImage[] } | { fatal: string }) => {
+            running--;
+            if ('fatal' in m) {
+              reject(new Error(`image decoding thread failed: ${m.fatal}`));
+              return;
+            }
+            images.set(m.samples, m.first * per);
+            try {
+              report(m.bad, m.samples.length / per);
+            } catch (error) {
+              reject(error);
+              return;
+            }
+            give(worker);
+          },
+        );
         worker.on('error', reject);
         worker.on('exit', (code) => {
           if (code !== 0) reject(new Error(`image decoding thread exited with code ${code}`));
@@ -176,5 +182,5 @@ export async function decodeImageFiles(
     await Promise.all(pool.map((w) => w.terminate()));
   }
   bad.sort((a, b) => a.index - b.index);
-  return { images: new Float32Array(buffer), bad, workers: threads };
+  return { images, bad, workers: threads };
 }
