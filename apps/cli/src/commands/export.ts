@@ -3,8 +3,9 @@ import {
   AekitError,
   createRng,
   type Device,
-  OptionError,
   formatShape,
+  OptionError,
+  ShapeMismatchError,
   shapeSize,
   unscaleValues,
   withScaler,
@@ -22,7 +23,8 @@ import {
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
-import { deviceOption, loadCheckpointModel } from './checkpoint-model.js';
+import { loadUserData } from '../user-data.js';
+import { checkpointTableOptions, deviceOption, loadCheckpointModel } from './checkpoint-model.js';
 import { exportDetector } from './detect.js';
 
 const FORMATS = ['onnx', 'triton'] as const;
@@ -40,6 +42,25 @@ interface ExportOptions {
   device: Device;
   paritySamples: number;
   tolerance: number;
+  data?: string;
+}
+
+/** The first `count` raw samples of `--data` (read with the run's own data options), for the parity check. */
+async function paritySamplesOf(
+  file: string,
+  meta: Record<string, unknown>,
+  inputShape: readonly number[],
+  count: number,
+): Promise<Float32Array> {
+  const data = await loadUserData(file, { ...checkpointTableOptions(meta), maxImages: count }, '--data');
+  if (shapeSize(data.sampleShape) !== shapeSize(inputShape)) {
+    throw new ShapeMismatchError(
+      `--data ${file} holds samples of shape ${formatShape(data.sampleShape)}, but the checkpoint's model takes ${formatShape(inputShape)}; pass the data it was trained on`,
+      [...inputShape],
+      data.sampleShape,
+    );
+  }
+  return data.x.subarray(0, Math.min(count, data.count) * shapeSize(inputShape));
 }
 
 /** Seed of the random inputs of the parity check: fixed, so every export is checked on the same inputs. */
@@ -106,6 +127,12 @@ export function registerExportCommand(program: Command): void {
       intOption('--parity-samples', 1),
       16,
     )
+    .addOption(
+      new Option(
+        '--data <path>',
+        "real raw samples for the parity check instead of random ones: an image folder, .csv/.tsv or .npy, read as aekit train --data reads it with the run's options (its first --parity-samples)",
+      ),
+    )
     .option(
       '--tolerance <t>',
       'largest allowed max |diff| between ONNX Runtime and the checkpoint',
@@ -123,7 +150,7 @@ export function registerExportCommand(program: Command): void {
       if (options.checkpoint === undefined) {
         throw new OptionError('export needs --checkpoint <dir> (or --detector <file>)');
       }
-      const { model } = await loadCheckpointModel(options.checkpoint, options.device);
+      const { model, meta } = await loadCheckpointModel(options.checkpoint, options.device);
       try {
         const { spec } = model;
         const dir = options.checkpoint.replace(/\/+$/, '');
@@ -135,7 +162,16 @@ export function registerExportCommand(program: Command): void {
           rng.next(),
         );
         // With a scaler, the export takes raw values: the random values are scaled ones, mapped back to raw.
-        const x = spec.scaler ? unscaleValues(spec.scaler, random) : random;
+        const x =
+          options.data !== undefined
+            ? await paritySamplesOf(options.data, meta, spec.inputShape, options.paritySamples)
+            : spec.scaler
+              ? unscaleValues(spec.scaler, random)
+              : random;
+        const checked =
+          options.data === undefined
+            ? `${options.paritySamples} random inputs`
+            : `${x.length / shapeSize(spec.inputShape)} samples of ${options.data}`;
         // A decoder export is fed codes: the checkpoint's own codes of the random inputs.
         const inputs = options.part === 'decoder' ? await withScaler(model).encode(x) : x;
         const session = await createSession(bytes, { device: 'cpu' });
@@ -148,7 +184,7 @@ export function registerExportCommand(program: Command): void {
         if (!(parity.maxAbsDiff <= options.tolerance)) {
           throw new AekitError(
             'PARITY_FAILED',
-            `the ONNX ${options.part} export differs from checkpoint ${options.checkpoint} by up to ${parity.maxAbsDiff.toExponential(2)} (> --tolerance ${options.tolerance}) on ${options.paritySamples} random inputs; nothing was written. Report it with the checkpoint, or raise --tolerance`,
+            `the ONNX ${options.part} export differs from checkpoint ${options.checkpoint} by up to ${parity.maxAbsDiff.toExponential(2)} (> --tolerance ${options.tolerance}) on ${checked}; nothing was written. Report it with the checkpoint, or raise --tolerance`,
             { details: { ...parity, tolerance: options.tolerance } },
           );
         }
@@ -176,7 +212,7 @@ export function registerExportCommand(program: Command): void {
           io.out(`wrote ${out} (${(bytes.length / 1024).toFixed(1)} KiB): ${what}`);
         }
         io.out(
-          `parity with the checkpoint (ONNX Runtime cpu vs tfjs ${model.backendName}) on ${options.paritySamples} random inputs: max |diff| ${parity.maxAbsDiff.toExponential(2)}${parity.units === 'scaled' ? " in scaled units (raw inputs, the model's scaler)" : ''} (tolerance ${options.tolerance})`,
+          `parity with the checkpoint (ONNX Runtime cpu vs tfjs ${model.backendName}) on ${checked}: max |diff| ${parity.maxAbsDiff.toExponential(2)}${parity.units === 'scaled' ? " in scaled units (raw inputs, the model's scaler)" : ''} (tolerance ${options.tolerance})`,
         );
       } finally {
         model.dispose();

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import {
@@ -11,10 +12,14 @@ import {
 } from '@aekit/core';
 import { writeFileAtomic } from '@aekit/core/node';
 import {
+  DEFAULT_FIT,
   decodeImage,
+  FIT_POLICIES,
+  type FitPolicy,
   formatJsonArray,
   formatNpyShape,
   imageChannels,
+  loadImageFolder,
   parseJsonArray,
   readIdx,
   readNpy,
@@ -34,6 +39,7 @@ interface RunOptions extends DataInputOptions {
   format: 'npy' | 'json';
   limit?: number;
   show: number;
+  fit: FitPolicy;
 }
 
 /** Samples read from input files: stacked float32 values and the shape of one sample. */
@@ -43,6 +49,14 @@ interface Samples {
   count: number;
   /** How the file's own array looked (a .npy's shape), for error messages. */
   source?: string;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Image extensions `aekit run` decodes with `decodeImage` of @aekit/datasets. */
@@ -58,7 +72,20 @@ function requireFiniteInput(data: Float32Array, file: string): void {
  * (.gz) images / 255, .npy arrays (a 1-D array is one sample) and JSON arrays ({"shape", "data"}, what
  * --format json writes) as they are.
  */
-async function readSamples(file: string, sampleShape: readonly number[]): Promise<Samples> {
+async function readSamples(file: string, sampleShape: readonly number[], fit: FitPolicy): Promise<Samples> {
+  if (isDirectory(file)) {
+    // A folder of images, as "aekit train --data <folder>" reads it: every image brought to the model's size.
+    if (!isImage(sampleShape)) {
+      throw new DataError(
+        'DATA_INVALID',
+        `input "${file}" is a folder of images, but the model takes samples of shape ${formatShape(sampleShape)}, not images; pass a .npy or .json array`,
+        { details: { file, expected: sampleShape } },
+      );
+    }
+    const [height, width, channels] = sampleShape as [number, number, 1 | 3];
+    const folder = await loadImageFolder(file, { size: [height, width], channels, fit });
+    return { data: folder.images, shape: [...folder.sampleShape], count: folder.count };
+  }
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(file));
@@ -198,7 +225,15 @@ export function registerRunCommand(program: Command): void {
     .requiredOption('--model <file>', 'the .onnx file (from "aekit export")')
     .requiredOption(
       '--input <files...>',
-      'IDX(.gz), PNG or JPEG images (encoder/full); .npy or .json arrays ({"shape", "data"}, as --format json writes)',
+      'IDX(.gz), PNG or JPEG images or a folder of them (encoder/full); .npy or .json arrays ({"shape", "data"}, as --format json writes)',
+    )
+    .addOption(
+      new Option(
+        '--fit <policy>',
+        "how a folder's images are brought to the model's size, as aekit train --fit: crop, resize or pad",
+      )
+        .argParser(choiceOption('--fit', FIT_POLICIES))
+        .default(DEFAULT_FIT),
     )
     .option('--out <dir>', 'output directory: latents.npy, reconstructions.png / .npy', 'onnx-out')
     .addOption(
@@ -234,7 +269,7 @@ export function registerRunCommand(program: Command): void {
           parts.push(
             isDataInput(file, options)
               ? await readDataInput(file, options)
-              : await readSamples(file, info.inputShape),
+              : await readSamples(file, info.inputShape, options.fit),
           );
         }
         let x = concat(parts, options.input);

@@ -90,7 +90,17 @@ describe('aekit train --data <image folder>', () => {
     );
     expect(c.code, c.stderr).toBe(0);
     expect(c.stdout).toMatch(/on 120 raw samples of .*photos: .* in scaled units .*: agree$/m);
-  }, 120_000);
+    // export checks parity on the folder's own images, and run takes the folder as its input.
+    const onnx2 = join(root, 'full-data.onnx');
+    const e = await aekit('export', '--checkpoint', out, '--out', onnx2, '--data', data, '--device', 'wasm');
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stdout).toMatch(/parity with the checkpoint .* on 16 samples of .*photos: max \|diff\|/);
+    const runOut = join(root, 'run-out');
+    const run = await aekit('run', '--model', onnx, '--input', data, '--out', runOut, '--device', 'cpu');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/full "conv" on .*: 120 samples of \[16, 16, 3\]/);
+    expect(existsSync(join(runOut, 'reconstructions.npy'))).toBe(true);
+  }, 180_000);
 
   it('bad input: a non-image in the folder (exit 1, nothing written), a bad --image-size or --scale (exit 2)', async () => {
     const bad = join(root, 'bad');
