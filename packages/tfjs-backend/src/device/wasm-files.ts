@@ -11,10 +11,10 @@ export type TfjsWasmFile = (typeof TFJS_WASM_FILES)[number];
 
 /**
  * Where the wasm device fetches tfjs' .wasm files in a browser, before the first `init()`: a prefix ending in
- * '/' (a folder or CDN holding the three files of `@tensorflow/tfjs-backend-wasm/wasm-out/`), or each file's
- * URL (from a bundler, e.g. vite's `?url` imports). Without it tfjs looks beside the script that runs it,
- * where a bundle has not put them.
+ * '/' (a folder or CDN holding the three files of `@tensorflow/tfjs-backend-wasm/wasm-out/`), or the URL of
+ * each of the three (from a bundler, e.g. vite's `?url` imports: tfjs wants all three, it picks one at init).
+ * Without it tfjs looks beside the script that runs it, where a bundle has not put them.
  */
-export function setTfjsWasmPaths(location: string | Partial<Record<TfjsWasmFile, string>>): void {
-  setWasmPaths(location as Parameters<typeof setWasmPaths>[0]);
+export function setTfjsWasmPaths(location: string | Record<TfjsWasmFile, string>): void {
+  setWasmPaths(location);
 }
