@@ -12,6 +12,8 @@ export default defineConfig({
   },
   // onnxruntime-web finds its .wasm through `new URL(..., import.meta.url)`: pre-bundling would break that.
   optimizeDeps: { exclude: ['onnxruntime-web', 'onnxruntime-web/wasm', 'onnxruntime-web/webgpu'] },
+  // The training worker imports chunks on demand (tfjs flavours, ONNX Runtime): ES module workers split.
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     // The ORT runtime is large by nature; the app's own code is small.

@@ -8,6 +8,7 @@ import { addGaussianNoise, normalSamples } from './noise.js';
 import { checkParity } from './parity.js';
 import { drawCode, drawGrid, drawSample } from './render.js';
 import { loadWithFallback, type ModelRunner, type Provider } from './runtime.js';
+import { attachTrainPanel } from './train-panel.js';
 
 const MODELS_URL = `${import.meta.env.BASE_URL}models/`;
 /** VAE panel: a 4 x 4 grid of samples, and A -> B in 8 steps. */
@@ -340,6 +341,8 @@ function defaultModel(models: ModelEntry[]): ModelEntry | undefined {
     models[0]
   );
 }
+
+attachTrainPanel(MODELS_URL, () => manifest);
 
 try {
   const response = await fetch(`${MODELS_URL}manifest.json`);
