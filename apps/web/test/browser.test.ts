@@ -4,15 +4,19 @@
  * model switches, the VAE panel, the latent explorer, the phone layout and an axe-core accessibility scan.
  * Screenshots of each state go to test-artifacts/.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadCheckpoint } from '@aekit/core/node';
 import { readIdx } from '@aekit/datasets';
+import { createSession } from '@aekit/onnx-backend';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../src/manifest.js';
+import { maxAbsDiff } from '../src/metrics.js';
 import { grayscalePng } from './png.js';
 import { serveStatic } from './static-server.js';
 
@@ -526,6 +530,95 @@ describe.skipIf(!available)('web app in Chromium', () => {
       await phone.close();
     }
   });
+
+  it('trains on uploaded images in a worker; the downloaded ONNX file runs in onnxruntime-node as in the page', async () => {
+    // Real images: 60 MNIST test digits as PNG files and the repository's four JPEG fixtures.
+    const imagesPath = join(MNIST_DIR, 't10k-images-idx3-ubyte.gz');
+    const digits = readIdx(readFileSync(imagesPath), imagesPath);
+    const uploads = Array.from({ length: 60 }, (_, i) => ({
+      name: `digit-${i}.png`,
+      mimeType: 'image/png',
+      buffer: grayscalePng(digits.data.slice(i * 784, (i + 1) * 784), 28, 28, 2),
+    }));
+    const jpegDir = join(appRoot, '../../packages/datasets/fixtures/images');
+    for (const name of readdirSync(jpegDir).filter((f) => f.endsWith('.jpg')))
+      uploads.push({ name, mimeType: 'image/jpeg', buffer: readFileSync(join(jpegDir, name)) });
+    const trainPage = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    const errors: string[] = [];
+    trainPage.on('pageerror', (error) => errors.push(String(error)));
+    try {
+      await trainPage.goto(server.url);
+      await trainPage.locator('#train-files').setInputFiles(uploads);
+      await trainPage.waitForFunction(
+        () => !(document.getElementById('train-start') as HTMLButtonElement).disabled,
+      );
+      expect(await trainPage.locator('#train-count').textContent()).toMatch(
+        new RegExp(`^${uploads.length} images`),
+      );
+      await trainPage.locator('#train-model').selectOption('dense');
+      await trainPage.locator('#train-epochs').fill('2');
+      await trainPage.locator('#train-start').click();
+      await trainPage.waitForFunction(
+        () => ['done', 'error'].includes(document.getElementById('train-status')?.dataset.state ?? ''),
+        undefined,
+        { timeout: 120_000 },
+      );
+      const status = await trainPage.locator('#train-status').textContent();
+      console.log(`in-page training: ${status}`);
+      const result = await trainPage.evaluate(
+        () =>
+          (globalThis as unknown as { aekitTrain: Record<string, unknown> }).aekitTrain as {
+            state: string;
+            losses: number[];
+            count: number;
+            device: string;
+            previewInputs: number[];
+            ortOutputs: number[];
+            tfjsOutputs: number[];
+          },
+      );
+      expect(result.state, status ?? '').toBe('done');
+      expect(result.count).toBe(uploads.length);
+      expect(result.device).toMatch(/^wasm \(/);
+      // Epoch 0 (before training), 1 and 2.
+      expect(result.losses).toHaveLength(3);
+      expect(result.losses.at(-1)!).toBeLessThan(result.losses[0]!);
+      await trainPage.locator('#train-panel').screenshot({ path: join(artifacts, '6-train-in-page.png') });
+      const saved = mkdtempSync(join(tmpdir(), 'aekit-web-train-'));
+      try {
+        for (const id of ['train-onnx', 'train-checkpoint', 'train-weights']) {
+          const [download] = await Promise.all([
+            trainPage.waitForEvent('download'),
+            trainPage.locator(`#${id}`).click(),
+          ]);
+          await download.saveAs(join(saved, download.suggestedFilename()));
+        }
+        const x = Float32Array.from(result.previewInputs);
+        const session = await createSession(readFileSync(join(saved, 'aekit-trained.onnx')), {
+          runtime: 'node',
+          device: 'cpu',
+        });
+        const node = await session.reconstruct(x);
+        await session.dispose();
+        expect(node.length).toBe(result.ortOutputs.length);
+        const diff = maxAbsDiff(node, Float32Array.from(result.ortOutputs));
+        const tfjsDiff = maxAbsDiff(node, Float32Array.from(result.tfjsOutputs));
+        console.log(
+          `onnxruntime-node vs the page's onnxruntime-web: max |diff| ${diff.toExponential(2)}; vs tfjs ${tfjsDiff.toExponential(2)}`,
+        );
+        expect(diff).toBeLessThanOrEqual(1e-5);
+        // The checkpoint's two files are a checkpoint directory that core's reader loads.
+        const checkpoint = await loadCheckpoint(saved);
+        expect(checkpoint.spec.name).toBe('dense');
+        expect(checkpoint.training.epoch).toBe(2);
+      } finally {
+        rmSync(saved, { recursive: true, force: true });
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await trainPage.close();
+    }
+  }, 180_000);
 
   it('runs on WebGPU (SwiftShader) and agrees with WASM for every bundled model', async (ctx) => {
     // A second Chromium with a software WebGPU adapter: exercises the WebGPU path and the parity check.
