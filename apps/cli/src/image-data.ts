@@ -1,8 +1,8 @@
 import { AekitError, DataError } from '@aekit/core';
-import { defaultMaxImageBytes, formatBytes, loadImageFolder, type SkippedImage } from '@aekit/datasets';
+import { defaultMaxImageBytes, formatBytes, loadImageFolder } from '@aekit/datasets';
 import { getIo } from './io.js';
 import { ProgressBar } from './progress-bar.js';
-import type { TableOptions, UserData } from './user-data.js';
+import type { ImageReadInfo, TableOptions, UserData } from './user-data-types.js';
 
 /** Default `--image-size` and `--channels` of an image folder. */
 export const DEFAULT_IMAGE_SIZE = [32, 32];
@@ -15,11 +15,6 @@ export const DEFAULT_CHANNELS = 3;
 export const RUN_COPIES = 3;
 
 /** How an image folder was read: threads, seconds, and the files `--skip-bad` left out. */
-export interface ImageReadInfo {
-  workers: number;
-  seconds: number;
-  skipped: SkippedImage[];
-}
 
 /**
  * `--data <folder>`: every PNG/JPEG under it through `loadImageFolder` (decoded on every core, a progress bar

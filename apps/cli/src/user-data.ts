@@ -4,10 +4,8 @@ import { extname } from 'node:path';
 import { DataError, gatherRows, OptionError, requireFinite, shapeSize } from '@aekit/core';
 import {
   columnMeans,
-  type FitPolicy,
   fillMissing,
   formatNpyShape,
-  type MissingPolicy,
   type NpyArray,
   parseCsv,
   readNpy,
@@ -15,58 +13,11 @@ import {
   resolveMissing,
   shuffledIndices,
 } from '@aekit/datasets';
-import { type ImageReadInfo, readImages } from './image-data.js';
-
-/** The user's own samples, as `aekit train --data` reads them. */
-export interface UserData {
-  /**
-   * `table`: a CSV's rows; `array`: a .npy's samples (its first axis counts them); `images`: a folder's;
-   * `series`: windows [window, channels] cut from a table's rows or an array's steps (`--window`).
-   */
-  kind: 'table' | 'array' | 'images' | 'series';
-  /** Raw values, [count, ...sampleShape], row-major. */
-  x: Float32Array;
-  sampleShape: number[];
-  count: number;
-  /** The label column's values, when `--label-column` chose one (never among the features). */
-  labels?: Float32Array;
-  /** A table's feature column names, in order. */
-  columns?: string[];
-  /** A series' windows: the step where each starts (its id). */
-  ids?: Uint32Array;
-  file: string;
-  /** An image folder's decoding: threads, seconds, files left out by `skipBad`. */
-  images?: ImageReadInfo;
-  /** A table's cells without a value: NaN under `--missing mean` until `fillFromTraining`. */
-  missing?: { cells: number; droppedRows: number };
-}
-
-export interface TableOptions {
-  /** Feature columns (names, or 0-based indices of the file's columns); default: all but the label. */
-  columns?: string[];
-  /** The label (or id) column, kept out of the features. A name or a 0-based index (negative: from the end). */
-  labelColumn?: string;
-  /** Lines before the header or the first row (e.g. scikit-learn's "569,30,malignant,benign"). */
-  skipLines?: number;
-  /** The array of a .npz archive (needed when it holds several). */
-  array?: string;
-  /** What a table's cells without a value become. Default `error`. */
-  missing?: MissingPolicy;
-  /** An image folder's sample size, [height, width]. Default [32, 32]. */
-  imageSize?: number[];
-  /** An image folder's channels. Default 3. */
-  channels?: number;
-  /** How an image folder's images are brought to `imageSize`. Default 'crop' (scale to cover, centre crop). */
-  fit?: FitPolicy;
-  /** Leave out bad items (an image folder's unreadable files) and count them, instead of refusing the data. */
-  skipBad?: boolean;
-  /** An image folder: read at most this many images, evenly spaced over its sorted files. */
-  maxImages?: number;
-  /** An image folder: the most bytes its float32 samples may take (default: see `readImages`). */
-  maxBytes?: number;
-}
+import { readImages } from './image-data.js';
+import type { TableOptions, UserData } from './user-data-types.js';
 
 export { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE } from './image-data.js';
+export type { TableOptions, UserData } from './user-data-types.js';
 
 /** File kinds `--data` reads. */
 const TABLE_EXTENSIONS = new Set(['.csv', '.tsv']);
