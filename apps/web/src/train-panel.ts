@@ -59,6 +59,7 @@ export function attachTrainPanel(modelsUrl: string, manifest: () => Manifest | u
   let images: Float32Array | undefined;
   let imageCount = 0;
   let worker: Worker | undefined;
+  let shortDevice = '';
 
   const setStatus = (text: string, state: TrainState['state']) => {
     status.textContent = text;
@@ -151,11 +152,13 @@ export function attachTrainPanel(modelsUrl: string, manifest: () => Manifest | u
     switch (message.type) {
       case 'device':
         shared.device = message.description;
-        setStatus(`Training on ${message.description} (${message.parameters} weights)…`, 'training');
+        shortDevice = message.device;
+        status.title = message.description;
+        setStatus(`Training on ${message.device} (${message.parameters} weights)…`, 'training');
         return;
       case 'batch':
         setStatus(
-          `Epoch ${message.epoch}, batch ${message.batch} of ${message.batches}: loss ${message.loss.toFixed(4)} (${shared.device})`,
+          `Epoch ${message.epoch}, batch ${message.batch} of ${message.batches}: loss ${message.loss.toFixed(4)} (${shortDevice})`,
           'training',
         );
         return;

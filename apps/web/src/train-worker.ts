@@ -36,7 +36,9 @@ async function train(request: Extract<ToWorker, { type: 'train' }>): Promise<voi
   try {
     model = await backend.createModel(spec, { seed: SEED });
     const parameters = model.getWeights().reduce((n, w) => n + w.data.length, 0);
-    post({ type: 'device', description: backend.describe(), parameters });
+    const loaded = backend.loaded!;
+    const device = loaded.device === 'wasm' ? `wasm (${loaded.simd ? 'SIMD' : 'no SIMD'})` : loaded.device;
+    post({ type: 'device', device, description: backend.describe(), parameters });
     const data = { x: request.x };
     const sampleSize = request.x.length / request.count;
     const preview = request.x.subarray(0, request.previewCount * sampleSize);

@@ -577,6 +577,9 @@ describe.skipIf(!available)('web app in Chromium', () => {
             tfjsOutputs: number[];
           },
       );
+      console.log(
+        `training device: ${result.device}; losses ${result.losses.map((l) => l.toFixed(4)).join(', ')}`,
+      );
       expect(result.state, status ?? '').toBe('done');
       expect(result.count).toBe(uploads.length);
       expect(result.device).toMatch(/^wasm \(/);
@@ -614,6 +617,67 @@ describe.skipIf(!available)('web app in Chromium', () => {
       } finally {
         rmSync(saved, { recursive: true, force: true });
       }
+      expect(errors).toEqual([]);
+    } finally {
+      await trainPage.close();
+    }
+  }, 180_000);
+
+  it('trains the conv model on a bundled set; the stop button ends the run after the current batch', async () => {
+    const trainPage = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    const errors: string[] = [];
+    trainPage.on('pageerror', (error) => errors.push(String(error)));
+    try {
+      await trainPage.goto(server.url);
+      await waitReady(trainPage);
+      await trainPage.locator('#train-bundled').selectOption('fashion-mnist');
+      await trainPage.waitForFunction(
+        () => !(document.getElementById('train-start') as HTMLButtonElement).disabled,
+      );
+      expect(await trainPage.locator('#train-count').textContent()).toMatch(/^400 images/);
+      await trainPage.locator('#train-model').selectOption('conv');
+      await trainPage.locator('#train-epochs').fill('20');
+      // Every status text while training: the page keeps updating while the worker trains.
+      await trainPage.evaluate(() => {
+        const g = globalThis as unknown as { trainStatuses: string[] };
+        g.trainStatuses = [];
+        const status = document.getElementById('train-status')!;
+        new MutationObserver(() => g.trainStatuses.push(status.textContent ?? '')).observe(status, {
+          childList: true,
+          characterData: true,
+          subtree: true,
+        });
+      });
+      await trainPage.locator('#train-start').click();
+      await trainPage.waitForFunction(
+        () => (globalThis as unknown as { aekitTrain: { losses: number[] } }).aekitTrain.losses.length >= 2,
+        undefined,
+        { timeout: 120_000 },
+      );
+      await trainPage.locator('#train-stop').click();
+      await trainPage.waitForFunction(
+        () => ['done', 'error'].includes(document.getElementById('train-status')?.dataset.state ?? ''),
+        undefined,
+        { timeout: 120_000 },
+      );
+      const status = await trainPage.locator('#train-status').textContent();
+      console.log(`stopped training: ${status}`);
+      const result = await trainPage.evaluate(() => {
+        const g = globalThis as unknown as {
+          aekitTrain: { state: string; stopped: boolean; losses: number[]; ortOutputs?: number[] };
+          trainStatuses: string[];
+        };
+        return {
+          ...g.aekitTrain,
+          batchUpdates: g.trainStatuses.filter((t) => /batch \d+ of/.test(t)).length,
+        };
+      });
+      expect(result.state, status ?? '').toBe('done');
+      expect(result.stopped).toBe(true);
+      expect(result.losses.length).toBeLessThan(21);
+      expect(result.batchUpdates).toBeGreaterThan(13); // 400 images, batch 32: 13 batches an epoch
+      expect(result.ortOutputs).toHaveLength(8 * 784);
+      expect(await trainPage.locator('#train-start').isDisabled()).toBe(false);
       expect(errors).toEqual([]);
     } finally {
       await trainPage.close();
