@@ -16,6 +16,7 @@ import {
 import { OnnxModelError } from './errors.js';
 import { checkRuntimeDevice, type ProviderCandidate, providerCandidates } from './execution-providers.js';
 import { IO_NAMES, type OnnxModelInfo } from './metadata.js';
+import { pruneToOutputs } from './prune-graph.js';
 import { type ModelSource, readOnnxInfo, sourceBytes } from './read-model.js';
 import type { OrtModule, OrtSession, Runtime, RuntimeLoader } from './runtime.js';
 
@@ -49,6 +50,8 @@ export class OnnxSession implements Autoencoder {
   /** Graph input and output names. */
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** The full export pruned to its code outputs, loaded on the first encode (see codeSession). */
+  private encoderSession?: Promise<OrtSession>;
 
   constructor(
     private readonly session: OrtSession,
@@ -61,6 +64,8 @@ export class OnnxSession implements Autoencoder {
     /** The execution providers asked for, in order. */
     readonly executionProviders: readonly string[],
     private readonly batchSize: number,
+    /** Loads a copy of this model pruned to the given outputs, with the same providers and options. */
+    private readonly openPruned?: (outputs: readonly string[]) => Promise<OrtSession>,
   ) {
     this.inputNames = session.inputNames;
     this.outputNames = session.outputNames;
@@ -81,6 +86,14 @@ export class OnnxSession implements Autoencoder {
 
   /** Runs the graph on raw feeds (shapes include the batch axis); returns every output, or those in `fetches`. */
   async run(
+    feeds: Record<string, TensorData>,
+    fetches?: readonly string[],
+  ): Promise<Record<string, TensorData>> {
+    return this.runOn(this.session, feeds, fetches);
+  }
+
+  private async runOn(
+    session: OrtSession,
     feeds: Record<string, TensorData>,
     fetches?: readonly string[],
   ): Promise<Record<string, TensorData>> {
@@ -105,7 +118,7 @@ export class OnnxSession implements Autoencoder {
     }
     let result: Record<string, { dims: readonly number[]; data: unknown }>;
     try {
-      result = await this.session.run(ortFeeds, fetches);
+      result = await session.run(ortFeeds, fetches);
     } catch (cause) {
       throw new ShapeMismatchError(
         `ONNX Runtime rejected the inputs ${Object.entries(feeds)
@@ -130,6 +143,7 @@ export class OnnxSession implements Autoencoder {
     outputs: readonly string[],
     sampleOut: readonly number[],
     what: string,
+    session = this.session,
   ): Promise<Float32Array[]> {
     if (!this.inputNames.includes(inputName) || outputs.some((o) => !this.outputNames.includes(o))) {
       const info = this.requireInfo(what);
@@ -144,7 +158,7 @@ export class OnnxSession implements Autoencoder {
     for (let start = 0; start < n; start += this.batchSize) {
       const count = Math.min(this.batchSize, n - start);
       const feed = { shape: [count, ...sampleIn], data: x.subarray(start * per, (start + count) * per) };
-      const out = await this.run({ [inputName]: feed }, outputs);
+      const out = await this.runOn(session, { [inputName]: feed }, outputs);
       outputs.forEach((name, i) => {
         const data = out[name]!.data;
         if (data.length !== count * perOut) {
@@ -159,6 +173,19 @@ export class OnnxSession implements Autoencoder {
     return results;
   }
 
+  /**
+   * The session `encode` runs: on a full export, the graph pruned to its code outputs (loaded once), since
+   * ONNX Runtime runs every node whatever the fetches (a full export's encode measured as slow as its
+   * reconstruct); otherwise the model's own session.
+   */
+  private codeSession(codes: readonly string[]): Promise<OrtSession> {
+    const full = this.outputNames.includes(IO_NAMES.reconstruction);
+    if (!full || !this.openPruned || codes.some((c) => !this.outputNames.includes(c)))
+      return Promise.resolve(this.session);
+    this.encoderSession ??= this.openPruned(this.outputNames.filter((o) => o !== IO_NAMES.reconstruction));
+    return this.encoderSession;
+  }
+
   /** [n, ...inputShape] -> [n, ...latentShape] (the mean for a VAE). */
   async encode(x: Float32Array): Promise<Float32Array> {
     const info = this.requireInfo('encode');
@@ -170,6 +197,7 @@ export class OnnxSession implements Autoencoder {
       [code],
       info.latentShape,
       'encode',
+      await this.codeSession([code]),
     );
     return z!;
   }
@@ -186,6 +214,7 @@ export class OnnxSession implements Autoencoder {
       [IO_NAMES.mean, IO_NAMES.logVar],
       info.latentShape,
       'encode',
+      await this.codeSession([IO_NAMES.mean, IO_NAMES.logVar]),
     );
     return { mean: mean!, logVar: logVar! };
   }
@@ -219,7 +248,10 @@ export class OnnxSession implements Autoencoder {
   }
 
   async dispose(): Promise<void> {
+    const pruned = this.encoderSession;
+    this.encoderSession = undefined;
     await this.session.release();
+    if (pruned) await (await pruned).release();
   }
 }
 
@@ -309,5 +341,7 @@ export async function createSessionOn(
   // onnxruntime-web may transfer the buffer to its worker (proxy mode): keep the caller's bytes intact.
   const model = runtime === 'web' ? bytes.slice() : bytes;
   const { session, executionProviders } = await createOnFirst(ort, model, candidates, device, runtime, what);
-  return new OnnxSession(session, ort, info, runtime, device, executionProviders, batchSize);
+  const openPruned = (outputs: readonly string[]) =>
+    ort.InferenceSession.create(pruneToOutputs(bytes, outputs), { executionProviders, logSeverityLevel: 3 });
+  return new OnnxSession(session, ort, info, runtime, device, executionProviders, batchSize, openPruned);
 }
