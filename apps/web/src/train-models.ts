@@ -22,3 +22,11 @@ export type TrainModelId = keyof typeof TRAIN_MODELS;
 export function isTrainModelId(value: string): value is TrainModelId {
   return Object.hasOwn(TRAIN_MODELS, value);
 }
+
+/** The tfjs devices a browser has; `?train-device=webgpu` trains on a software adapter too (auto skips one). */
+export const TRAIN_DEVICES = ['auto', 'webgpu', 'wasm', 'js'] as const;
+export type TrainDevice = (typeof TRAIN_DEVICES)[number];
+
+export function trainDeviceOf(value: string | null): TrainDevice {
+  return (TRAIN_DEVICES as readonly string[]).includes(value ?? '') ? (value as TrainDevice) : 'auto';
+}

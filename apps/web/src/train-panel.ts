@@ -8,7 +8,7 @@ import { drawLossCurve } from './loss-curve.js';
 import type { ExplorerData, Manifest } from './manifest.js';
 import { preloadRuntime } from './ort-preload.js';
 import { drawGrid } from './render.js';
-import { isTrainModelId, TRAIN_MODELS, TRAIN_SHAPE } from './train-models.js';
+import { isTrainModelId, TRAIN_MODELS, TRAIN_SHAPE, trainDeviceOf } from './train-models.js';
 import type { FromWorker, ToWorker } from './train-protocol.js';
 
 /** At most this many images are decoded and trained on: memory stays bounded (500 x 784 floats = 1.6 MB). */
@@ -232,6 +232,7 @@ export function attachTrainPanel(modelsUrl: string, manifest: () => Manifest | u
     const request: ToWorker = {
       type: 'train',
       model,
+      device: trainDeviceOf(new URLSearchParams(location.search).get('train-device')),
       x: images.slice(),
       count: imageCount,
       epochs,

@@ -1,5 +1,5 @@
 // Messages between the page (train-panel.ts) and the training worker (train-worker.ts).
-import type { TrainModelId } from './train-models.js';
+import type { TrainDevice, TrainModelId } from './train-models.js';
 
 /** Page -> worker: train on `x` ([n, 28, 28, 1] in [0, 1]); or stop the run in progress. */
 export type ToWorker =
@@ -9,6 +9,8 @@ export type ToWorker =
       x: Float32Array;
       count: number;
       epochs: number;
+      /** The tfjs device: 'auto' (webgpu on a hardware adapter, else wasm) unless the page's ?train-device= says. */
+      device: TrainDevice;
       /** Samples whose reconstructions are posted after each epoch (the first ones of `x`). */
       previewCount: number;
     }

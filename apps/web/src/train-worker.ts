@@ -21,7 +21,6 @@ const BATCH_SIZE = 32;
 const LEARNING_RATE = 3e-3;
 const SEED = 1;
 
-const backend = createTfjsBackend();
 let stop: AbortController | undefined;
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
@@ -30,6 +29,8 @@ function post(message: FromWorker, transfer: Transferable[] = []): void {
 
 async function train(request: Extract<ToWorker, { type: 'train' }>): Promise<void> {
   stop = new AbortController();
+  // One run per worker (the page terminates it after each): the backend's device is this run's.
+  const backend = createTfjsBackend({ device: request.device });
   await backend.init();
   const spec = TRAIN_MODELS[request.model].spec();
   let model: TfjsModel | undefined;

@@ -684,6 +684,67 @@ describe.skipIf(!available)('web app in Chromium', () => {
     }
   }, 180_000);
 
+  it('trains on WebGPU (SwiftShader) in the worker with ?train-device=webgpu', async (ctx) => {
+    const gpuBrowser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        ...BASE_ARGS,
+        '--enable-unsafe-webgpu',
+        '--use-webgpu-adapter=swiftshader',
+        '--enable-features=Vulkan',
+      ],
+    });
+    try {
+      const gpuPage = await gpuBrowser.newPage({ viewport: { width: 1280, height: 1400 } });
+      const errors: string[] = [];
+      gpuPage.on('pageerror', (error) => errors.push(String(error)));
+      // The page's own models on WASM: only the training uses WebGPU here.
+      await gpuPage.goto(`${server.url}?device=wasm&train-device=webgpu`);
+      const hasAdapter = await gpuPage.evaluate(
+        async () =>
+          !!(await (
+            navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }
+          ).gpu?.requestAdapter()),
+      );
+      if (!hasAdapter) ctx.skip();
+      await waitReady(gpuPage);
+      await gpuPage.locator('#train-bundled').selectOption('mnist');
+      await gpuPage.waitForFunction(
+        () => !(document.getElementById('train-start') as HTMLButtonElement).disabled,
+      );
+      await gpuPage.locator('#train-model').selectOption('dense');
+      await gpuPage.locator('#train-epochs').fill('2');
+      await gpuPage.locator('#train-start').click();
+      await gpuPage.waitForFunction(
+        () => ['done', 'error'].includes(document.getElementById('train-status')?.dataset.state ?? ''),
+        undefined,
+        { timeout: WEBGPU_TIMEOUT },
+      );
+      const status = await gpuPage.locator('#train-status').textContent();
+      const result = await gpuPage.evaluate(
+        () =>
+          (globalThis as unknown as { aekitTrain: Record<string, unknown> }).aekitTrain as {
+            state: string;
+            device: string;
+            losses: number[];
+            ortOutputs: number[];
+            tfjsOutputs: number[];
+          },
+      );
+      console.log(`WebGPU training: ${status} ${result.device}`);
+      expect(result.state, status ?? '').toBe('done');
+      expect(result.device).toMatch(/^webgpu \(/);
+      expect(result.losses.at(-1)!).toBeLessThan(result.losses[0]!);
+      // tfjs on WebGPU against the export on onnxruntime-web's WASM.
+      const diff = maxAbsDiff(Float32Array.from(result.ortOutputs), Float32Array.from(result.tfjsOutputs));
+      console.log(`tfjs webgpu vs onnxruntime-web wasm: max |diff| ${diff.toExponential(2)}`);
+      expect(diff).toBeLessThan(1e-4);
+      expect(errors).toEqual([]);
+    } finally {
+      await gpuBrowser.close();
+    }
+  }, 300_000);
+
   it('runs on WebGPU (SwiftShader) and agrees with WASM for every bundled model', async (ctx) => {
     // A second Chromium with a software WebGPU adapter: exercises the WebGPU path and the parity check.
     const gpuBrowser = await chromium.launch({
