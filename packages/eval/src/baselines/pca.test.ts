@@ -79,6 +79,24 @@ describe('Pca', () => {
     }
   });
 
+  it('many features against few samples (no covariance matrix) agree with the covariance path on the same structure', () => {
+    // Each row of a 60 x 41 table repeated 100 times: the same explained variance ratios and per-value MSE.
+    const small = table(60, 41);
+    const wide = new Float32Array(60 * 4100);
+    for (let i = 0; i < 60; i++)
+      for (let r = 0; r < 100; r++) wide.set(small.subarray(i * 41, (i + 1) * 41), i * 4100 + r * 41);
+    const a = Pca.fit(small, 41, { components: 5 });
+    const b = Pca.fit(wide, 4100, { components: 5 });
+    for (let i = 0; i < 5; i++) {
+      expect(
+        Math.abs((b.explainedVarianceRatio[i] as number) - (a.explainedVarianceRatio[i] as number)),
+      ).toBeLessThan(1e-6);
+    }
+    const mseA = meanOf(msePer(small, a.reconstruct(small), 41));
+    const mseB = meanOf(msePer(wide, b.reconstruct(wide), 4100));
+    expect(Math.abs(mseB - mseA)).toBeLessThan(1e-5 * mseA);
+  });
+
   it('rejects more components than features', () => {
     expect(() => Pca.fit(table(20, 4), 4, { components: 5 })).toThrow(
       /components must be an integer in \[1, 4\]/,

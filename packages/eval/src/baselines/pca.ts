@@ -6,14 +6,27 @@ import { matMul, orthonormalizeColumns, symmetricEigen } from './linalg.js';
 export interface PcaOptions {
   /** Number of principal components to keep. */
   components: number;
-  /** Subspace iterations when the feature count is large (> 128). Default 40. */
+  /**
+   * Most subspace iterations when the feature count is large (> 128). Default 40; the iteration stops
+   * earlier once the variance captured by the kept components changes by less than `tolerance`.
+   */
   iterations?: number;
+  /** Relative change of the captured variance below which the subspace iteration stops. Default 1e-7. */
+  tolerance?: number;
   /** Seeds the random start of the subspace iteration. Default 0. */
   seed?: number;
 }
 
 /** Feature counts up to this use a full Jacobi eigen-decomposition of the covariance. */
 const FULL_EIGEN_MAX = 128;
+/**
+ * Whether to skip the d x d covariance (n·d²/2 multiply-adds to form, d²·q per iteration) and multiply by
+ * the centred data instead (2·n·d·q per iteration), by the estimated cost with 20 iterations: many features
+ * against few samples (12,288 features of a 64x64x3 image: the covariance alone would be 1.2 GB).
+ */
+function withoutCovariance(n: number, d: number, q: number): boolean {
+  return d > FULL_EIGEN_MAX && 40 * n * d * q < (n * d * d) / 2 + 20 * d * d * q;
+}
 
 /**
  * Principal component analysis (as sklearn's `PCA`, without whitening): the covariance of the centred
@@ -51,6 +64,8 @@ export class Pca {
     for (let i = 0; i < n; i++)
       for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (x[i * d + j] as number);
     for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) / n;
+    if (withoutCovariance(n, d, Math.min(d, k + 10)))
+      return Pca.fitWithoutCovariance(x, n, d, k, mean, options);
     // Covariance (upper triangle accumulated row by row, then mirrored).
     const cov = new Float64Array(d * d);
     const row = new Float64Array(d);
@@ -80,35 +95,67 @@ export class Pca {
       q = d;
     } else {
       q = Math.min(d, k + 10);
-      const rng = createRng(options.seed ?? 0);
-      let basis: Float64Array = new Float64Array(d * q);
-      for (let i = 0; i < basis.length; i++) basis[i] = rng.normal();
-      orthonormalizeColumns(basis, d, q);
-      for (let it = 0; it < (options.iterations ?? 40); it++) {
-        basis = matMul(cov, basis, d, d, q);
-        orthonormalizeColumns(basis, d, q);
-      }
-      // Rayleigh-Ritz: eigen-decompose B = Q^T C Q and rotate Q.
-      const cq = matMul(cov, basis, d, d, q);
-      const small = new Float64Array(q * q);
-      for (let a = 0; a < q; a++) {
-        for (let b = 0; b < q; b++) {
-          let s = 0;
-          for (let r = 0; r < d; r++) s += (basis[r * q + a] as number) * (cq[r * q + b] as number);
-          small[a * q + b] = s;
-        }
-      }
-      for (let a = 0; a < q; a++) {
-        for (let b = a + 1; b < q; b++) {
-          const v = ((small[a * q + b] as number) + (small[b * q + a] as number)) / 2;
-          small[a * q + b] = v;
-          small[b * q + a] = v;
-        }
-      }
-      const eig = symmetricEigen(small, q);
-      values = eig.values;
-      vectors = matMul(basis, eig.vectors, d, q, q);
+      ({ values, vectors } = subspaceIteration((m) => matMul(cov, m, d, d, q), d, q, k, options));
     }
+    return Pca.fromEigen(d, k, q, mean, values, vectors, trace);
+  }
+
+  /** Subspace iteration on C·Q = Xcᵀ(Xc·Q)/(n-1), never forming C (many features). */
+  private static fitWithoutCovariance(
+    x: Float32Array,
+    n: number,
+    d: number,
+    k: number,
+    mean: Float64Array,
+    options: PcaOptions,
+  ): Pca {
+    const q = Math.min(d, n, k + 10);
+    let trace = 0;
+    const row = new Float64Array(d);
+    const centre = (i: number): Float64Array => {
+      for (let j = 0; j < d; j++) row[j] = (x[i * d + j] as number) - (mean[j] as number);
+      return row;
+    };
+    for (let i = 0; i < n; i++) {
+      centre(i);
+      for (let j = 0; j < d; j++) trace += (row[j] as number) ** 2;
+    }
+    trace /= n - 1;
+    const times = (m: Float64Array): Float64Array => {
+      const out = new Float64Array(d * q); // Xcᵀ · (Xc · M) / (n - 1), one sample row at a time
+      const xm = new Float64Array(q);
+      for (let i = 0; i < n; i++) {
+        centre(i);
+        xm.fill(0);
+        for (let r = 0; r < d; r++) {
+          const v = row[r] as number;
+          if (v === 0) continue;
+          const mo = r * q;
+          for (let c = 0; c < q; c++) xm[c] = (xm[c] as number) + v * (m[mo + c] as number);
+        }
+        for (let c = 0; c < q; c++) xm[c] = (xm[c] as number) / (n - 1);
+        for (let r = 0; r < d; r++) {
+          const v = row[r] as number;
+          if (v === 0) continue;
+          const mo = r * q;
+          for (let c = 0; c < q; c++) out[mo + c] = (out[mo + c] as number) + v * (xm[c] as number);
+        }
+      }
+      return out;
+    };
+    const { values, vectors } = subspaceIteration(times, d, q, k, options);
+    return Pca.fromEigen(d, k, q, mean, values, vectors, trace);
+  }
+
+  private static fromEigen(
+    d: number,
+    k: number,
+    q: number,
+    mean: Float64Array,
+    values: Float64Array,
+    vectors: Float64Array,
+    trace: number,
+  ): Pca {
     const components = new Float64Array(k * d);
     for (let c = 0; c < k; c++) {
       let maxAbs = 0;
@@ -169,4 +216,58 @@ export class Pca {
   reconstruct(x: Float32Array): Float32Array {
     return this.inverseTransform(this.transform(x));
   }
+}
+
+/**
+ * Leading eigenpairs of a symmetric d x d operator `times` (M -> C·M for a d x q M) by subspace
+ * iteration with a Rayleigh-Ritz step: at most `options.iterations` (40) products, stopping once the
+ * variance captured by the first `k` columns, trace(Q_kᵀ C Q_k), changes by less than `options.tolerance`
+ * (relative, 1e-7). Returns values descending and the d x q eigenvector columns.
+ */
+function subspaceIteration(
+  times: (m: Float64Array) => Float64Array,
+  d: number,
+  q: number,
+  k: number,
+  options: PcaOptions,
+): { values: Float64Array; vectors: Float64Array } {
+  const rng = createRng(options.seed ?? 0);
+  const tolerance = options.tolerance ?? 1e-7;
+  let basis: Float64Array = new Float64Array(d * q);
+  for (let i = 0; i < basis.length; i++) basis[i] = rng.normal();
+  orthonormalizeColumns(basis, d, q);
+  let cq: Float64Array | undefined;
+  let previous = Number.NaN;
+  for (let it = 0; it < (options.iterations ?? 40); it++) {
+    const product = times(basis);
+    let captured = 0;
+    for (let r = 0; r < d; r++)
+      for (let c = 0; c < k; c++) captured += (basis[r * q + c] as number) * (product[r * q + c] as number);
+    if (Math.abs(captured - previous) <= tolerance * Math.abs(captured)) {
+      cq = product;
+      break;
+    }
+    previous = captured;
+    basis = product;
+    orthonormalizeColumns(basis, d, q);
+  }
+  // Rayleigh-Ritz: eigen-decompose B = Q^T C Q and rotate Q.
+  cq ??= times(basis);
+  const small = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b < q; b++) {
+      let s = 0;
+      for (let r = 0; r < d; r++) s += (basis[r * q + a] as number) * (cq[r * q + b] as number);
+      small[a * q + b] = s;
+    }
+  }
+  for (let a = 0; a < q; a++) {
+    for (let b = a + 1; b < q; b++) {
+      const v = ((small[a * q + b] as number) + (small[b * q + a] as number)) / 2;
+      small[a * q + b] = v;
+      small[b * q + a] = v;
+    }
+  }
+  const eig = symmetricEigen(small, q);
+  return { values: eig.values, vectors: matMul(basis, eig.vectors, d, q, q) };
 }
