@@ -5,6 +5,10 @@
  *
  *   pnpm --filter @aekit/web models               # train + export (a few minutes on a laptop CPU)
  *   pnpm --filter @aekit/web models --untrained   # random weights, for UI work without a training backend
+ *   pnpm --filter @aekit/web models --only=anomaly-fashion   # only the anomaly view's detector (~1 minute)
+ *
+ * The anomaly view's one-class detector (scripts/lib/anomaly-detector.ts) is trained too, except with
+ * --untrained (a random detector would say nothing; the manifest keeps the existing one).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -34,7 +38,8 @@ import { Pca } from '@aekit/eval/baselines';
 import { meanMse } from '@aekit/eval/metrics';
 import { convAutoencoder, denoisingAutoencoder, vae } from '@aekit/models';
 import { exportOnnx } from '@aekit/onnx-backend';
-import type { ExplorerData, Manifest, ModelEntry } from '../src/manifest.js';
+import type { AnomalyEntry, ExplorerData, Manifest, ModelEntry } from '../src/manifest.js';
+import { ANOMALY_ID, exportAnomalyDetector } from './lib/anomaly-detector.js';
 import { loadOnnxPair } from './lib/onnx-eval.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -293,12 +298,18 @@ async function runJob(job: Job): Promise<ModelEntry> {
   };
 }
 
-/** Writes the manifest: this run's models plus, with --only, the other models of the existing manifest. */
-async function writeManifest(models: readonly ModelEntry[]): Promise<void> {
+/**
+ * Writes the manifest: this run's models (and detector) plus, with --only, the other models (and the
+ * detector) of the existing manifest.
+ */
+async function writeManifest(models: readonly ModelEntry[], anomaly?: AnomalyEntry): Promise<void> {
   const path = join(outDir, 'manifest.json');
   const byId = new Map<string, ModelEntry>();
+  let previousAnomaly: AnomalyEntry | undefined;
   if (existsSync(path)) {
-    for (const entry of (JSON.parse(readFileSync(path, 'utf8')) as Manifest).models) {
+    const previous = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    previousAnomaly = previous.anomaly;
+    for (const entry of previous.models) {
       if (jobs.some((j) => j.id === entry.id)) byId.set(entry.id, entry);
     }
   }
@@ -308,6 +319,8 @@ async function writeManifest(models: readonly ModelEntry[]): Promise<void> {
     version: 1,
     models: [...byId.values()].sort((a, b) => order(a.id) - order(b.id)),
   };
+  const detector = anomaly ?? previousAnomaly;
+  if (detector) manifest.anomaly = detector;
   await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
@@ -317,10 +330,10 @@ async function main(): Promise<void> {
     .find((a) => a.startsWith('--only='))
     ?.slice('--only='.length)
     .split(',');
-  const unknown = only?.filter((id) => !jobs.some((j) => j.id === id)) ?? [];
+  const unknown = only?.filter((id) => id !== ANOMALY_ID && !jobs.some((j) => j.id === id)) ?? [];
   if (unknown.length) {
     throw new OptionError(
-      `--only: unknown model ${unknown.join(', ')}; the models are ${jobs.map((j) => j.id).join(', ')}`,
+      `--only: unknown model ${unknown.join(', ')}; the models are ${[...jobs.map((j) => j.id), ANOMALY_ID].join(', ')}`,
     );
   }
   const models: ModelEntry[] = [];
@@ -330,7 +343,21 @@ async function main(): Promise<void> {
     // After each model, so an interrupted run keeps what it finished.
     await writeManifest(models);
   }
-  console.log(`wrote ${models.length} models to ${outDir}`);
+  let anomaly: AnomalyEntry | undefined;
+  if (!untrained && (!only || only.includes(ANOMALY_ID))) {
+    console.log(`${ANOMALY_ID}: loading data`);
+    const { backend, name } = await trainingBackend();
+    anomaly = await exportAnomalyDetector({
+      backend,
+      backendName: name,
+      train: await load('fashion-mnist', FASHION_DIR, 'train'),
+      test: await load('fashion-mnist', FASHION_DIR, 'test'),
+      outDir,
+      seed: SEED,
+    });
+    await writeManifest(models, anomaly);
+  }
+  console.log(`wrote ${models.length} models${anomaly ? ' and the anomaly detector' : ''} to ${outDir}`);
 }
 
 await main();
