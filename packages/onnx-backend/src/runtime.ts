@@ -22,7 +22,14 @@ export interface OrtModule {
   InferenceSession: {
     create(
       model: Uint8Array,
-      options?: { executionProviders?: string[]; logSeverityLevel?: number },
+      options?: {
+        executionProviders?: string[];
+        logSeverityLevel?: number;
+        /** onnxruntime-node only (onnxruntime-web's threads are `env.wasm.numThreads`). */
+        intraOpNumThreads?: number;
+        /** Session configuration entries, e.g. `{ session: { intra_op: { allow_spinning: '0' } } }`. */
+        extra?: Record<string, unknown>;
+      },
     ): Promise<OrtSession>;
   };
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;

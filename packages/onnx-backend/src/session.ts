@@ -27,9 +27,29 @@ export interface SessionOptions {
   runtime?: Runtime;
   /** The per-sample input shape you will feed: checked against the model when it loads. */
   inputShape?: readonly number[];
-  /** Samples per ONNX Runtime call in encode/decode/reconstruct. Default 256. */
+  /**
+   * Samples per ONNX Runtime call in encode/decode/reconstruct. Default 1024 on onnxruntime-node (5-15%
+   * more images/s than 256 on the zoo's dense, deep and conv models: docs/benchmarks.md), 256 on
+   * onnxruntime-web (a browser tab's memory).
+   */
   batchSize?: number;
+  /** onnxruntime-node's intra-op threads (default: ONNX Runtime's, one per physical core). */
+  threads?: number;
 }
+
+/**
+ * What every onnxruntime-node session is created with. The intra-op pool's threads do not spin while they
+ * wait for work: on a machine whose cores also run other work, spinning threads take the cores from the
+ * thread doing the work (2 threads, batch 1024, load average about 4 on 2 cores: dense 57,103 img/s with
+ * spinning, 120,922 without; deep 40,443 / 60,752; conv 11,861 / 13,433; tools/bench/onnx-session-options.ts,
+ * docs/benchmarks.md). Left at ONNX Runtime's defaults because nothing else measured better:
+ * graphOptimizationLevel 'all' (= 'basic' or better), executionMode 'sequential' ('parallel' ran at a
+ * fifth to a half of it), enableCpuMemArena on (off: equal or slower); preallocated outputs were within
+ * the noise.
+ */
+const NODE_SESSION_OPTIONS = {
+  extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+} as const;
 
 /** What the platform entry (Node or browser) supplies to createSession. */
 export interface Platform {
@@ -267,6 +287,7 @@ async function createOnFirst(
   device: Device,
   runtime: Runtime,
   what: string,
+  sessionOptions: { intraOpNumThreads?: number; extra?: Record<string, unknown> },
 ): Promise<{ session: OrtSession; executionProviders: string[] }> {
   const skipped: string[] = [];
   const failures: string[] = [];
@@ -282,7 +303,11 @@ async function createOnFirst(
     }
     try {
       const executionProviders = candidate.providers;
-      const session = await ort.InferenceSession.create(model, { executionProviders, logSeverityLevel: 3 });
+      const session = await ort.InferenceSession.create(model, {
+        ...sessionOptions,
+        executionProviders,
+        logSeverityLevel: 3,
+      });
       if (skipped.length) {
         infoOnce(
           `onnx-${runtime}-${device}`,
@@ -319,9 +344,19 @@ export async function createSessionOn(
     );
   }
   checkRuntimeDevice(runtime, device);
-  const batchSize = options.batchSize ?? 256;
+  const batchSize = options.batchSize ?? (runtime === 'node' ? 1024 : 256);
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new OptionError(`batchSize must be a positive integer, got ${batchSize}`);
+  const threads = options.threads;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
+    throw new OptionError(`threads must be a positive integer, got ${threads}`);
+  if (threads !== undefined && runtime !== 'node') {
+    throw new OptionError(
+      `threads applies to onnxruntime-node only; for onnxruntime-web set ort.env.wasm.numThreads, or use runtime 'node'`,
+    );
+  }
+  const sessionOptions =
+    runtime === 'node' ? { ...NODE_SESSION_OPTIONS, ...(threads ? { intraOpNumThreads: threads } : {}) } : {};
   const bytes = await sourceBytes(source, platform.readPath);
   const what = typeof source === 'string' ? `ONNX model "${source}"` : 'ONNX model';
   const info = readOnnxInfo(bytes, what);
@@ -340,8 +375,20 @@ export async function createSessionOn(
   });
   // onnxruntime-web may transfer the buffer to its worker (proxy mode): keep the caller's bytes intact.
   const model = runtime === 'web' ? bytes.slice() : bytes;
-  const { session, executionProviders } = await createOnFirst(ort, model, candidates, device, runtime, what);
+  const { session, executionProviders } = await createOnFirst(
+    ort,
+    model,
+    candidates,
+    device,
+    runtime,
+    what,
+    sessionOptions,
+  );
   const openPruned = (outputs: readonly string[]) =>
-    ort.InferenceSession.create(pruneToOutputs(bytes, outputs), { executionProviders, logSeverityLevel: 3 });
+    ort.InferenceSession.create(pruneToOutputs(bytes, outputs), {
+      ...sessionOptions,
+      executionProviders,
+      logSeverityLevel: 3,
+    });
   return new OnnxSession(session, ort, info, runtime, device, executionProviders, batchSize, openPruned);
 }
