@@ -154,11 +154,27 @@ const markdown = formatMarkdown(rows, {
   loadSamples,
 });
 mkdirSync(join(repoRoot, 'docs'), { recursive: true });
-writeFileSync(join(repoRoot, 'docs', 'benchmarks.md'), markdown);
+writeFileSync(join(repoRoot, 'docs', 'benchmarks.md'), `${markdown}${keptSections()}`);
 writeReadmeSummary(
   `${formatSummary(rows)}\n\n${epochs} epochs over ${images} images, ${reps} run(s) each, threads ${threadCounts.join(' and ')}; 1-minute load average ${loadBefore.toFixed(2)} at the start, ${(loadavg()[0] as number).toFixed(2)} at the end (${new Date().toISOString().slice(0, 10)}).`,
 );
 console.log(markdown);
+
+/**
+ * The hand-written sections of docs/benchmarks.md (other scripts' measurements), from its kept marker on:
+ * carried over when the table is regenerated.
+ */
+function keptSections(): string {
+  const marker = '<!-- bench-kept:start -->';
+  let text = '';
+  try {
+    text = readFileSync(join(repoRoot, 'docs', 'benchmarks.md'), 'utf8');
+  } catch {
+    return '';
+  }
+  const at = text.indexOf(marker);
+  return at < 0 ? '' : `\n${text.slice(at)}`;
+}
 
 /** Replaces the README's table between its bench-table markers (left alone when they are missing). */
 function writeReadmeSummary(table: string): void {
