@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@aekit/core';
@@ -24,7 +24,7 @@ const size = 64;
 const bin = fileURLToPath(new URL('../../apps/cli/src/bin.ts', import.meta.url));
 
 /** One epoch of the conv model on `data` through the CLI, under /usr/bin/time -v. */
-function train(data: string): void {
+function train(data: string): string {
   const root = dirname(data);
   const out = join(root, 'run');
   const args = [
@@ -58,10 +58,16 @@ function train(data: string): void {
   for (const line of run.stdout.split('\n').filter(Boolean)) console.log(`  | ${line}`);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr);
   if (run.status !== 0) console.log(run.stderr);
-  console.log(
+  const line =
     `aekit train --data (${count} images, conv, 1 epoch, ${device}): exit ${run.status}, ${wall.toFixed(1)} s wall, peak RSS ${rss ? (Number(rss[1]) / 1024).toFixed(0) : '?'} MB` +
-      ` (the samples alone: ${((count * size * size * 3 * 4) / 2 ** 20).toFixed(0)} MB as float32)`,
-  );
+    ` (the samples alone: ${((count * size * size * 3 * 4) / 2 ** 20).toFixed(0)} MB as float32)`;
+  console.log(line);
+  // The CLI's own lines the note quotes: its decode, the epoch and the test MSE against the baselines.
+  const quoted = run.stdout
+    .split('\n')
+    .filter((l) => /decod|epoch|test MSE/i.test(l))
+    .map((l) => `  cli: ${l.trim()}`);
+  return [line, ...quoted].join('\n');
 }
 
 const root = await mkdtemp(join(tmpdir(), 'aekit-20k-'));
@@ -97,20 +103,30 @@ try {
   // Decoding on 1 and on 2 threads, with this process' CPU time (user + system, every thread) beside the wall
   // time: on a machine shared with other jobs the wall times alone say little.
   const seconds: Record<number, number> = {};
+  const summary: string[] = [];
   for (const workers of only === 'train' ? [] : [1, 2]) {
     t = performance.now();
     const cpu = process.cpuUsage();
     const folder = await loadImageFolder(data, { size: [size, size], channels: 3, workers });
     seconds[workers] = (performance.now() - t) / 1000;
     const used = process.cpuUsage(cpu);
-    console.log(
+    summary.push(
       `decode ${folder.count} images to ${size}x${size}x3 on ${folder.workers} thread(s): ${seconds[workers]!.toFixed(2)} s wall (${Math.round(folder.count / seconds[workers]!)} img/s), ${((used.user + used.system) / 1e6).toFixed(1)} s CPU`,
     );
+    console.log(summary.at(-1));
   }
-  if (only !== 'train')
-    console.log(`decode speed-up 2 threads vs 1 (wall): ${(seconds[1]! / seconds[2]!).toFixed(2)}x`);
+  if (only !== 'train') {
+    summary.push(`decode speed-up 2 threads vs 1 (wall): ${(seconds[1]! / seconds[2]!).toFixed(2)}x`);
+    console.log(summary.at(-1));
+  }
 
-  if (only !== 'decode') train(data);
+  if (only !== 'decode') summary.push(train(data));
+  console.log(
+    `\nsummary (${count} images, ${size}x${size}x3, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}):`,
+  );
+  for (const line of summary) console.log(line);
 } finally {
   await rm(root, { recursive: true, force: true });
 }
