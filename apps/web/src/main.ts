@@ -1,4 +1,5 @@
 import { meanMse } from '@aekit/eval/metrics';
+import { AnomalyView } from './anomaly-view.js';
 import { attachDrawPad } from './draw-pad.js';
 import { decodeThumbnail, LatentExplorer } from './explorer.js';
 import { drawingToSample, frameFill, imageFileToSample } from './image-input.js';
@@ -97,6 +98,7 @@ async function refresh(): Promise<void> {
   canvas('latent').setAttribute('aria-label', `The latent code: ${description}`);
   explorerView.markCode(z);
   await refreshNoise();
+  await anomalyView.show(current);
 }
 
 async function refreshNoise(): Promise<void> {
@@ -257,6 +259,19 @@ const pad = attachDrawPad(
     void setInput(new Float32Array(n), { kind: 'drawing' });
   },
 );
+const anomalyView = new AnomalyView({
+  info: $('anomaly-info'),
+  bar: canvas('anomaly-bar'),
+  heatmap: canvas('anomaly-heatmap'),
+  verdict: $('anomaly-verdict'),
+});
+for (const kind of ['normal', 'anomalous'] as const) {
+  $(`anomaly-${kind}`).addEventListener('click', () => {
+    const picked = anomalyView.pick(kind);
+    const dataset = anomalyView.entry?.dataset;
+    if (picked && dataset) void setInput(picked.x, { kind: 'test', dataset });
+  });
+}
 const explorerView = new LatentExplorer(
   canvas('explorer'),
   canvas('explorer-preview'),
@@ -331,6 +346,7 @@ select.addEventListener('change', () => {
   input: () => (current ? Array.from(current) : undefined),
   inputSource: () => source,
   code: () => (currentCode ? Array.from(currentCode) : undefined),
+  anomaly: () => anomalyView.result(),
 };
 
 /** The first model: an MNIST one, since the page invites drawing a digit (the denoiser when bundled). */
@@ -354,6 +370,15 @@ try {
   const first = manifest.models.find((m) => m.id === requested) ?? defaultModel(manifest.models);
   if (!first) throw new Error('manifest.json lists no models');
   select.value = first.id;
+  const anomaly = manifest.anomaly;
+  if (anomaly) {
+    // Before the first model, so that its first input is scored too.
+    setStatus('Loading the anomaly detector…', 'loading');
+    await anomalyView.load(anomaly, MODELS_URL, onProgress).catch((error: unknown) => {
+      $('anomaly-info').textContent =
+        `Could not load the detector: ${error instanceof Error ? error.message : String(error)}`;
+    });
+  } else $('anomaly-panel').hidden = true;
   const device = new URLSearchParams(location.search).get('device');
   await selectModel(first, device === 'wasm' || device === 'webgpu' ? device : 'auto');
 } catch (error) {

@@ -1,5 +1,5 @@
 import { createSession, type OnnxSession } from '@aekit/onnx-backend/browser';
-import type { ModelEntry } from './manifest.js';
+import type { AnomalyEntry, ModelEntry } from './manifest.js';
 import { type Progress, type Provider, preloadRuntime } from './ort-preload.js';
 
 /** The ONNX Runtime execution providers the demo uses. */
@@ -116,4 +116,18 @@ export async function loadWithFallback(
       `WebAssembly on the CPU: the WebGPU session failed (${error instanceof Error ? error.message : String(error)})`,
     );
   }
+}
+
+/**
+ * The anomaly view's detector graph (raw input -> feature_errors, score, is_anomaly) on ONNX Runtime Web's
+ * WASM provider, so that its scores can be compared with onnxruntime-node's.
+ */
+export async function loadDetectorSession(
+  entry: AnomalyEntry,
+  baseUrl: string,
+  onProgress: Progress = () => {},
+): Promise<OnnxSession> {
+  await preloadRuntime('wasm', onProgress);
+  const bytes = await fetchBytes(`${baseUrl}${entry.detector}`);
+  return createSession(bytes.slice(), { device: 'wasm' });
 }

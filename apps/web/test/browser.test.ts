@@ -470,6 +470,53 @@ describe.skipIf(!available)('web app in Chromium', () => {
     console.log(`parity: ${note}`);
   });
 
+  it('anomaly view: a normal and an anomalous test image, scored as onnxruntime-node scores the same graph', async () => {
+    const manifest = JSON.parse(readFileSync(join(distDir, 'models/manifest.json'), 'utf8')) as Manifest;
+    const entry = manifest.anomaly!;
+    expect(entry.threshold.method).toBe('fpr:0.05');
+    const session = await createSession(readFileSync(join(distDir, 'models', entry.detector)));
+    const results: Record<string, { page: number; node: number; verdict: string; lit: number }> = {};
+    for (const kind of ['normal', 'anomalous'] as const) {
+      const before = await page.locator('#anomaly-verdict').getAttribute('data-score');
+      await page.click(`#anomaly-${kind}`);
+      await page.waitForFunction(
+        (prev) => {
+          const v = document.getElementById('anomaly-verdict')!;
+          return v.dataset.score !== prev && document.getElementById('status')?.dataset.state === 'ready';
+        },
+        before,
+        { timeout: 15_000 },
+      );
+      const { values } = await modelInput(page);
+      const shown = await page.evaluate(() => {
+        const demo = (globalThis as unknown as { aekitDemo: { anomaly(): { score: number } } }).aekitDemo;
+        const c = document.getElementById('anomaly-heatmap') as HTMLCanvasElement;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let lit = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i]! + d[i + 1]! + d[i + 2]! > 0) lit++;
+        return {
+          score: demo.anomaly().score,
+          verdict: document.getElementById('anomaly-verdict')!.dataset.verdict ?? '',
+          lit,
+        };
+      });
+      const out = await session.run({ input: { data: Float32Array.from(values), shape: [1, 28, 28, 1] } });
+      const node = (out.score!.data as Float32Array)[0]!;
+      results[kind] = { page: shown.score, node, verdict: shown.verdict, lit: shown.lit };
+      await page.screenshot({ path: join(artifacts, `anomaly-${kind}.png`), fullPage: true });
+    }
+    await session.dispose();
+    console.log(`anomaly view (threshold ${entry.threshold.value}): ${JSON.stringify(results)}`);
+    const { normal, anomalous } = results as Record<'normal' | 'anomalous', (typeof results)[string]>;
+    expect(Math.abs(normal.page - normal.node)).toBeLessThanOrEqual(1e-5);
+    expect(Math.abs(anomalous.page - anomalous.node)).toBeLessThanOrEqual(1e-5);
+    expect(normal.node).toBeLessThan(entry.threshold.value);
+    expect(anomalous.node).toBeGreaterThan(entry.threshold.value);
+    expect([normal.verdict, anomalous.verdict]).toEqual(['normal', 'anomalous']);
+    expect(normal.lit).toBeGreaterThan(0);
+    expect(anomalous.lit).toBeGreaterThan(0);
+  });
+
   it('has no serious or critical axe-core violations', async () => {
     await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
     const violations = await page.evaluate(async () => {
