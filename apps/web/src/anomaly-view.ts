@@ -7,10 +7,12 @@ import type { OnnxSession } from '@aekit/onnx-backend/browser';
 import { decodeThumbnail } from './explorer.js';
 import type { AnomalyEntry, AnomalySamples } from './manifest.js';
 import type { Progress } from './ort-preload.js';
+import { drawSample } from './render.js';
 import { loadDetectorSession } from './runtime.js';
 
 export interface AnomalyElements {
   info: HTMLElement;
+  input: HTMLCanvasElement;
   bar: HTMLCanvasElement;
   heatmap: HTMLCanvasElement;
   verdict: HTMLElement;
@@ -87,6 +89,7 @@ export class AnomalyView {
     const isAnomaly = Boolean((out.is_anomaly!.data as ArrayLike<unknown>)[0]);
     const threshold = entry.threshold.value;
     this.last = { score, threshold, isAnomaly };
+    drawSample(this.el.input, x, w, h);
     this.drawBar(score, threshold, isAnomaly);
     this.drawHeatmap(out.feature_errors!.data as Float32Array, w, h);
     const word = isAnomaly ? 'anomalous' : 'normal';

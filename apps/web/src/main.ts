@@ -261,6 +261,7 @@ const pad = attachDrawPad(
 );
 const anomalyView = new AnomalyView({
   info: $('anomaly-info'),
+  input: canvas('anomaly-input'),
   bar: canvas('anomaly-bar'),
   heatmap: canvas('anomaly-heatmap'),
   verdict: $('anomaly-verdict'),
