@@ -40,16 +40,17 @@ function heat(t: number): [number, number, number] {
 
 export class AnomalyView {
   private session: OnnxSession | undefined;
+  private loaded: AnomalyEntry | undefined;
   private samples: AnomalySamples | undefined;
   private last: AnomalyResult | undefined;
   private picks = { normal: 0, anomalous: 0 };
 
   constructor(private readonly el: AnomalyElements) {}
 
+  /** The manifest entry of the loaded detector. */
   get entry(): AnomalyEntry | undefined {
     return this.loaded;
   }
-  private loaded: AnomalyEntry | undefined;
 
   /** Loads the detector graph (after ONNX Runtime's WASM, with its download progress) and its test images. */
   async load(entry: AnomalyEntry, baseUrl: string, onProgress?: Progress): Promise<void> {

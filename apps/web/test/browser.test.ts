@@ -201,6 +201,8 @@ describe.skipIf(!available)('web app in Chromium', () => {
       expect(statSync(join(distDir, 'models', m.encoder)).size).toBeLessThan(1_100_000);
       expect(statSync(join(distDir, 'models', m.decoder)).size).toBeLessThan(1_100_000);
     }
+    expect(manifest.anomaly?.normalClass.name).toBe('Trouser');
+    expect(statSync(join(distDir, 'models', manifest.anomaly!.detector)).size).toBeLessThan(1_100_000);
   });
 
   it('first load: an MNIST model, the pad shows the model input, one ORT wasm with progress, a short badge', async () => {
@@ -475,7 +477,10 @@ describe.skipIf(!available)('web app in Chromium', () => {
     const entry = manifest.anomaly!;
     expect(entry.threshold.method).toBe('fpr:0.05');
     const session = await createSession(readFileSync(join(distDir, 'models', entry.detector)));
-    const results: Record<string, { page: number; node: number; verdict: string; lit: number }> = {};
+    const results: Record<
+      string,
+      { page: number; node: number; pageFlag: boolean; nodeFlag: boolean; verdict: string; lit: number }
+    > = {};
     for (const kind of ['normal', 'anomalous'] as const) {
       const before = await page.locator('#anomaly-verdict').getAttribute('data-score');
       await page.click(`#anomaly-${kind}`);
@@ -489,20 +494,30 @@ describe.skipIf(!available)('web app in Chromium', () => {
       );
       const { values } = await modelInput(page);
       const shown = await page.evaluate(() => {
-        const demo = (globalThis as unknown as { aekitDemo: { anomaly(): { score: number } } }).aekitDemo;
+        const demo = (
+          globalThis as unknown as { aekitDemo: { anomaly(): { score: number; isAnomaly: boolean } } }
+        ).aekitDemo;
         const c = document.getElementById('anomaly-heatmap') as HTMLCanvasElement;
         const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
         let lit = 0;
         for (let i = 0; i < d.length; i += 4) if (d[i]! + d[i + 1]! + d[i + 2]! > 0) lit++;
         return {
           score: demo.anomaly().score,
+          isAnomaly: demo.anomaly().isAnomaly,
           verdict: document.getElementById('anomaly-verdict')!.dataset.verdict ?? '',
           lit,
         };
       });
       const out = await session.run({ input: { data: Float32Array.from(values), shape: [1, 28, 28, 1] } });
       const node = (out.score!.data as Float32Array)[0]!;
-      results[kind] = { page: shown.score, node, verdict: shown.verdict, lit: shown.lit };
+      results[kind] = {
+        page: shown.score,
+        node,
+        pageFlag: shown.isAnomaly,
+        nodeFlag: Boolean((out.is_anomaly!.data as ArrayLike<unknown>)[0]),
+        verdict: shown.verdict,
+        lit: shown.lit,
+      };
       await page.screenshot({ path: join(artifacts, `anomaly-${kind}.png`), fullPage: true });
     }
     await session.dispose();
@@ -513,6 +528,12 @@ describe.skipIf(!available)('web app in Chromium', () => {
     expect(normal.node).toBeLessThan(entry.threshold.value);
     expect(anomalous.node).toBeGreaterThan(entry.threshold.value);
     expect([normal.verdict, anomalous.verdict]).toEqual(['normal', 'anomalous']);
+    expect([normal.pageFlag, normal.nodeFlag, anomalous.pageFlag, anomalous.nodeFlag]).toEqual([
+      false,
+      false,
+      true,
+      true,
+    ]);
     expect(normal.lit).toBeGreaterThan(0);
     expect(anomalous.lit).toBeGreaterThan(0);
   });
