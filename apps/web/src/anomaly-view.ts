@@ -19,6 +19,8 @@ export interface AnomalyElements {
 }
 
 export interface AnomalyResult {
+  /** The values scored (h*w*c). */
+  input: Float32Array;
   score: number;
   threshold: number;
   isAnomaly: boolean;
@@ -89,7 +91,7 @@ export class AnomalyView {
     const score = (out.score!.data as Float32Array)[0]!;
     const isAnomaly = Boolean((out.is_anomaly!.data as ArrayLike<unknown>)[0]);
     const threshold = entry.threshold.value;
-    this.last = { score, threshold, isAnomaly };
+    this.last = { input: x, score, threshold, isAnomaly };
     drawSample(this.el.input, x, w, h);
     this.drawBar(score, threshold, isAnomaly);
     this.drawHeatmap(out.feature_errors!.data as Float32Array, w, h);

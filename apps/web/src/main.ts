@@ -57,6 +57,8 @@ let currentCode: Float32Array | undefined;
 let lerpA: Float32Array | undefined;
 let lerpB: Float32Array | undefined;
 let sampleSeed = 1;
+/** An upload framed as the anomaly detector's dataset frames its images (it may differ from the model's). */
+let uploadForDetector: Float32Array | undefined;
 /** Serialises model calls: a new request waits for the running one. */
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -98,7 +100,7 @@ async function refresh(): Promise<void> {
   canvas('latent').setAttribute('aria-label', `The latent code: ${description}`);
   explorerView.markCode(z);
   await refreshNoise();
-  await anomalyView.show(current);
+  await anomalyView.show(detectorInput(current));
 }
 
 async function refreshNoise(): Promise<void> {
@@ -113,6 +115,21 @@ async function refreshNoise(): Promise<void> {
   $('noisy-error').textContent = meanMse(current, noisy).toFixed(4);
   $('denoised-error').textContent = meanMse(current, denoised).toFixed(4);
   $('denoised-error').dataset.mse = String(meanMse(current, denoised));
+}
+
+/**
+ * The anomaly detector's view of the input: a drawing or an upload framed as the detector's dataset frames
+ * its images (MNIST digits fill 20 of 28 pixels, Fashion-MNIST items the whole frame), a test image as is.
+ */
+function detectorInput(x: Float32Array): Float32Array {
+  const dataset = anomalyView.entry?.dataset;
+  if (!dataset || dataset === runner?.entry.dataset) return x;
+  if (source?.kind === 'upload' && uploadForDetector) return uploadForDetector;
+  if (source?.kind === 'drawing' && x.some((v) => v > 0)) {
+    const { w, h } = size();
+    return drawingToSample(canvas('pad'), w, h, frameFill(dataset));
+  }
+  return x;
 }
 
 /** Sets the model input; a drawing stays on the pad, other sources are drawn on it (to draw over next). */
@@ -304,6 +321,11 @@ input('upload').addEventListener('change', async () => {
   try {
     const { w, h } = size();
     const x = await imageFileToSample(file, w, h, frameFill(runner?.entry.dataset ?? 'mnist'));
+    const detectorDataset = anomalyView.entry?.dataset;
+    uploadForDetector =
+      detectorDataset && detectorDataset !== runner?.entry.dataset
+        ? await imageFileToSample(file, w, h, frameFill(detectorDataset))
+        : undefined;
     $('file-name').textContent = file.name;
     await setInput(x, { kind: 'upload', name: file.name });
   } catch (error) {
@@ -347,7 +369,10 @@ select.addEventListener('change', () => {
   input: () => (current ? Array.from(current) : undefined),
   inputSource: () => source,
   code: () => (currentCode ? Array.from(currentCode) : undefined),
-  anomaly: () => anomalyView.result(),
+  anomaly: () => {
+    const r = anomalyView.result();
+    return r && { ...r, input: Array.from(r.input) };
+  },
 };
 
 /** The first model: an MNIST one, since the page invites drawing a digit (the denoiser when bundled). */

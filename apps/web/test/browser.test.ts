@@ -520,6 +520,36 @@ describe.skipIf(!available)('web app in Chromium', () => {
       };
       await page.screenshot({ path: join(artifacts, `anomaly-${kind}.png`), fullPage: true });
     }
+    // A drawing is framed for the detector as Fashion-MNIST frames its items (the whole frame), while the
+    // MNIST model on the page sees it as a digit (20 of 28 rows): a vertical stroke spans more rows.
+    await page.click('#clear');
+    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'ready');
+    const box = (await page.locator('#pad').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 60);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + 220, { steps: 10 });
+    await page.mouse.up();
+    await page.waitForFunction(() => {
+      const demo = (globalThis as unknown as { aekitDemo: { anomaly(): { input: number[] } } }).aekitDemo;
+      return (
+        demo.anomaly().input.some((v) => v > 0) &&
+        document.getElementById('status')?.dataset.state === 'ready'
+      );
+    });
+    const rows = await page.evaluate(() => {
+      const demo = (
+        globalThis as unknown as { aekitDemo: { input(): number[]; anomaly(): { input: number[] } } }
+      ).aekitDemo;
+      const count = (x: number[]) =>
+        Array.from({ length: 28 }, (_, y) => x.slice(28 * y, 28 * y + 28).some((v) => v > 0.1)).filter(
+          Boolean,
+        ).length;
+      return { model: count(demo.input()), detector: count(demo.anomaly().input) };
+    });
+    console.log(
+      `a vertical stroke spans ${rows.model} rows for the MNIST model, ${rows.detector} for the detector`,
+    );
+    expect(rows.detector).toBeGreaterThan(rows.model);
     await session.dispose();
     console.log(`anomaly view (threshold ${entry.threshold.value}): ${JSON.stringify(results)}`);
     const { normal, anomalous } = results as Record<'normal' | 'anomalous', (typeof results)[string]>;
