@@ -23,20 +23,26 @@ const exported: Record<string, Uint8Array> = {};
 
 describe('ONNX detector graph (raw input -> scaler -> model -> score, is_anomaly)', () => {
   for (const [label, spec] of Object.entries(cases)) {
-    for (const score of ['mse', 'mae'] as const) {
+    for (const score of ['mse', 'mae', 'nmse'] as const) {
       it(`${label}, ${score}: scores equal the reference network's to 1e-5, is_anomaly = score > threshold`, async () => {
         const weights = randomWeights(spec);
         const shapes = inferShapes(spec);
         const d = shapeSize(shapes.input);
         const n = 9;
         const x = randomBatch(n, shapes.input, 5);
+        const featureScale = Array.from({ length: d }, (_, j) => 0.05 + (j % 7) / 10);
         const scaled = spec.scaler ? scaleValues(spec.scaler, x) : x;
         const y = referenceForward(spec, weights, scaled).reconstruction;
         const expected = Array.from({ length: n }, (_, i) => {
           let s = 0;
           for (let j = 0; j < d; j++) {
             const e = (y[i * d + j] as number) - (scaled[i * d + j] as number);
-            s += score === 'mse' ? e * e : Math.abs(e);
+            s +=
+              score === 'mae'
+                ? Math.abs(e)
+                : score === 'nmse'
+                  ? (e * e) / (featureScale[j] as number)
+                  : e * e;
           }
           return s / d;
         });
@@ -44,6 +50,7 @@ describe('ONNX detector graph (raw input -> scaler -> model -> score, is_anomaly
         const threshold = ((sorted[4] as number) + (sorted[5] as number)) / 2;
         const { bytes } = exportDetectorOnnx(spec, weights, {
           score,
+          ...(score === 'nmse' ? { featureScale } : {}),
           threshold: { method: 'fpr:0.05', value: threshold, expectedFalseAlarmRate: 0.05 },
           calibration: { count: 100, p50: 0.1 },
         });

@@ -5,8 +5,10 @@ import { DETECTOR_METADATA_KEY } from './metadata.js';
 
 /** What of a calibrated detector goes into its ONNX graph (the fields of an aekit detector file). */
 export interface DetectorGraphSource {
-  /** The detector's score; the graph computes `mse` and `mae`. */
+  /** The detector's score; the graph computes `mse`, `mae` and `nmse`. */
   score: string;
+  /** `nmse`: each feature's stored scale (mean normal squared error), one per input value. */
+  featureScale?: readonly number[] | null;
   /** The calibrated threshold and the rule it came from (`fpr:0.01`). */
   threshold: { method: string; value: number; expectedFalseAlarmRate?: number | null };
   /** Summary of the calibration scores, kept in the metadata. */
@@ -26,10 +28,17 @@ export function exportDetectorOnnx(
   detector: DetectorGraphSource,
 ): OnnxExport {
   const score = detector.score;
-  if (score !== 'mse' && score !== 'mae') {
+  if (score !== 'mse' && score !== 'mae' && score !== 'nmse') {
     throw new ExportError(
-      `detector score "${score}" has no ONNX export (the graph computes mse and mae); fit a detector with --score mse or mae to export it.`,
+      `detector score "${score}" has no ONNX export (the graph computes mse, mae and nmse); fit a detector with --score mse, mae or nmse to export it.`,
       { details: { score } },
+    );
+  }
+  const d = spec.inputShape.reduce((a, b) => a * b, 1);
+  const featureScale = detector.featureScale ?? undefined;
+  if (score === 'nmse' && (featureScale === undefined || featureScale.length !== d)) {
+    throw new ExportError(
+      `detector score nmse needs ${d} per-feature scales, got ${featureScale?.length ?? 0}; refit the detector.`,
     );
   }
   if (!Number.isFinite(detector.threshold.value)) {
@@ -46,6 +55,7 @@ export function exportDetectorOnnx(
   return buildExport(spec, weights, 'full', {
     score,
     threshold: detector.threshold.value,
+    ...(score === 'nmse' && featureScale ? { featureScale: Float32Array.from(featureScale) } : {}),
     metadata: { [DETECTOR_METADATA_KEY]: JSON.stringify(facts) },
   });
 }

@@ -118,7 +118,16 @@ function appendScore(
   const errors =
     detector.score === 'mse'
       ? g.node('Mul', [diff, diff], 'error_squared')
-      : g.node('Abs', [diff], 'error_abs');
+      : detector.score === 'nmse'
+        ? g.node(
+            'Div',
+            [
+              g.node('Mul', [diff, diff], 'error_squared'),
+              g.floats('feature_scale', [...outputShape], detector.featureScale as Float32Array),
+            ],
+            'error_normalised',
+          )
+        : g.node('Abs', [diff], 'error_abs');
   g.rename(g.node('Identity', [errors], 'feature_errors_identity'), g.reserve(IO_NAMES.featureErrors));
   const axes = outputShape.map((_, i) => i + 1);
   g.rename(
@@ -161,8 +170,10 @@ export function exportOnnx(
  * between the (scaled) input and the reconstruction, its mean per sample, and the comparison with `threshold`.
  */
 export interface DetectorGraphOptions {
-  score: 'mse' | 'mae';
+  score: 'mse' | 'mae' | 'nmse';
   threshold: number;
+  /** `nmse`: the per-feature scale each squared error is divided by, [...outputShape] flattened. */
+  featureScale?: Float32Array;
   /** Extra metadata entries (the detector's method and calibration). */
   metadata: Record<string, string>;
 }

@@ -362,6 +362,7 @@ export async function exportDetector(
     const detector = AnomalyDetector.restore(model, file);
     const { bytes } = exportDetectorOnnx(model.spec, model.getWeights(), {
       score: file.score,
+      featureScale: file.featureScale,
       threshold: file.threshold,
       calibration: { ...file.calibration },
     });
