@@ -139,6 +139,8 @@ export interface BaselineScores {
     mse: number /** Training samples PCA was fitted on, when fewer than all. */;
     fittedOn?: number;
   };
+  /** Why there is no PCA baseline, when the code is too large for one (see `PCA_MAX_COMPONENTS`). */
+  pcaSkipped?: string;
 }
 
 export interface DenoisingScores {
@@ -508,6 +510,12 @@ export function baselineScores(
   const meanSample = mse((i) => mean[i % size]!);
   const k = Math.min(components, size, train.count);
   if (k < 1 || k >= size) return { meanSample };
+  if (k > PCA_MAX_COMPONENTS) {
+    return {
+      meanSample,
+      pcaSkipped: `PCA(${k}) skipped: the code has more than ${PCA_MAX_COMPONENTS} values`,
+    };
+  }
   const fitted = evenlySpaced(
     train,
     size,
@@ -531,6 +539,12 @@ export function baselineScores(
  * up to 40 iterations, still for minutes).
  */
 export const PCA_FIT_MAX = 2000;
+/**
+ * No PCA baseline for a code of more values than this: a conv model's code on 64x64x3 images has 2,048, and
+ * a subspace iteration for that many components over 12,288-value samples ran for more than 10 minutes after
+ * a 40 s epoch (20,000-image run).
+ */
+export const PCA_MAX_COMPONENTS = 256;
 /** ... and on at most this many values: 651 samples of 64x64x3 (12,288 values each). */
 const PCA_FIT_VALUES = 8_000_000;
 /** The baseline's subspace iteration stops at this relative change of captured variance (PCA's own default: 1e-7)... */
@@ -756,7 +770,9 @@ async function train(given: TrainOptions, entry: ReturnType<typeof getModel>): P
     const units = run.scaler ? ` (${run.scaler.type} units)` : '';
     const pca = baselines.pca
       ? ` · PCA(${baselines.pca.components}${baselines.pca.fittedOn ? `, fitted on ${baselines.pca.fittedOn} of ${data.count} training samples` : ''}) ${fmt(baselines.pca.mse)}`
-      : '';
+      : baselines.pcaSkipped
+        ? ` · ${baselines.pcaSkipped}`
+        : '';
     io.out(
       `test MSE ${fmt(mse)}${units} on ${test.count} samples · mean-sample baseline ${fmt(baselines.meanSample)}${pca} · ${rate}` +
         (run.skipped ? ` · ${run.skipped} bad files skipped` : ''),
