@@ -9,6 +9,7 @@ import {
   type Device,
   type EpochMetrics,
   type FitOptions,
+  gatherRows,
   inferShapes,
   OptionError,
   type Scaler,
@@ -555,12 +556,8 @@ const PCA_ITERATIONS = 20;
 /** At most `max` samples of `from`, evenly spaced (all of them when there are no more). */
 function evenlySpaced(from: Samples, size: number, max: number): Float32Array {
   if (from.count <= max) return from.images;
-  const out = new Float32Array(max * size);
-  for (let i = 0; i < max; i++) {
-    const src = Math.floor((i * from.count) / max);
-    out.set(from.images.subarray(src * size, (src + 1) * size), i * size);
-  }
-  return out;
+  const rows = Uint32Array.from({ length: max }, (_, i) => Math.floor((i * from.count) / max));
+  return gatherRows(from.images, size, rows, 'PCA baseline');
 }
 
 async function train(given: TrainOptions, entry: ReturnType<typeof getModel>): Promise<TrainSummary> {
