@@ -55,6 +55,32 @@ describe('parseCsv / loadCsv', () => {
   });
 });
 
+describe('parseCsv id column', () => {
+  it('keeps text ids (quoted, with commas) out of the features, beside a label; drop-rows drops their ids', () => {
+    const text = 'id,a,label,b\n"p-1, left",1,0,2\nq2,3,1,\nr3,5,0,6\n';
+    const t = parseCsv(text, { idColumn: 'id', labelColumn: 'label', missing: 'drop-rows' }, 'i.csv');
+    expect(t.columns).toEqual(['a', 'b']);
+    expect([t.idColumn, t.idIndex, t.labelColumn]).toEqual(['id', 0, 'label']);
+    expect(t.ids).toEqual(['p-1, left', 'r3']);
+    expect(Array.from(t.features)).toEqual([1, 2, 5, 6]);
+    expect(Array.from(t.labels!)).toEqual([0, 0]);
+    expect(Array.from(t.lines)).toEqual([2, 4]);
+  });
+
+  it('by index (a digit string too) in a header-less file whose ids are text; unknown or also the label: an OptionError', () => {
+    const t = parseCsv('a7,1,2\nb8,3,4\n', { idColumn: '0' });
+    expect(t.columns).toEqual(['column1', 'column2']);
+    expect(t.ids).toEqual(['a7', 'b8']);
+    expect(Array.from(t.features)).toEqual([1, 2, 3, 4]);
+    expect(parseCsv('x,y\n1,2\n', { idColumn: -1 }).ids).toEqual(['2']);
+    const unknown = errorOf(() => parseCsv('a,b\n1,2\n', { idColumn: 'name' }, 'u.csv'));
+    expect(unknown?.code).toBe('OPTION_INVALID');
+    expect(unknown?.message).toBe('u.csv: id column "name" not found; its columns are a, b');
+    const both = errorOf(() => parseCsv('a,b\n1,2\n', { idColumn: 'a', labelColumn: 0 }, 'b.csv'));
+    expect(both?.message).toMatch(/both the label and the id column/);
+  });
+});
+
 describe('parseCsv quoting (csv-parse)', () => {
   it('reads quoted names and cells holding the delimiter, newlines and doubled quotes; TSV; CRLF; a BOM', () => {
     const t = parseCsv('\uFEFF"a, the first","b ""x""",c\r\n"1",2,"3"\r\n4,"5",6\r\n', {}, 'q.csv');

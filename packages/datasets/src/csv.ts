@@ -12,6 +12,12 @@ export interface TabularData {
   readonly columns: string[];
   /** Name of the label column, when one was chosen. */
   readonly labelColumn?: string;
+  /** The id column's cells as text, one per row (kept rows only), when `idColumn` chose one. */
+  readonly ids?: string[];
+  /** Name of the id column, when one was chosen. */
+  readonly idColumn?: string;
+  /** The id column's 0-based index among the file's columns, when one was chosen. */
+  readonly idIndex?: number;
   readonly count: number;
   readonly featureCount: number;
   /** The 1-based line of the file where each row starts (for errors that name a row). */
@@ -25,6 +31,11 @@ export interface TabularData {
 export interface CsvOptions {
   /** Column (name, or 0-based index) holding the label; it is left out of `features`. Negative counts from the end. */
   labelColumn?: string | number;
+  /**
+   * Column (name, or 0-based index; a string of digits that names no column is taken as an index) holding
+   * row ids: its cells are kept as text in `ids`, never read as numbers, and left out of `features`.
+   */
+  idColumn?: string | number;
   /** Whether the first line holds column names. Default: yes when any of its cells is not a number. */
   hasHeader?: boolean;
   /** Default ','. */
@@ -84,6 +95,27 @@ function records(text: string, delimiter: string, skipLines: number, source: str
     }));
 }
 
+/** The index of column `wanted` (a name, or a 0-based index, negative from the end) or an OptionError listing them. */
+function columnAt(names: readonly string[], wanted: string | number, what: string, source: string): number {
+  const i =
+    typeof wanted === 'number' ? (wanted < 0 ? names.length + wanted : wanted) : names.indexOf(wanted);
+  if (i < 0 || i >= names.length || !Number.isInteger(i)) {
+    throw new OptionError(
+      `${source}: ${what} column ${JSON.stringify(wanted)} not found; its columns are ${names.join(', ')}`,
+      { details: { expected: names, actual: wanted } },
+    );
+  }
+  return i;
+}
+
+/** The id column: by name, else a string of digits as an index (so "0" names the first column of a header-less file). */
+function idColumnAt(names: readonly string[], wanted: string | number, source: string): number {
+  if (typeof wanted === 'string' && !names.includes(wanted) && /^-?\d+$/.test(wanted)) {
+    return columnAt(names, Number(wanted), 'id', source);
+  }
+  return columnAt(names, wanted, 'id', source);
+}
+
 /**
  * Parses CSV text of numbers into a `TabularData`; `source` names the file in errors: a ragged row, text in a
  * numeric column, a value beyond float32, an empty column and (by default) a missing value each name the line
@@ -97,24 +129,26 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV')
     });
   }
   const first = rows[0]!.cells;
-  const hasHeader = options.hasHeader ?? !first.every(isNumber);
+  // An id column given by index holds text in every row: it does not make the first line a header.
+  const idAt = /^-?\d+$/.test(String(options.idColumn ?? '')) ? Number(options.idColumn) : undefined;
+  const textAt = idAt === undefined ? -1 : idAt < 0 ? first.length + idAt : idAt;
+  const hasHeader = options.hasHeader ?? !first.every((c, j) => j === textAt || isNumber(c));
   const width = first.length;
   const names = hasHeader ? first : first.map((_, i) => `column${i}`);
   const data = hasHeader ? rows.slice(1) : rows;
 
-  let labelIndex: number | undefined;
-  if (options.labelColumn !== undefined) {
-    const wanted = options.labelColumn;
-    labelIndex = typeof wanted === 'number' ? (wanted < 0 ? width + wanted : wanted) : names.indexOf(wanted);
-    if (labelIndex < 0 || labelIndex >= width || !Number.isInteger(labelIndex)) {
-      throw new OptionError(
-        `${source}: label column ${JSON.stringify(wanted)} not found; columns are ${names.join(', ')}`,
-        { details: { expected: names, actual: wanted } },
-      );
-    }
+  const labelIndex =
+    options.labelColumn === undefined ? undefined : columnAt(names, options.labelColumn, 'label', source);
+  const idIndex = options.idColumn === undefined ? undefined : idColumnAt(names, options.idColumn, source);
+  if (idIndex !== undefined && idIndex === labelIndex) {
+    throw new OptionError(
+      `${source}: column "${names[idIndex]}" is asked for as both the label and the id column; choose one`,
+      { details: { actual: names[idIndex] } },
+    );
   }
   const all = new Float32Array(data.length * width);
   const lines = new Uint32Array(data.length);
+  const allIds: string[] = [];
   data.forEach(({ cells, line }, i) => {
     lines[i] = line;
     if (cells.length !== width) {
@@ -126,6 +160,11 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV')
     }
     for (let j = 0; j < width; j++) {
       const cell = cells[j]!;
+      if (j === idIndex) {
+        allIds.push(cell);
+        all[i * width + j] = 0;
+        continue;
+      }
       if (isMissingCell(cell)) {
         all[i * width + j] = Number.NaN;
         continue;
@@ -167,19 +206,21 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV')
   const x = resolved.x;
   const count = x.length / Math.max(1, width);
   const keptLines = resolved.keep ? resolved.keep.map((r) => lines[r]!) : lines;
-  const featureCount = labelIndex === undefined ? width : width - 1;
+  const featureCount = width - (labelIndex === undefined ? 0 : 1) - (idIndex === undefined ? 0 : 1);
   const features = new Float32Array(count * featureCount);
   const labels = labelIndex === undefined ? undefined : new Float32Array(count);
   for (let i = 0, f = 0; i < count; i++) {
     for (let j = 0; j < width; j++) {
       if (j === labelIndex) labels![i] = x[i * width + j]!;
-      else features[f++] = x[i * width + j]!;
+      else if (j !== idIndex) features[f++] = x[i * width + j]!;
     }
   }
+  const ids = resolved.keep ? Array.from(resolved.keep, (r) => allIds[r]!) : allIds;
   return {
     features,
     ...(labels && labelIndex !== undefined && { labels, labelColumn: names[labelIndex] }),
-    columns: names.filter((_, j) => j !== labelIndex),
+    ...(idIndex !== undefined && { ids, idColumn: names[idIndex], idIndex }),
+    columns: names.filter((_, j) => j !== labelIndex && j !== idIndex),
     count,
     featureCount,
     lines: keptLines,

@@ -234,6 +234,7 @@ describe('parsers of user files: random and mutated inputs give a value or an Ae
     const options = fc.record(
       {
         labelColumn: fc.oneof(fc.integer({ min: -4, max: 4 }), fc.constantFrom('label', 'a', 'zz')),
+        idColumn: fc.oneof(fc.integer({ min: -4, max: 4 }), fc.constantFrom('b', '0', 'zz')),
         hasHeader: fc.boolean(),
         skipLines: fc.nat(3),
         missing: fc.constantFrom('error', 'drop-rows', 'zero'),
@@ -248,8 +249,9 @@ describe('parsers of user files: random and mutated inputs give a value or an Ae
           (r) =>
             r.features.length !== r.count * r.featureCount ||
             !finite(r.features) ||
-            (r.labels && !finite(r.labels))
-              ? `${r.features.length} features for ${r.count} rows of ${r.featureCount}, or non-finite ones`
+            (r.labels && !finite(r.labels)) ||
+            (r.ids && r.ids.length !== r.count)
+              ? `${r.features.length} features for ${r.count} rows of ${r.featureCount} (${r.ids?.length ?? 'no'} ids), or non-finite ones`
               : undefined,
         ),
       ),
