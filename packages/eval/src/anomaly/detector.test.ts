@@ -1,6 +1,7 @@
 import type { Autoencoder, ModelSpec } from '@aekit/core';
 import { describe, expect, it } from 'vitest';
 import { Pca } from '../baselines/pca.js';
+import { negativeElbo } from '../metrics/elbo.js';
 import { table } from '../test-utils.js';
 import { AnomalyDetector } from './detector.js';
 import { parseDetectorFile } from './detector-file.js';
@@ -11,10 +12,31 @@ const COLUMNS = ['a', 'b', 'c', 'd', 'e', 'f'];
 /** PCA (2 components) of a smooth table as an Autoencoder over [6] (with a z-score scaler when asked). */
 function pcaModel(train: Float32Array, scaler?: ModelSpec['scaler']): Autoencoder {
   const pca = Pca.fit(train, D, { components: 2 });
-  const spec = { inputShape: [D], ...(scaler ? { scaler } : {}) } as unknown as ModelSpec;
+  const spec = { name: 'pca', inputShape: [D], ...(scaler ? { scaler } : {}) } as unknown as ModelSpec;
   return {
     spec,
     encode: async (x) => pca.transform(x),
+    decode: async (z) => pca.inverseTransform(z),
+    reconstruct: async (x) => pca.reconstruct(x),
+  };
+}
+
+/** The PCA model as a VAE: mean = the PCA code, a log-variance that varies with it, decoded from the mean. */
+function pcaVae(train: Float32Array): Autoencoder {
+  const pca = Pca.fit(train, D, { components: 2 });
+  const spec = {
+    name: 'pca-vae',
+    inputShape: [D],
+    latent: { type: 'gaussian', dim: 2, beta: 0.5 },
+    loss: { reconstruction: 'mse', reduction: 'sum' },
+  } as unknown as ModelSpec;
+  return {
+    spec,
+    encode: async (x) => pca.transform(x),
+    encodeDistribution: async (x) => {
+      const mean = pca.transform(x);
+      return { mean, logVar: mean.map((m) => -1 + 0.1 * m) };
+    },
     decode: async (z) => pca.inverseTransform(z),
     reconstruct: async (x) => pca.reconstruct(x),
   };
@@ -57,6 +79,38 @@ describe('AnomalyDetector', () => {
       expect(file.model).toEqual({ checkpoint: 'run-1' });
     });
   }
+
+  it('elbo: the sampling-free negative ELBO of a VAE (decoded from the mean, closed-form KL); refused on other models', async () => {
+    const vae = pcaVae(fit);
+    const d = new AnomalyDetector(vae, { score: 'elbo', threshold: { percentile: 95 }, batchSize: 7 });
+    await d.fit(fit);
+    await d.calibrate(cal);
+    const { scores, features } = await d.score(unseen);
+    expect(features).toBeUndefined();
+    const { mean, logVar } = await (vae.encodeDistribution as NonNullable<Autoencoder['encodeDistribution']>)(
+      unseen,
+    );
+    const expected = negativeElbo({
+      x: unseen,
+      reconstruction: await vae.decode(mean),
+      mean,
+      logVar,
+      featureSize: D,
+      loss: 'mse',
+      beta: 0.5,
+    }).negativeElbo;
+    expect(scores).toEqual(expected);
+    const back = AnomalyDetector.restore(vae, JSON.stringify(d.toJSON()));
+    expect((await back.score(unseen)).scores).toEqual(scores);
+    expect(await back.predict(unseen)).toEqual(await d.predict(unseen));
+    expect(() => new AnomalyDetector(model, { score: 'elbo' })).toThrow(
+      /score elbo needs a VAE \(a Gaussian latent\); model "pca" has a deterministic latent\. Its scores: mse, mae, latent-knn, mse\+latent-knn, nmse, nmse\+latent-knn\./,
+    );
+    const l1 = { ...vae, spec: { ...vae.spec, loss: { reconstruction: 'l1', reduction: 'mean' } } };
+    expect(() => new AnomalyDetector(l1 as Autoencoder, { score: 'elbo' })).toThrow(
+      /needs a VAE trained with the bce or mse loss .* model "pca-vae" was trained with l1/,
+    );
+  });
 
   it("applies the model's scaler: raw values in, the score in the model's units", async () => {
     const scaler = { type: 'zscore' as const, offset: [1, 1, 1, 1, 1, 1], scale: [2, 2, 2, 2, 2, 2] };

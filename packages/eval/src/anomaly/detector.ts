@@ -1,6 +1,7 @@
 import { type Autoencoder, OptionError, ShapeMismatchError, scaleValues } from '@aekit/core';
 import { KnnDetector } from '../baselines/knn.js';
 import { requireFinite } from '../internal/finite.js';
+import { negativeElbo } from '../metrics/elbo.js';
 import { ssimPer } from '../metrics/ssim.js';
 import {
   DETECTOR_FORMAT,
@@ -45,7 +46,7 @@ export interface DetectorInput {
 export interface DetectorScores {
   /** One per sample, higher = more anomalous. */
   readonly scores: Float64Array;
-  /** `mse` / `mae` only: the error of each feature (pixel), [n, ...inputShape]. */
+  /** `mse` / `mae` / `nmse` only: the error of each feature (pixel), [n, ...inputShape]. */
   readonly features?: Float32Array;
 }
 
@@ -113,6 +114,28 @@ export class AnomalyDetector {
         `AnomalyDetector: score ssim needs images [height, width, channels]; this model takes ${shapeText(this.inputShape)}. Use mse or mae.`,
       );
     }
+    if (this.scoreKind === 'elbo') this.elboLoss();
+  }
+
+  /** `elbo`: the model's reconstruction loss and KL weight; an OptionError naming the model unless it is a VAE. */
+  private elboLoss(): { loss: 'bce' | 'mse'; beta: number } {
+    const { spec } = this.model;
+    const latent = spec.latent;
+    const usable = SCORE_KINDS.filter(
+      (s) => s !== 'elbo' && (s !== 'ssim' || this.inputShape.length === 3),
+    ).join(', ');
+    if (latent?.type !== 'gaussian' || this.model.encodeDistribution === undefined) {
+      throw new OptionError(
+        `AnomalyDetector: score elbo needs a VAE (a Gaussian latent); model "${spec.name}" has a ${latent?.type ?? 'deterministic'} latent. Its scores: ${usable}.`,
+      );
+    }
+    const loss = spec.loss?.reconstruction;
+    if (loss !== 'bce' && loss !== 'mse') {
+      throw new OptionError(
+        `AnomalyDetector: score elbo needs a VAE trained with the bce or mse loss (a likelihood); model "${spec.name}" was trained with ${String(loss)}. Its scores: ${usable}.`,
+      );
+    }
+    return { loss, beta: latent.beta };
   }
 
   get featureSize(): number {
@@ -223,6 +246,25 @@ export class AnomalyDetector {
     return new KnnDetector(size, { k: this.k }).fit(fitted).score(codes);
   }
 
+  /** `elbo`: per-sample negative ELBO, z at the posterior mean (no sampling), one batch at a time. */
+  private async elbo(x: Float32Array): Promise<Float64Array> {
+    const { loss, beta } = this.elboLoss();
+    const encode = this.model.encodeDistribution?.bind(this.model) as NonNullable<
+      Autoencoder['encodeDistribution']
+    >;
+    const d = this.featureSize;
+    const n = x.length / d;
+    const out = new Float64Array(n);
+    for (let s = 0; s < n; s += this.batchSize) {
+      const batch = x.subarray(s * d, Math.min(n, s + this.batchSize) * d);
+      const { mean, logVar } = await encode(batch);
+      const reconstruction = await this.model.decode(mean);
+      const parts = negativeElbo({ x: batch, reconstruction, mean, logVar, featureSize: d, loss, beta });
+      out.set(parts.negativeElbo, s);
+    }
+    return out;
+  }
+
   private errors(x: Float32Array, error: 'mse' | 'mae'): Promise<Float32Array> {
     return new ReconstructionDetector(this.model, {
       featureSize: this.featureSize,
@@ -237,7 +279,8 @@ export class AnomalyDetector {
   ): Promise<{ error?: Float64Array; features?: Float32Array; latent?: Float64Array }> {
     const d = this.featureSize;
     const out: { error?: Float64Array; features?: Float32Array; latent?: Float64Array } = {};
-    if (this.scoreKind !== 'ssim' && this.scoreKind !== 'latent-knn') {
+    if (this.scoreKind === 'elbo') out.error = await this.elbo(x);
+    else if (this.scoreKind !== 'ssim' && this.scoreKind !== 'latent-knn') {
       const features = await this.errors(x, this.scoreKind === 'mae' ? 'mae' : 'mse');
       const scale = this.featureScale;
       if (this.normalisesFeatures) {
@@ -330,7 +373,7 @@ export class AnomalyDetector {
     return this.calibrated('calibrationSummary').summary;
   }
 
-  /** Scores per sample, and per feature for `mse` / `mae`. Needs `calibrate` first for `mse+latent-knn` only. */
+  /** Scores per sample, and per feature for `mse` / `mae` / `nmse`. Needs `calibrate` first for `mse+latent-knn` only. */
   async score(x: Float32Array | DetectorInput): Promise<DetectorScores> {
     const parts = await this.parts(this.scaled(this.values(x, 'AnomalyDetector.score')));
     const scores = this.combine(parts, this.calibration?.normalisation);

@@ -8,9 +8,20 @@
  *   summed;
  * - `nmse`: each feature's squared error divided by its mean squared error on the normal data `fit` saw (plus
  *   1e-4), averaged: features that vary a lot in normal data count less;
- * - `nmse+latent-knn`: `nmse` and the latent kNN distance, z-normalised and summed as `mse+latent-knn`.
+ * - `nmse+latent-knn`: `nmse` and the latent kNN distance, z-normalised and summed as `mse+latent-knn`;
+ * - `elbo` (VAEs only): the negative ELBO in nats, sampling-free: the reconstruction term of the model's loss
+ *   (`bce`: Bernoulli negative log-likelihood, `mse`: half squared error) summed over features, decoded from
+ *   the posterior mean, plus beta times the closed-form KL(q(z|x) || N(0, I)).
  */
-export type ScoreKind = 'mse' | 'mae' | 'ssim' | 'latent-knn' | 'mse+latent-knn' | 'nmse' | 'nmse+latent-knn';
+export type ScoreKind =
+  | 'mse'
+  | 'mae'
+  | 'ssim'
+  | 'latent-knn'
+  | 'mse+latent-knn'
+  | 'nmse'
+  | 'nmse+latent-knn'
+  | 'elbo';
 export const SCORE_KINDS: readonly ScoreKind[] = Object.freeze([
   'mse',
   'mae',
@@ -19,4 +30,5 @@ export const SCORE_KINDS: readonly ScoreKind[] = Object.freeze([
   'mse+latent-knn',
   'nmse',
   'nmse+latent-knn',
+  'elbo',
 ]);
