@@ -24,6 +24,8 @@ export interface UserData {
   columns?: string[];
   /** A series' windows: the step where each starts (its id). */
   ids?: Uint32Array;
+  /** A table's `--id-column` cells, as text, one per row (never among the features). */
+  rowIds?: string[];
   file: string;
   /** An image folder's decoding: threads, seconds, files left out by `skipBad`. */
   images?: ImageReadInfo;
@@ -36,6 +38,8 @@ export interface TableOptions {
   columns?: string[];
   /** The label (or id) column, kept out of the features. A name or a 0-based index (negative: from the end). */
   labelColumn?: string;
+  /** A table's id column (a name, or a 0-based index), kept out of the features; its cells are text. */
+  idColumn?: string;
   /** Lines before the header or the first row (e.g. scikit-learn's "569,30,malignant,benign"). */
   skipLines?: number;
   /** The array of a .npz archive (needed when it holds several). */

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { DataError, gatherRows, OptionError, requireFinite, shapeSize } from '@aekit/core';
+import { AekitError, DataError, gatherRows, OptionError, requireFinite, shapeSize } from '@aekit/core';
 import {
   columnMeans,
   fillMissing,
@@ -12,6 +12,7 @@ import {
   readNpz,
   resolveMissing,
   shuffledIndices,
+  type TabularData,
 } from '@aekit/datasets';
 import { readImages } from './image-data.js';
 import type { TableOptions, UserData } from './user-data-types.js';
@@ -47,19 +48,64 @@ function columnIndex(names: readonly string[], wanted: string, flag: string, fil
   );
 }
 
+/** `parseCsv`, with an unknown `--id-column` named as the flag that chose it. */
+function parseTable(text: string, options: TableOptions, file: string): TabularData {
+  const delimiter = extname(file).toLowerCase() === '.tsv' ? '\t' : ',';
+  try {
+    return parseCsv(
+      text,
+      {
+        delimiter,
+        skipLines: options.skipLines ?? 0,
+        missing: 'keep',
+        ...(options.idColumn !== undefined && { idColumn: options.idColumn }),
+      },
+      file,
+    );
+  } catch (e) {
+    const details = AekitError.isInstance(e) ? (e.details as { expected?: string[]; actual?: unknown }) : {};
+    const unknownId =
+      AekitError.isInstance(e) && e.code === 'OPTION_INVALID' && String(details?.actual) === options.idColumn;
+    if (unknownId) {
+      const names = details.expected ?? [];
+      throw new OptionError(
+        `--id-column ${JSON.stringify(options.idColumn)}: ${file} has no such column; its columns are ${names.join(', ')} (or 0-based indices below ${names.length})`,
+        { details: { option: '--id-column', expected: names, actual: options.idColumn } },
+      );
+    }
+    throw e;
+  }
+}
+
 async function readTable(file: string, options: TableOptions, flag: string): Promise<UserData> {
   const text = new TextDecoder().decode(await readBytes(file, flag));
-  const delimiter = extname(file).toLowerCase() === '.tsv' ? '\t' : ',';
-  // Every column first (a non-numeric value is a DataError naming the line and the column); gaps are NaN
-  // until the missing-value policy sees the columns chosen.
-  const all = parseCsv(text, { delimiter, skipLines: options.skipLines ?? 0, missing: 'keep' }, file);
-  const names = all.columns;
+  // Every column first (a non-numeric value is a DataError naming the line and the column; the id column's
+  // cells are text); gaps are NaN until the missing-value policy sees the columns chosen.
+  const all = parseTable(text, options, file);
+  // Columns are chosen among the file's (the id column included, so indices count every column); `at` maps a
+  // file column to its place among the parsed numeric ones.
+  const idAt = all.idIndex;
+  const names =
+    idAt === undefined
+      ? all.columns
+      : [...all.columns.slice(0, idAt), all.idColumn!, ...all.columns.slice(idAt)];
+  const at = (j: number): number => (idAt === undefined || j < idAt ? j : j - 1);
+  const notId = (j: number, f: string): number => {
+    if (j === idAt) {
+      throw new OptionError(
+        `${f} names the id column "${names[j]}" (--id-column); ids are kept out of the features and labels: choose another column`,
+        { details: { option: f, actual: names[j] } },
+      );
+    }
+    return j;
+  };
   const label =
     options.labelColumn === undefined
       ? undefined
-      : columnIndex(names, options.labelColumn, '--label-column', file);
+      : notId(columnIndex(names, options.labelColumn, '--label-column', file), '--label-column');
   const picked =
-    options.columns?.map((c) => columnIndex(names, c, '--columns', file)) ?? names.map((_, j) => j);
+    options.columns?.map((c) => notId(columnIndex(names, c, '--columns', file), '--columns')) ??
+    names.map((_, j) => j).filter((j) => j !== idAt);
   const features = picked.filter((j) => j !== label);
   if (options.columns && label !== undefined && picked.includes(label)) {
     throw new OptionError(
@@ -86,7 +132,7 @@ async function readTable(file: string, options: TableOptions, flag: string): Pro
   const matrix = new Float32Array(all.count * kept.length);
   for (let i = 0; i < all.count; i++) {
     kept.forEach((j, k) => {
-      matrix[i * kept.length + k] = all.features[i * width + j]!;
+      matrix[i * kept.length + k] = all.features[i * width + at(j)]!;
     });
   }
   const policy = options.missing ?? 'error';
@@ -116,6 +162,7 @@ async function readTable(file: string, options: TableOptions, flag: string): Pro
     columns: features.map((j) => names[j]!),
     file,
     ...(labels && { labels }),
+    ...(all.ids && { rowIds: resolved.keep ? Array.from(resolved.keep, (r) => all.ids![r]!) : all.ids }),
     ...(resolved.missingCells > 0 && {
       missing: { cells: resolved.missingCells, droppedRows: resolved.droppedRows },
     }),
@@ -204,6 +251,7 @@ export function selectRows(data: UserData, indices: Uint32Array): UserData {
     x: gatherRows(data.x, size, indices),
     count: indices.length,
     ...(data.labels && { labels: gatherRows(data.labels, 1, indices) }),
+    ...(data.rowIds && { rowIds: Array.from(indices, (i) => data.rowIds![i]!) }),
   };
 }
 

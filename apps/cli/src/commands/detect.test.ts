@@ -27,6 +27,14 @@ beforeAll(async () => {
     csv([...benign.slice(280), ...lines.filter((l) => l.endsWith(',0'))]),
   );
   await writeFile(join(root, 'renamed.csv'), csv(benign.slice(280)).replace('f3,', 'area,'));
+  // The same rows behind a text id column (quoted, one with a comma).
+  const withIds = (rows: string[]) =>
+    `name,${header}\n${rows.map((r, i) => `${i === 1 ? '"p1, b"' : `p${i}`},${r}`).join('\n')}\n`;
+  await writeFile(join(root, 'benign-train-ids.csv'), withIds(benign.slice(0, 200)));
+  await writeFile(
+    join(root, 'test-ids.csv'),
+    withIds([...benign.slice(280), ...lines.filter((l) => l.endsWith(',0'))]),
+  );
   // Image folders: 16x16 grey tiles; normal = china, anomalies = flower.
   for (const path of loadColorPatches({ count: 1 }).sources.map((s) => s.path)) {
     const photo = await readImageFile(path);
@@ -191,6 +199,63 @@ describe('aekit detect on a table', () => {
     expect(bad.code).toBe(EXIT_FAILURE);
     expect(bad.stderr).toMatch(/columns f0,f1,f2,area,.* but the detector was fitted on f0,f1,f2,f3,/);
     expect(existsSync(join(root, 'bad.csv'))).toBe(false);
+
+    // --id-column: a text id column kept out of the features, written as the id; the same scores.
+    const idsOut = join(root, 'ids-scores.csv');
+    const args = [
+      'detect',
+      'score',
+      '--detector',
+      det,
+      '--data',
+      join(root, 'test-ids.csv'),
+      '--device',
+      'wasm',
+    ];
+    const byId = await aekit(...args, '--id-column', 'name', '--out', idsOut);
+    expect(byId.code, byId.stderr).toBe(0);
+    const named = await readFile(idsOut, 'utf8');
+    expect(named.split('\n')[2]).toMatch(/^"p1, b",/);
+    const idRows = named.trim().split('\n').slice(1);
+    expect(idRows.map((r) => r.split(',').at(-32))).toEqual(rows.map((r) => r[1]));
+    expect(idRows[0]!.split(',')[0]).toBe('p0');
+    const unknown = await aekit(...args, '--id-column', 'patient', '--out', join(root, 'u.csv'));
+    expect(unknown.code).toBe(EXIT_USAGE);
+    expect(unknown.stderr.trim()).toMatch(
+      /^error: --id-column "patient": \S*test-ids\.csv has no such column; its columns are name, f0, f1, .*, target \(or 0-based indices below 32\)$/,
+    );
+    expect(existsSync(join(root, 'u.csv'))).toBe(false);
+    // detect fit --id-column: kept out of the features there, and detect score's default.
+    const idDet = join(root, 'ids.detector.json');
+    const idFit = await aekit(
+      'detect',
+      'fit',
+      '--checkpoint',
+      run,
+      '--data',
+      join(root, 'benign-train-ids.csv'),
+      '--id-column',
+      'name',
+      '--device',
+      'wasm',
+      '--out',
+      idDet,
+    );
+    expect(idFit.code, idFit.stderr).toBe(0);
+    const byDefault = await aekit(
+      'detect',
+      'score',
+      '--detector',
+      idDet,
+      '--data',
+      join(root, 'test-ids.csv'),
+      '--device',
+      'wasm',
+      '--out',
+      idsOut,
+    );
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect((await readFile(idsOut, 'utf8')).split('\n')[2]).toMatch(/^"p1, b",/);
     // f1 on labelled calibration data (benign and malignant rows).
     const f1 = await aekit(
       'detect',

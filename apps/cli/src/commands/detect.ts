@@ -33,6 +33,7 @@ interface FitOptions {
   seed: number;
   out?: string;
   anomalyLabel: string;
+  idColumn?: string;
   device: Device;
 }
 
@@ -44,6 +45,7 @@ interface ScoreOptions {
   topK: number;
   labels: boolean;
   anomalyLabel: string;
+  idColumn?: string;
   device: Device;
 }
 
@@ -54,6 +56,19 @@ interface DetectorModelFacts {
 }
 
 const thresholdOption = (v: string): ThresholdRule => parseThresholdRule(v);
+
+/** `--id-column`: a table's id column, kept out of the features (and, from `fit`, the default of `score`). */
+const withIdColumn = (table: TableOptions, idColumn: string | undefined): TableOptions =>
+  idColumn === undefined ? table : { ...table, idColumn };
+
+/** Each sample's id in scores.csv: an image's path, a window's start step, a table's `--id-column` or row number. */
+function sampleIds(data: UserData): string[] {
+  const folder = imageFolderFacts(data);
+  if (folder) return folder.files;
+  if (data.rowIds) return data.rowIds;
+  if (data.ids) return Array.from(data.ids, String);
+  return Array.from({ length: data.count }, (_, i) => String(i));
+}
 
 function input(data: UserData): { values: Float32Array; sampleShape: number[]; columns?: string[] } {
   return { values: data.x, sampleShape: data.sampleShape, ...(data.columns && { columns: data.columns }) };
@@ -90,7 +105,7 @@ async function runFit(options: FitOptions): Promise<void> {
   const io = getIo();
   const { model, meta } = await loadCheckpointModel(options.checkpoint, options.device);
   try {
-    const table = checkpointTableOptions(meta);
+    const table = withIdColumn(checkpointTableOptions(meta), options.idColumn);
     const data = await loadUserData(options.data, table, '--data');
     let fitPart = data;
     let calibration: UserData;
@@ -219,11 +234,10 @@ async function runScore(options: ScoreOptions): Promise<void> {
   const { model } = await loadCheckpointModel(facts.checkpoint, options.device);
   try {
     const detector = AnomalyDetector.restore(model, file);
-    const data = await loadUserData(options.data, facts.table, '--data');
+    const data = await loadUserData(options.data, withIdColumn(facts.table, options.idColumn), '--data');
     const { scores, features } = await detector.score(input(data));
     const flags = Uint8Array.from(scores, (s) => (s > detector.threshold ? 1 : 0));
-    const folder = imageFolderFacts(data);
-    const ids = folder ? folder.files : Array.from({ length: data.count }, (_, i) => String(i));
+    const ids = sampleIds(data);
     const perFeature = data.kind === 'table' && features !== undefined && data.columns !== undefined;
     const header = [
       'id',
@@ -316,6 +330,10 @@ export function registerDetectCommand(program: Command): void {
       "--threshold f1: the anomalies of the labelled --calibration-data (a table's label column value, or image subfolders, comma-separated)",
       '1',
     )
+    .option(
+      '--id-column <column>',
+      "a table's id column (name or 0-based index; text is fine): kept out of the features, and the default of detect score",
+    )
     .addOption(deviceOption())
     .action((options: FitOptions) => runFit(options));
   detect
@@ -335,6 +353,10 @@ export function registerDetectCommand(program: Command): void {
       '--anomaly-label <value>',
       "with --labels: the label column's value of anomalies (tables), or the subfolders holding anomalies, comma-separated (image folders)",
       '1',
+    )
+    .option(
+      '--id-column <column>',
+      "a table's id column (name or 0-based index; text is fine): kept out of the features and written as the id of scores.csv (default: the one given to detect fit, else the row number)",
     )
     .addOption(deviceOption())
     .action((options: ScoreOptions) => runScore(options));
