@@ -47,7 +47,9 @@ describe('parseCsv / loadCsv', () => {
   it('names the line and column of a ragged row or a non-number', () => {
     const ragged = errorOf(() => parseCsv('a,b\n1,2\n3\n', {}, 'r.csv'));
     expect(ragged?.code).toBe('DATA_INVALID');
-    expect(ragged?.message).toBe('r.csv:3: expected 2 columns, got 1 (ragged row)');
+    expect(ragged?.message).toBe(
+      'r.csv:3: expected 2 columns, got 1 (ragged row); fix or remove that row, or leave bad rows out with the skipBad option',
+    );
     const nan = errorOf(() => parseCsv('a,b\n1,2\n3,x\n', {}, 'n.csv'));
     expect(nan?.code).toBe('DATA_INVALID');
     expect(nan?.message).toMatch(/^n\.csv:3: column "b" \(index 1\) holds "x", expected a number/);
@@ -98,8 +100,8 @@ describe('parseCsv quoting (csv-parse)', () => {
     expect(errorOf(() => parseCsv('a,b\n1,2\n"3,4\n', {}, 'o.csv'))?.message).toMatch(
       /^o\.csv:\d: not valid CSV \(.*\); quote a field holding the delimiter/,
     );
-    expect(errorOf(() => parseCsv('a,b\n"1\n",2\n3\n', {}, 'r.csv'))?.message).toBe(
-      'r.csv:4: expected 2 columns, got 1 (ragged row)',
+    expect(errorOf(() => parseCsv('a,b\n"1\n",2\n3\n', {}, 'r.csv'))?.message).toMatch(
+      /^r\.csv:4: expected 2 columns, got 1 \(ragged row\); fix or remove that row/,
     );
     expect(errorOf(() => parseCsv('a,b\n1,"x,y"\n', {}, 't.csv'))?.message).toMatch(
       /^t\.csv:2: column "b" \(index 1\) holds "x,y", expected a number/,
@@ -182,7 +184,61 @@ describe('parseCsv numbers beyond float32', () => {
   it('a value that float32 cannot hold is an error naming the line and column, not Infinity', () => {
     // Found by the property test (src/parsers-fuzz.test.ts): finite as a double, Infinity as float32.
     expect(() => parseCsv('a,b\n3.4028235677973366e+38,0\n', {}, 'x.csv')).toThrow(
-      'x.csv:2: column "a" (index 0) holds 3.4028235677973366e+38, beyond the float32 range (±3.4e38); rescale that column',
+      'x.csv:2: column "a" (index 0) holds 3.4028235677973366e+38, beyond the float32 range (±3.4e38); rescale that column, or leave bad rows out with the skipBad option',
+    );
+  });
+});
+
+describe('parseCsv skipBad', () => {
+  it('leaves out ragged rows, text in a numeric column and numbers beyond float32, listed by line; the rest as without them', () => {
+    const text = 'a,b,c\n1,2,3\n4,5\n6,abc,7\n8,9,1e39\n10,NA,12\n13,14,15,16\n';
+    expect(errorOf(() => parseCsv(text, { missing: 'zero' }, 's.csv'))?.message).toMatch(/^s\.csv:3: /);
+    const t = parseCsv(text, { missing: 'zero', skipBad: true }, 's.csv');
+    expect(t.skipped).toEqual([
+      { line: 3, reason: 'ragged: 2 of 3 fields' },
+      { line: 4, reason: 'column "b": "abc" is not a number' },
+      { line: 5, reason: 'column "c": 1e39 is beyond float32' },
+      { line: 7, reason: 'ragged: 4 of 3 fields' },
+    ]);
+    expect(Array.from(t.features)).toEqual([1, 2, 3, 10, 0, 12]);
+    expect(Array.from(t.lines)).toEqual([2, 6]);
+    expect(t.missingCells).toBe(1);
+    // The good rows alone read the same; without skipBad there is no list.
+    const good = parseCsv('a,b,c\n1,2,3\n10,NA,12\n', { missing: 'zero' });
+    expect(good.features).toEqual(t.features);
+    expect(good.skipped).toBeUndefined();
+    expect(parseCsv(text.split('\n').slice(0, 2).join('\n'), { skipBad: true }).skipped).toEqual([]);
+  });
+});
+
+describe('parseCsv text labels', () => {
+  it('a label column of class names: 0, 1... in first-seen order, the names kept; a missing one is an error', () => {
+    const text = 'x,kind,y\n1,malignant,2\n3,benign,4\n5,malignant,6\n7,"benign",8\n';
+    const t = parseCsv(text, { labelColumn: 'kind' }, 'k.csv');
+    expect(t.labelNames).toEqual(['malignant', 'benign']);
+    expect(Array.from(t.labels!)).toEqual([0, 1, 0, 1]);
+    expect([t.labelColumn, t.labelIndex, t.columns]).toEqual(['kind', 1, ['x', 'y']]);
+    expect(Array.from(t.features)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Numbers only: numeric labels as before, no names. By index ("-1" as a string too), header-less.
+    expect(parseCsv('a,y\n1,3\n2,5\n', { labelColumn: 'y' }).labelNames).toBeUndefined();
+    const byIndex = parseCsv('1,2,setosa\n3,4,virginica\n5,6,setosa\n', { labelColumn: '-1' });
+    expect([byIndex.count, byIndex.columns, Array.from(byIndex.labels!)]).toEqual([
+      3,
+      ['column0', 'column1'],
+      [0, 1, 0],
+    ]);
+    expect(byIndex.labelNames).toEqual(['setosa', 'virginica']);
+    expect(errorOf(() => parseCsv('a,k\n1,x\n2,\n', { labelColumn: 'k' }, 'm.csv'))?.message).toMatch(
+      /^m\.csv:3: column "k" \(index 1\) has no value/,
+    );
+    const dropped = parseCsv('a,k\n1,x\n2,\n3,y\n', { labelColumn: 'k', missing: 'drop-rows' });
+    expect([Array.from(dropped.labels!), dropped.labelNames]).toEqual([
+      [0, 1],
+      ['x', 'y'],
+    ]);
+    // Text in a feature column is still an error.
+    expect(errorOf(() => parseCsv('a,k\nq,x\n', { labelColumn: 'k', hasHeader: true }))?.message).toMatch(
+      /column "a" \(index 0\) holds "q", expected a number/,
     );
   });
 });

@@ -12,6 +12,13 @@ export interface TabularData {
   readonly columns: string[];
   /** Name of the label column, when one was chosen. */
   readonly labelColumn?: string;
+  /** The label column's 0-based index among the file's columns, when one was chosen. */
+  readonly labelIndex?: number;
+  /**
+   * A label column holding text (e.g. "benign" / "malignant"): its values in first-seen order; `labels` are
+   * their indices (a row without a label: NaN). Absent when every label is a number (`labels` are those).
+   */
+  readonly labelNames?: string[];
   /** The id column's cells as text, one per row (kept rows only), when `idColumn` chose one. */
   readonly ids?: string[];
   /** Name of the id column, when one was chosen. */
@@ -26,10 +33,22 @@ export interface TabularData {
   readonly missingCells: number;
   /** Rows left out by the `drop-rows` policy. */
   readonly droppedRows: number;
+  /** Bad rows the `skipBad` option left out (a ragged row, text in a numeric column), in file order. */
+  readonly skipped?: readonly BadRow[];
+}
+
+/** A row `skipBad` left out: its 1-based file line and why, e.g. `ragged: 5 of 6 fields`. */
+export interface BadRow {
+  readonly line: number;
+  readonly reason: string;
 }
 
 export interface CsvOptions {
-  /** Column (name, or 0-based index) holding the label; it is left out of `features`. Negative counts from the end. */
+  /**
+   * Column (name, or 0-based index, negative from the end; a string of digits that names no column is taken as
+   * an index) holding the label; it is left out of `features`. Its cells may be numbers or text (class names,
+   * mapped to 0, 1... in first-seen order: `labelNames`).
+   */
   labelColumn?: string | number;
   /**
    * Column (name, or 0-based index; a string of digits that names no column is taken as an index) holding
@@ -49,6 +68,11 @@ export interface CsvOptions {
    * without any check: for a caller that picks columns first and then calls `resolveMissing` on them).
    */
   missing?: MissingPolicy | 'keep';
+  /**
+   * Leave out bad rows (a ragged row, text in a numeric column, a number beyond float32) and list them in
+   * `skipped`, instead of a DataError naming the first. Default false.
+   */
+  skipBad?: boolean;
 }
 
 const isNumber = (cell: string): boolean => cell.trim() !== '' && Number.isFinite(Number(cell));
@@ -108,18 +132,36 @@ function columnAt(names: readonly string[], wanted: string | number, what: strin
   return i;
 }
 
-/** The id column: by name, else a string of digits as an index (so "0" names the first column of a header-less file). */
-function idColumnAt(names: readonly string[], wanted: string | number, source: string): number {
+/**
+ * The id or label column: by name, else a string of digits as an index (so "0" names the first column of a
+ * header-less file).
+ */
+function textColumnAt(
+  names: readonly string[],
+  wanted: string | number,
+  what: 'id' | 'label',
+  source: string,
+): number {
   if (typeof wanted === 'string' && !names.includes(wanted) && /^-?\d+$/.test(wanted)) {
-    return columnAt(names, Number(wanted), 'id', source);
+    return columnAt(names, Number(wanted), what, source);
   }
-  return columnAt(names, wanted, 'id', source);
+  return columnAt(names, wanted, what, source);
 }
+
+/** A column given by index (a number, or a string of digits) in a row of `width` cells, else -1. */
+function indexGiven(wanted: string | number | undefined, width: number): number {
+  if (wanted === undefined || !/^-?\d+$/.test(String(wanted))) return -1;
+  const i = Number(wanted);
+  return i < 0 ? width + i : i;
+}
+
+/** The fix a bad-row error ends with: the row itself, or the skipBad option that leaves such rows out. */
+const BAD_ROW_FIX = 'fix or remove that row, or leave bad rows out with the skipBad option';
 
 /**
  * Parses CSV text of numbers into a `TabularData`; `source` names the file in errors: a ragged row, text in a
- * numeric column, a value beyond float32, an empty column and (by default) a missing value each name the line
- * and column.
+ * numeric column, a value beyond float32 (each left out and listed instead under `skipBad`), an empty column
+ * and (by default) a missing value each name the line and column. The label column may hold class names.
  */
 export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV'): TabularData {
   const rows = records(text, options.delimiter ?? ',', options.skipLines ?? 0, source);
@@ -129,64 +171,114 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV')
     });
   }
   const first = rows[0]!.cells;
-  // An id column given by index holds text in every row: it does not make the first line a header.
-  const idAt = /^-?\d+$/.test(String(options.idColumn ?? '')) ? Number(options.idColumn) : undefined;
-  const textAt = idAt === undefined ? -1 : idAt < 0 ? first.length + idAt : idAt;
-  const hasHeader = options.hasHeader ?? !first.every((c, j) => j === textAt || isNumber(c));
+  // An id or label column given by index may hold text in every row: it does not make the first line a header.
+  const textAt = [indexGiven(options.idColumn, first.length), indexGiven(options.labelColumn, first.length)];
+  const hasHeader = options.hasHeader ?? !first.every((c, j) => textAt.includes(j) || isNumber(c));
   const width = first.length;
   const names = hasHeader ? first : first.map((_, i) => `column${i}`);
   const data = hasHeader ? rows.slice(1) : rows;
 
   const labelIndex =
-    options.labelColumn === undefined ? undefined : columnAt(names, options.labelColumn, 'label', source);
-  const idIndex = options.idColumn === undefined ? undefined : idColumnAt(names, options.idColumn, source);
+    options.labelColumn === undefined ? undefined : textColumnAt(names, options.labelColumn, 'label', source);
+  const idIndex =
+    options.idColumn === undefined ? undefined : textColumnAt(names, options.idColumn, 'id', source);
   if (idIndex !== undefined && idIndex === labelIndex) {
     throw new OptionError(
       `${source}: column "${names[idIndex]}" is asked for as both the label and the id column; choose one`,
       { details: { actual: names[idIndex] } },
     );
   }
-  const all = new Float32Array(data.length * width);
-  const lines = new Uint32Array(data.length);
+  const allRows = new Float32Array(data.length * width);
+  const allLines = new Uint32Array(data.length);
   const allIds: string[] = [];
-  data.forEach(({ cells, line }, i) => {
-    lines[i] = line;
+  const labelCells: string[] = [];
+  const skipped: BadRow[] = [];
+  /** A bad row: left out under `skipBad` (true), else the error. */
+  const bad = (line: number, reason: string, error: () => DataError): true => {
+    if (!options.skipBad) throw error();
+    skipped.push({ line, reason });
+    return true;
+  };
+  /** Why row `cells` (at `line`) is bad, or undefined; its values go to `row`. */
+  const read = (cells: string[], line: number, row: Float32Array): true | undefined => {
     if (cells.length !== width) {
-      throw new DataError(
-        'DATA_INVALID',
-        `${source}:${line}: expected ${width} columns, got ${cells.length} (ragged row)`,
-        { details: { file: source, line, expected: width, actual: cells.length } },
+      return bad(
+        line,
+        `ragged: ${cells.length} of ${width} fields`,
+        () =>
+          new DataError(
+            'DATA_INVALID',
+            `${source}:${line}: expected ${width} columns, got ${cells.length} (ragged row); ${BAD_ROW_FIX}`,
+            { details: { file: source, line, expected: width, actual: cells.length } },
+          ),
       );
     }
     for (let j = 0; j < width; j++) {
       const cell = cells[j]!;
       if (j === idIndex) {
-        allIds.push(cell);
-        all[i * width + j] = 0;
+        row[j] = 0;
         continue;
       }
       if (isMissingCell(cell)) {
-        all[i * width + j] = Number.NaN;
+        row[j] = Number.NaN;
         continue;
       }
       if (!isNumber(cell)) {
-        throw new DataError(
-          'DATA_INVALID',
-          `${source}:${line}: column "${names[j]}" (index ${j}) holds ${JSON.stringify(cell)}, ` +
-            'expected a number; fix or remove that row',
-          { details: { file: source, line, column: names[j], expected: 'number', actual: cell } },
+        // A label may be text: mapped to its class index below.
+        if (j === labelIndex) continue;
+        return bad(
+          line,
+          `column "${names[j]}": ${JSON.stringify(cell)} is not a number`,
+          () =>
+            new DataError(
+              'DATA_INVALID',
+              `${source}:${line}: column "${names[j]}" (index ${j}) holds ${JSON.stringify(cell)}, expected a number; ${BAD_ROW_FIX}`,
+              { details: { file: source, line, column: names[j], expected: 'number', actual: cell } },
+            ),
         );
       }
       if (!fitsFloat32(cell)) {
-        throw new DataError(
-          'DATA_INVALID',
-          `${source}:${line}: column "${names[j]}" (index ${j}) holds ${cell}, beyond the float32 range (±3.4e38); rescale that column`,
-          { details: { file: source, line, column: names[j], actual: cell } },
+        return bad(
+          line,
+          `column "${names[j]}": ${cell} is beyond float32`,
+          () =>
+            new DataError(
+              'DATA_INVALID',
+              `${source}:${line}: column "${names[j]}" (index ${j}) holds ${cell}, beyond the float32 range (±3.4e38); rescale that column, or leave bad rows out with the skipBad option`,
+              { details: { file: source, line, column: names[j], actual: cell } },
+            ),
         );
       }
-      all[i * width + j] = Number(cell);
+      row[j] = Number(cell);
     }
-  });
+    return undefined;
+  };
+  let n = 0;
+  for (const { cells, line } of data) {
+    if (read(cells, line, allRows.subarray(n * width, (n + 1) * width))) continue;
+    allLines[n++] = line;
+    if (idIndex !== undefined) allIds.push(cells[idIndex]!);
+    if (labelIndex !== undefined) labelCells.push(cells[labelIndex]!);
+  }
+  const all = allRows.subarray(0, n * width);
+  const lines = allLines.subarray(0, n);
+  // A label column holding any text is a column of class names: 0, 1... in first-seen order.
+  const textLabels = labelIndex !== undefined && labelCells.some((c) => !isMissingCell(c) && !isNumber(c));
+  const labelNames: string[] = [];
+  if (textLabels) {
+    const codes = new Map<string, number>();
+    labelCells.forEach((cell, i) => {
+      let code = Number.NaN;
+      if (!isMissingCell(cell)) {
+        code = codes.get(cell) ?? codes.size;
+        if (code === codes.size) {
+          codes.set(cell, code);
+          labelNames.push(cell);
+        }
+      }
+      all[i * width + labelIndex!] = code;
+    });
+  }
   const policy = options.missing ?? 'error';
   const where = { source, columns: names, lines };
   if (labelIndex !== undefined && policy !== 'keep' && policy !== 'drop-rows') {
@@ -218,7 +310,13 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV')
   const ids = resolved.keep ? Array.from(resolved.keep, (r) => allIds[r]!) : allIds;
   return {
     features,
-    ...(labels && labelIndex !== undefined && { labels, labelColumn: names[labelIndex] }),
+    ...(labels &&
+      labelIndex !== undefined && {
+        labels,
+        labelColumn: names[labelIndex],
+        labelIndex,
+        ...(textLabels && { labelNames }),
+      }),
     ...(idIndex !== undefined && { ids, idColumn: names[idIndex], idIndex }),
     columns: names.filter((_, j) => j !== labelIndex && j !== idIndex),
     count,
@@ -226,6 +324,7 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV')
     lines: keptLines,
     missingCells: resolved.missingCells,
     droppedRows: resolved.droppedRows,
+    ...(options.skipBad && { skipped }),
   };
 }
 

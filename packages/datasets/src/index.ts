@@ -25,6 +25,7 @@ export {
 } from './color-patches.js';
 export { fromColorResidual, toColorResidual } from './color-residual.js';
 export {
+  type BadRow,
   type CsvOptions,
   fitMinMax,
   loadCsv,
