@@ -33,7 +33,7 @@ export function windowed(data: UserData, options: SeriesOptions, offset = 0): Us
     channels,
     offset,
   });
-  const { labels: _labels, ...rest } = data;
+  const { labels: _labels, rowIds: _rowIds, ...rest } = data;
   return {
     ...rest,
     kind: 'series',
@@ -64,7 +64,7 @@ export function splitByTime(
     );
   }
   const cut = (steps - testSteps) * channels;
-  const { labels: _labels, ...rest } = data;
+  const { labels: _labels, rowIds: _rowIds, ...rest } = data;
   return {
     train: windowed({ ...rest, x: data.x.subarray(0, cut), count: steps - testSteps }, options),
     test: windowed({ ...rest, x: data.x.subarray(cut), count: testSteps }, options, steps - testSteps),

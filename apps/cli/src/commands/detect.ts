@@ -19,6 +19,13 @@ import { type Command, Option } from 'commander';
 import { imageFolderFacts } from '../image-data.js';
 import { getIo } from '../io.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
+import {
+  checkpointSeriesOptions,
+  loadSamples,
+  type SeriesOptions,
+  splitByTime,
+  windowed,
+} from '../series-data.js';
 import { holdOut, loadUserData, type TableOptions, type UserData } from '../user-data.js';
 import { checkpointTableOptions, deviceOption, loadCheckpointModel } from './checkpoint-model.js';
 
@@ -34,6 +41,8 @@ interface FitOptions {
   out?: string;
   anomalyLabel: string;
   idColumn?: string;
+  window?: number;
+  stride?: number;
   device: Device;
 }
 
@@ -46,6 +55,8 @@ interface ScoreOptions {
   labels: boolean;
   anomalyLabel: string;
   idColumn?: string;
+  window?: number;
+  stride?: number;
   device: Device;
 }
 
@@ -53,6 +64,8 @@ interface ScoreOptions {
 interface DetectorModelFacts {
   checkpoint: string;
   table: TableOptions;
+  /** A series detector's `--window` / `--stride` (the default of `detect score`). */
+  series?: SeriesOptions;
 }
 
 const thresholdOption = (v: string): ThresholdRule => parseThresholdRule(v);
@@ -61,12 +74,31 @@ const thresholdOption = (v: string): ThresholdRule => parseThresholdRule(v);
 const withIdColumn = (table: TableOptions, idColumn: string | undefined): TableOptions =>
   idColumn === undefined ? table : { ...table, idColumn };
 
+/** `--window` / `--stride` over `fallback` (the checkpoint's, or the detector's); undefined: not a series. */
+function seriesOf(
+  options: { window?: number; stride?: number },
+  fallback?: SeriesOptions,
+): SeriesOptions | undefined {
+  const window = options.window ?? fallback?.window;
+  if (window === undefined) {
+    if (options.stride === undefined) return undefined;
+    throw new OptionError(
+      '--stride needs --window: pass the window length too, e.g. --window 128 --stride 64',
+      {
+        details: { option: '--stride' },
+      },
+    );
+  }
+  const stride = options.stride ?? (options.window === undefined ? fallback?.stride : undefined);
+  return { window, ...(stride !== undefined && { stride }) };
+}
+
 /** Each sample's id in scores.csv: an image's path, a window's start step, a table's `--id-column` or row number. */
 function sampleIds(data: UserData): string[] {
   const folder = imageFolderFacts(data);
   if (folder) return folder.files;
-  if (data.rowIds) return data.rowIds;
   if (data.ids) return Array.from(data.ids, String);
+  if (data.rowIds) return data.rowIds;
   return Array.from({ length: data.count }, (_, i) => String(i));
 }
 
@@ -86,7 +118,11 @@ export function detectorModel(file: DetectorFile, path: string): DetectorModelFa
       `${path}: the detector file names no checkpoint (model.checkpoint); write it with "aekit detect fit"`,
     );
   }
-  return { checkpoint: m.checkpoint, table: (m.table ?? {}) as TableOptions };
+  return {
+    checkpoint: m.checkpoint,
+    table: (m.table ?? {}) as TableOptions,
+    ...(m.series && typeof m.series.window === 'number' && { series: m.series }),
+  };
 }
 
 /** Score histogram of the calibration data with the threshold as a rule, as an SVG; null without the plotting peers. */
@@ -106,13 +142,18 @@ async function runFit(options: FitOptions): Promise<void> {
   const { model, meta } = await loadCheckpointModel(options.checkpoint, options.device);
   try {
     const table = withIdColumn(checkpointTableOptions(meta), options.idColumn);
-    const data = await loadUserData(options.data, table, '--data');
+    const series = seriesOf(options, checkpointSeriesOptions(meta));
+    const raw = await loadUserData(options.data, table, '--data');
+    // A series' calibration part is its last steps (by time: no window shares a step with a fitted one).
+    const data = series && options.calibrationData !== undefined ? windowed(raw, series) : raw;
     let fitPart = data;
     let calibration: UserData;
     if (options.calibrationData !== undefined) {
-      calibration = await loadUserData(options.calibrationData, table, '--calibration-data');
+      calibration = await loadSamples(options.calibrationData, table, series, '--calibration-data');
     } else {
-      const split = holdOut(data, options.calibrationFraction, options.seed);
+      const split = series
+        ? splitByTime(raw, options.calibrationFraction, series)
+        : holdOut(data, options.calibrationFraction, options.seed);
       fitPart = split.train;
       calibration = split.test;
     }
@@ -127,12 +168,12 @@ async function runFit(options: FitOptions): Promise<void> {
     const labels = 'f1' in options.threshold ? truthOf(calibration, options.anomalyLabel) : undefined;
     const scores = await detector.calibrate(input(calibration), labels);
     const out = options.out ?? join(options.checkpoint.replace(/\/+$/, ''), 'detector.json');
-    const facts: DetectorModelFacts = { checkpoint: options.checkpoint, table };
+    const facts: DetectorModelFacts = { checkpoint: options.checkpoint, table, ...(series && { series }) };
     await mkdir(dirname(out), { recursive: true });
     const file = await saveDetector(out, detector, { ...facts });
     const flagged = scores.filter((s) => s > detector.threshold).length;
     io.out(
-      `wrote ${out}: ${options.score} detector on ${formatShape(data.sampleShape)} samples, fitted on ${fitPart.count} and calibrated on ${calibration.count} ${options.calibrationData === undefined ? `held out of ${options.data} (--calibration-fraction ${options.calibrationFraction})` : `of ${options.calibrationData}`}`,
+      `wrote ${out}: ${options.score} detector on ${formatShape(fitPart.sampleShape)} ${series ? `windows (stride ${series.stride ?? series.window})` : 'samples'}, fitted on ${fitPart.count} and calibrated on ${calibration.count} ${options.calibrationData === undefined ? `held out of ${options.data} (--calibration-fraction ${options.calibrationFraction}${series ? ': the last steps' : ''})` : `of ${options.calibrationData}`}`,
     );
     io.out(
       `threshold ${file.threshold.method}: ${detector.threshold.toPrecision(6)}; expected false-alarm rate ${rate(expectedFalseAlarmRate(options.threshold))} (on the calibration data: ${flagged} of ${calibration.count} flagged, ${rate(flagged / calibration.count)})`,
@@ -234,7 +275,8 @@ async function runScore(options: ScoreOptions): Promise<void> {
   const { model } = await loadCheckpointModel(facts.checkpoint, options.device);
   try {
     const detector = AnomalyDetector.restore(model, file);
-    const data = await loadUserData(options.data, withIdColumn(facts.table, options.idColumn), '--data');
+    const table = withIdColumn(facts.table, options.idColumn);
+    const data = await loadSamples(options.data, table, seriesOf(options, facts.series), '--data');
     const { scores, features } = await detector.score(input(data));
     const flags = Uint8Array.from(scores, (s) => (s > detector.threshold ? 1 : 0));
     const ids = sampleIds(data);
@@ -334,6 +376,16 @@ export function registerDetectCommand(program: Command): void {
       '--id-column <column>',
       "a table's id column (name or 0-based index; text is fine): kept out of the features, and the default of detect score",
     )
+    .option(
+      '--window <steps>',
+      "a series (a table's rows or a .npy of shape (T) or (T, C)): windows of this many steps, as the model was trained (default: as the checkpoint was trained)",
+      intOption('--window', 1),
+    )
+    .option(
+      '--stride <steps>',
+      'steps between two windows of --window (default: as the checkpoint was trained, else the window)',
+      intOption('--stride', 1),
+    )
     .addOption(deviceOption())
     .action((options: FitOptions) => runFit(options));
   detect
@@ -357,6 +409,16 @@ export function registerDetectCommand(program: Command): void {
     .option(
       '--id-column <column>',
       "a table's id column (name or 0-based index; text is fine): kept out of the features and written as the id of scores.csv (default: the one given to detect fit, else the row number)",
+    )
+    .option(
+      '--window <steps>',
+      "a series (a table's rows or a .npy of shape (T) or (T, C)): windows of this many steps, as the model was trained (default: as the detector was fitted); ids are window starts",
+      intOption('--window', 1),
+    )
+    .option(
+      '--stride <steps>',
+      'steps between two windows of --window (default: as the detector was fitted, else the window)',
+      intOption('--stride', 1),
     )
     .addOption(deviceOption())
     .action((options: ScoreOptions) => runScore(options));
