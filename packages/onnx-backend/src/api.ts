@@ -1,6 +1,10 @@
 // Everything both entries (Node and browser) export.
 export { ExportError, OnnxModelError } from './errors.js';
-export { type DetectorGraphSource, exportDetectorOnnx } from './export-detector.js';
+export {
+  type DetectorGraphSource,
+  EXPORTABLE_DETECTOR_SCORES,
+  exportDetectorOnnx,
+} from './export-detector.js';
 export {
   EXPORTABLE_ACTIVATIONS,
   EXPORTABLE_LAYERS,

@@ -103,44 +103,6 @@ function scalerConstants(g: GraphBuilder, scaler: Scaler): { offset: string; sca
   };
 }
 
-/**
- * The detector's tail: `feature_errors` = (reconstruction - scaled input)^2 (or |.|), `score` = their mean per
- * sample, `is_anomaly` = score > threshold (bool).
- */
-function appendScore(
-  g: GraphBuilder,
-  y: Flow,
-  input: string,
-  detector: DetectorGraphOptions,
-  outputShape: readonly number[],
-): void {
-  const diff = g.node('Sub', [y.name, input], 'error_diff');
-  const errors =
-    detector.score === 'mse'
-      ? g.node('Mul', [diff, diff], 'error_squared')
-      : detector.score === 'nmse'
-        ? g.node(
-            'Div',
-            [
-              g.node('Mul', [diff, diff], 'error_squared'),
-              g.floats('feature_scale', [...outputShape], detector.featureScale as Float32Array),
-            ],
-            'error_normalised',
-          )
-        : g.node('Abs', [diff], 'error_abs');
-  g.rename(g.node('Identity', [errors], 'feature_errors_identity'), g.reserve(IO_NAMES.featureErrors));
-  const axes = outputShape.map((_, i) => i + 1);
-  g.rename(
-    g.node('ReduceMean', [IO_NAMES.featureErrors], 'score_mean', { axes, keepdims: 0 }),
-    g.reserve(IO_NAMES.score),
-  );
-  const threshold = g.floats('threshold', [], Float32Array.of(detector.threshold));
-  g.rename(
-    g.node('Greater', [IO_NAMES.score, threshold], 'is_anomaly_greater'),
-    g.reserve(IO_NAMES.isAnomaly),
-  );
-}
-
 /** A readable statement of what the graph does with raw values, for the metadata. */
 function scalerText(scaler: Scaler, part: ExportPart): string {
   const what = scaler.type === 'minmax' ? 'min-max' : 'z-score';
@@ -165,15 +127,29 @@ export function exportOnnx(
   return buildExport(specInput, weights, options.part ?? 'full');
 }
 
-/**
- * What a detector graph appends to the full model (see `exportDetectorOnnx`): the error of each feature
- * between the (scaled) input and the reconstruction, its mean per sample, and the comparison with `threshold`.
- */
+/** What a detector graph's score nodes read (see `exportDetectorOnnx`). */
+export interface DetectorFlows {
+  /** The input after the scaler, channels last. */
+  input: string;
+  /** The reconstruction, channels last; absent when the score reads no reconstruction. */
+  reconstruction?: Flow;
+  /** The code `encode` returns (the mean for a VAE), in the layout the encoder leaves it (`toSpecLayout`). */
+  code: Flow;
+  /** A VAE's log-variance head. */
+  logVar?: Flow;
+  /** Shapes of one sample's reconstruction and code. */
+  outputShape: readonly number[];
+  latentShape: readonly number[];
+}
+
+/** What a detector graph appends to the model (see `exportDetectorOnnx`). */
 export interface DetectorGraphOptions {
-  score: 'mse' | 'mae' | 'nmse';
-  threshold: number;
-  /** `nmse`: the per-feature scale each squared error is divided by, [...outputShape] flattened. */
-  featureScale?: Float32Array;
+  /** The score's name, for the doc string. */
+  score: string;
+  /** Whether the score reads the reconstruction; without it the decoder is left out of the graph. */
+  usesReconstruction: boolean;
+  /** Appends the score nodes; returns the graph outputs they end in. */
+  appendScore(g: GraphBuilder, flows: DetectorFlows): onnx.ValueInfoProto.$Properties[];
   /** Extra metadata entries (the detector's method and calibration). */
   metadata: Record<string, string>;
 }
@@ -244,31 +220,35 @@ export function buildExport(
       codeOutputs.push([code, IO_NAMES.latent]);
     }
   }
-  if (part !== 'encoder') {
+  if (detector) {
+    const c = code as Flow;
+    const logVar = codeOutputs.find(([, name]) => name === IO_NAMES.logVar)?.[0];
+    const reconstruction = detector.usesReconstruction
+      ? toSpecLayout(g, runLayers(g, c, spec.decoder, shapes.decoder, 'decoder', byName))
+      : undefined;
+    outputs.push(
+      ...detector.appendScore(g, {
+        input: scaledInput as string,
+        code: c,
+        ...(logVar && { logVar }),
+        ...(reconstruction && { reconstruction }),
+        outputShape: shapes.output,
+        latentShape: shapes.latent,
+      }),
+    );
+  } else if (part !== 'encoder') {
     if (!code) {
       inputs.push(valueInfo(g.reserve(IO_NAMES.latent), batch(shapes.latent)));
       code = { name: IO_NAMES.latent, shape: shapes.latent, nchw: false };
     }
     let y = runLayers(g, code, spec.decoder, shapes.decoder, 'decoder', byName);
-    if (detector) {
-      appendScore(g, toSpecLayout(g, y), scaledInput as string, detector, shapes.output);
-      outputs.push(
-        valueInfo(IO_NAMES.featureErrors, batch(shapes.output)),
-        valueInfo(IO_NAMES.score, ['batch']),
-        {
-          name: IO_NAMES.isAnomaly,
-          type: {
-            tensorType: { elemType: onnx.TensorProto.DataType.BOOL, shape: { dim: [{ dimParam: 'batch' }] } },
-          },
-        },
-      );
-    } else if (scaler) {
+    if (scaler) {
       // Raw values out: the inverse of the input's scaling, in the spec's layout (channels last).
       y = toSpecLayout(g, y);
       const spread = g.node('Mul', [y.name, scaler.scale], 'scaler_unscaled');
       y = { ...y, name: g.node('Add', [spread, scaler.offset], 'scaler_raw') };
     }
-    if (!detector) output(y, IO_NAMES.reconstruction);
+    output(y, IO_NAMES.reconstruction);
   }
   // The full model also returns the code (mean and logVar for a VAE), so that one file can encode too.
   if (!detector) for (const [flow, name] of codeOutputs) output(flow, name);
