@@ -55,7 +55,14 @@ import {
 } from './run-report.js';
 import { splitByTime, windowed } from './series-data.js';
 import { TABLE_DEFAULTED, tableDefaults } from './table-defaults.js';
-import { fillFromTraining, holdOut, loadUserData, type UserData } from './user-data.js';
+import {
+  alignLabels,
+  badRowsText,
+  fillFromTraining,
+  holdOut,
+  loadUserData,
+  type UserData,
+} from './user-data.js';
 
 /** The options of `aekit train` after parsing (camelCase; model-specific options ride along). */
 export interface TrainOptions extends Record<string, unknown> {
@@ -316,6 +323,7 @@ function limited(d: UserData, limit: number | undefined): UserData {
     count: limit,
     x: d.x.subarray(0, limit * (d.x.length / d.count)),
     ...(d.ids && { ids: d.ids.subarray(0, limit) }),
+    ...(d.labels && { labels: d.labels.subarray(0, limit) }),
   };
 }
 
@@ -378,6 +386,13 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     ['--data', all],
     ['--test-data', options.testData === undefined ? undefined : test],
   ] as const) {
+    const rows = d?.skippedRows ?? [];
+    if (d && rows.length > 0) {
+      io.out(
+        `${flag} ${d.file}: skipped ${rows.length} bad row${rows.length === 1 ? '' : 's'} (--skip-bad): ${badRowsText(rows)}`,
+      );
+      skipped.push(...rows.map((r) => ({ file: `${d.file}:${r.line}`, reason: r.reason })));
+    }
     if (!d?.images) continue;
     const { workers, seconds, skipped: left } = d.images;
     io.out(
@@ -400,6 +415,13 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
     );
   }
   ({ train, test } = fillFromTraining(train, test));
+  // A label column of class names: the test part's names mapped to the training part's numbers.
+  test = alignLabels(train, test);
+  if (train.labelNames) {
+    io.out(
+      `--label-column ${options.labelColumn}: ${train.labelNames.length} classes (first-seen order): ${train.labelNames.map((n, i) => `${n}=${i}`).join(', ')}`,
+    );
+  }
   train = limited(train, options.limit);
   test = limited(test, options.testLimit);
   const isTable = train.sampleShape.length === 1;
@@ -463,6 +485,7 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
       data: options.data,
       ...(options.testData !== undefined && { testData: options.testData }),
       ...(train.columns && { columns: train.columns }),
+      ...(train.labelNames && { labelNames: train.labelNames }),
       scale,
     },
   };
@@ -772,7 +795,7 @@ async function train(given: TrainOptions, entry: ReturnType<typeof getModel>): P
         : '';
     io.out(
       `test MSE ${fmt(mse)}${units} on ${test.count} samples · mean-sample baseline ${fmt(baselines.meanSample)}${pca} · ${rate}` +
-        (run.skipped ? ` · ${run.skipped} bad files skipped` : ''),
+        (run.skipped ? ` · ${run.skipped} bad ${run.table ? 'rows' : 'files'} skipped` : ''),
     );
   } else {
     io.out(`checkpoint, ${METRICS_LOG} and ${shown} test reconstructions (reconstructions.png) in ${out}`);

@@ -1,4 +1,4 @@
-import type { FitPolicy, MissingPolicy, SkippedImage } from '@aekit/datasets';
+import type { BadRow, FitPolicy, MissingPolicy, SkippedImage } from '@aekit/datasets';
 
 /** An image folder's decoding: threads, seconds, files left out by `skipBad`. */
 export interface ImageReadInfo {
@@ -20,6 +20,8 @@ export interface UserData {
   count: number;
   /** The label column's values, when `--label-column` chose one (never among the features). */
   labels?: Float32Array;
+  /** A label column of class names: the names `labels` index, in first-seen order (absent: numeric labels). */
+  labelNames?: string[];
   /** A table's feature column names, in order. */
   columns?: string[];
   /** A series' windows: the step where each starts (its id). */
@@ -29,6 +31,8 @@ export interface UserData {
   file: string;
   /** An image folder's decoding: threads, seconds, files left out by `skipBad`. */
   images?: ImageReadInfo;
+  /** A table's bad rows `--skip-bad` left out (a ragged row, text in a numeric column), by file line. */
+  skippedRows?: readonly BadRow[];
   /** A table's cells without a value: NaN under `--missing mean` until `fillFromTraining`. */
   missing?: { cells: number; droppedRows: number };
 }
@@ -52,7 +56,10 @@ export interface TableOptions {
   channels?: number;
   /** How an image folder's images are brought to `imageSize`. Default 'crop' (scale to cover, centre crop). */
   fit?: FitPolicy;
-  /** Leave out bad items (an image folder's unreadable files) and count them, instead of refusing the data. */
+  /**
+   * Leave out bad items (an image folder's unreadable files, a table's ragged rows and text in its numeric
+   * columns) and count them, instead of refusing the data.
+   */
   skipBad?: boolean;
   /** An image folder: read at most this many images, evenly spaced over its sorted files. */
   maxImages?: number;

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { AekitError, DataError, gatherRows, OptionError, requireFinite, shapeSize } from '@aekit/core';
 import {
+  type BadRow,
   columnMeans,
   fillMissing,
   formatNpyShape,
@@ -48,7 +49,10 @@ function columnIndex(names: readonly string[], wanted: string, flag: string, fil
   );
 }
 
-/** `parseCsv`, with an unknown `--id-column` named as the flag that chose it. */
+/**
+ * `parseCsv`, with an unknown `--id-column` / `--label-column` named as the flag that chose it and a bad row's
+ * fix naming `--skip-bad`.
+ */
 function parseTable(text: string, options: TableOptions, file: string): TabularData {
   const delimiter = extname(file).toLowerCase() === '.tsv' ? '\t' : ',';
   try {
@@ -59,19 +63,37 @@ function parseTable(text: string, options: TableOptions, file: string): TabularD
         skipLines: options.skipLines ?? 0,
         missing: 'keep',
         ...(options.idColumn !== undefined && { idColumn: options.idColumn }),
+        ...(options.labelColumn !== undefined && { labelColumn: options.labelColumn }),
+        ...(options.skipBad && { skipBad: true }),
       },
       file,
     );
   } catch (e) {
-    const details = AekitError.isInstance(e) ? (e.details as { expected?: string[]; actual?: unknown }) : {};
-    const unknownId =
-      AekitError.isInstance(e) && e.code === 'OPTION_INVALID' && String(details?.actual) === options.idColumn;
-    if (unknownId) {
-      const names = details.expected ?? [];
+    if (!AekitError.isInstance(e)) throw e;
+    const details = e.details as { expected?: string[]; actual?: unknown };
+    for (const [flag, wanted] of [
+      ['--id-column', options.idColumn],
+      ['--label-column', options.labelColumn],
+    ] as const) {
+      if (e.code === 'OPTION_INVALID' && wanted !== undefined && String(details?.actual) === wanted) {
+        const names = details.expected ?? [];
+        throw new OptionError(
+          `${flag} ${JSON.stringify(wanted)}: ${file} has no such column; its columns are ${names.join(', ')} (or 0-based indices below ${names.length})`,
+          { details: { option: flag, expected: names, actual: wanted } },
+        );
+      }
+    }
+    if (e.code === 'OPTION_INVALID' && /both the label and the id column/.test(e.message)) {
       throw new OptionError(
-        `--id-column ${JSON.stringify(options.idColumn)}: ${file} has no such column; its columns are ${names.join(', ')} (or 0-based indices below ${names.length})`,
-        { details: { option: '--id-column', expected: names, actual: options.idColumn } },
+        `--label-column ${JSON.stringify(options.labelColumn)} names the id column (--id-column ${JSON.stringify(options.idColumn)}); ids are kept out of the features and labels: choose another column`,
+        { cause: e, details: { option: '--label-column', actual: options.labelColumn } },
       );
+    }
+    if (e.message.includes('the skipBad option')) {
+      throw new DataError('DATA_INVALID', e.message.replace('the skipBad option', '--skip-bad'), {
+        cause: e,
+        details: e.details,
+      });
     }
     throw e;
   }
@@ -79,17 +101,24 @@ function parseTable(text: string, options: TableOptions, file: string): TabularD
 
 async function readTable(file: string, options: TableOptions, flag: string): Promise<UserData> {
   const text = new TextDecoder().decode(await readBytes(file, flag));
-  // Every column first (a non-numeric value is a DataError naming the line and the column; the id column's
-  // cells are text); gaps are NaN until the missing-value policy sees the columns chosen.
+  // Every column first (a non-numeric value is a DataError naming the line and the column, or its row left
+  // out under --skip-bad; the id column's cells are text, the label's may be); gaps are NaN until the
+  // missing-value policy sees the columns chosen.
   const all = parseTable(text, options, file);
-  // Columns are chosen among the file's (the id column included, so indices count every column); `at` maps a
-  // file column to its place among the parsed numeric ones.
+  // Columns are chosen among the file's (the id and label columns included, so indices count every column);
+  // `at` maps a file column to its place among the parsed feature ones.
   const idAt = all.idIndex;
-  const names =
-    idAt === undefined
-      ? all.columns
-      : [...all.columns.slice(0, idAt), all.idColumn!, ...all.columns.slice(idAt)];
-  const at = (j: number): number => (idAt === undefined || j < idAt ? j : j - 1);
+  const apart = (
+    [
+      [all.idIndex, all.idColumn],
+      [all.labelIndex, all.labelColumn],
+    ] as const
+  )
+    .filter((c): c is readonly [number, string] => c[0] !== undefined)
+    .sort((a, b) => a[0] - b[0]);
+  const names = [...all.columns];
+  for (const [j, name] of apart) names.splice(j, 0, name);
+  const at = (j: number): number => j - apart.filter(([i]) => i < j).length;
   const notId = (j: number, f: string): number => {
     if (j === idAt) {
       throw new OptionError(
@@ -122,17 +151,22 @@ async function readTable(file: string, options: TableOptions, flag: string): Pro
     );
   }
   const width = all.featureCount;
+  const bad = all.skipped ?? [];
   if (all.count === 0) {
-    throw new DataError('DATA_INVALID', `${file}: a header but no rows; add data rows`, {
-      details: { file },
-    });
+    throw new DataError(
+      'DATA_INVALID',
+      bad.length > 0
+        ? `${file}: every one of its ${bad.length} rows is bad (${badRowsText(bad)}); fix them`
+        : `${file}: a header but no rows; add data rows`,
+      { details: { file } },
+    );
   }
   // The chosen columns, the label last, through the missing-value policy (a label is never filled in).
   const kept = label === undefined ? features : [...features, label];
   const matrix = new Float32Array(all.count * kept.length);
   for (let i = 0; i < all.count; i++) {
     kept.forEach((j, k) => {
-      matrix[i * kept.length + k] = all.features[i * width + at(j)]!;
+      matrix[i * kept.length + k] = j === label ? all.labels![i]! : all.features[i * width + at(j)]!;
     });
   }
   const policy = options.missing ?? 'error';
@@ -162,11 +196,23 @@ async function readTable(file: string, options: TableOptions, flag: string): Pro
     columns: features.map((j) => names[j]!),
     file,
     ...(labels && { labels }),
+    ...(labels && all.labelNames && { labelNames: all.labelNames }),
+    ...(all.skipped && { skippedRows: all.skipped }),
     ...(all.ids && { rowIds: resolved.keep ? Array.from(resolved.keep, (r) => all.ids![r]!) : all.ids }),
     ...(resolved.missingCells > 0 && {
       missing: { cells: resolved.missingCells, droppedRows: resolved.droppedRows },
     }),
   };
+}
+
+/** At most this many bad rows are named in a summary (`badRowsText`). */
+const BAD_ROWS_NAMED = 3;
+
+/** Bad rows `--skip-bad` left out, for a summary: the first few by line and reason, then how many more. */
+export function badRowsText(rows: readonly BadRow[]): string {
+  const named = rows.slice(0, BAD_ROWS_NAMED).map((r) => `line ${r.line} (${r.reason})`);
+  const more = rows.length - named.length;
+  return named.join(', ') + (more > 0 ? `, and ${more} more` : '');
 }
 
 /**
@@ -241,6 +287,22 @@ export async function loadUserData(file: string, options: TableOptions, flag = '
       details: { option: flag, actual: file },
     },
   );
+}
+
+/**
+ * `test` with its class-name labels numbered as `train` numbers them (names `train` lacks numbered after its
+ * own), so a name means one number in both parts; unchanged when either part's labels are numbers.
+ */
+export function alignLabels(train: UserData, test: UserData): UserData {
+  if (!train.labelNames || !test.labelNames || !test.labels) return test;
+  const names = [...train.labelNames];
+  for (const n of test.labelNames) if (!names.includes(n)) names.push(n);
+  const code = test.labelNames.map((n) => names.indexOf(n));
+  return {
+    ...test,
+    labels: test.labels.map((l) => (Number.isNaN(l) ? l : code[l]!)),
+    labelNames: names,
+  };
 }
 
 /** `data` with only the samples at `indices`, in that order. */

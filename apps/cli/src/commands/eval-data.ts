@@ -26,7 +26,8 @@ export async function evaluateOwnData(
   const { writeReport } = await import('@aekit/eval/report');
   const o = (meta.options ?? {}) as Record<string, unknown>;
   const file = String(meta.data);
-  const table = checkpointTableOptions(meta);
+  // The rows the run read: its bad ones left out again when it skipped them (--skip-bad).
+  const table = { ...checkpointTableOptions(meta), ...(o.skipBad === true && { skipBad: true }) };
   const series = checkpointSeriesOptions(meta);
   const all = await loadUserData(file, table, "the run's --data");
   const fraction = typeof o.testFraction === 'number' ? o.testFraction : DEFAULT_TEST_FRACTION;

@@ -171,6 +171,47 @@ describe('aekit train --data <table.csv>', () => {
     expect(mse).toBeLessThan(mean / 2);
   }, 60_000);
 
+  it('iris with its class names as a text label column: the names numbered in first-seen order and kept; beats the mean row', async () => {
+    // scikit-learn's iris (Debian's python3-sklearn), its class numbers written as the names of its first line.
+    const [first, ...rows] = readFileSync(
+      '/usr/lib/python3/dist-packages/sklearn/datasets/data/iris.csv',
+      'utf8',
+    )
+      .trimEnd()
+      .split('\n');
+    const names = first!.split(',').slice(2);
+    const csv = join(root, 'iris-names.csv');
+    await writeFile(
+      csv,
+      `sepal length,sepal width,petal length,petal width,species\n${rows
+        .map((row) => row.replace(/,(\d)$/, (_, c: string) => `,${names[Number(c)]}`))
+        .join('\n')}\n`,
+    );
+    const out = join(root, 'iris');
+    const r = await aekit(
+      'train',
+      '--data',
+      csv,
+      '--label-column',
+      'species',
+      '--device',
+      'wasm',
+      '--out',
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      '--label-column species: 3 classes (first-seen order): setosa=0, versicolor=1, virginica=2',
+    );
+    expect(r.stdout).toMatch(/rows of .*iris-names\.csv \(4 columns\)/);
+    const m = /test MSE (\S+) \(zscore units\) on 30 samples · mean-sample baseline (\S+)/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    expect(Number(m![1])).toBeLessThan(Number(m![2]) / 2);
+    const { meta } = await loadCheckpoint(out, { optimizer: false });
+    expect(meta?.labelNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(meta?.columns).toEqual(['sepal length', 'sepal width', 'petal length', 'petal width']);
+  }, 60_000);
+
   it('reads a .npy array with --test-data and a min-max scaler', async () => {
     const { features, count, featureCount } = loadBreastCancer();
     const cut = 400 * featureCount;
@@ -307,6 +348,58 @@ describe('aekit train --data: bad input', () => {
     expect(text.stderr).toMatch(/gaps\.csv:3: column "b" \(index 1\) holds "four, five", expected a number/);
     expect(existsSync(out) ? await readdir(out) : []).toEqual([]);
   });
+
+  it('ragged rows and text in a numeric column: one line naming file, line, column and --skip-bad; with it, skipped and counted', async () => {
+    // The real breast-cancer rows, three of them damaged: a field lost, a number written as text.
+    const lines = readFileSync(table, 'utf8').trimEnd().split('\n');
+    const cut = (line: string) => line.split(',').slice(1).join(',');
+    lines[13] = cut(lines[13]!);
+    lines[29] = lines[29]!.replace(/^[^,]+/, 'abc');
+    lines[100] = cut(lines[100]!);
+    const csv = join(root, 'damaged.csv');
+    await writeFile(csv, `${lines.join('\n')}\n`);
+    const out = join(root, 'damaged');
+    const args = ['--skip-lines', '1', '--label-column', '-1', '--model', 'dense', '--latent-dim', '4'];
+    const r = await aekit('train', '--data', csv, ...args, '--epochs', '1', '--device', 'wasm', '--out', out);
+    expect([r.code, r.stderrLines.length], r.stderr).toEqual([EXIT_FAILURE, 1]);
+    expect(r.stderr).toMatch(
+      /damaged\.csv:14: expected 31 columns, got 30 \(ragged row\); fix or remove that row, or leave bad rows out with --skip-bad$/,
+    );
+    expect(existsSync(out) ? await readdir(out) : []).toEqual([]);
+    const s = await aekit(
+      'train',
+      '--data',
+      csv,
+      ...args,
+      '--skip-bad',
+      '--epochs',
+      '1',
+      '--device',
+      'wasm',
+      '--out',
+      out,
+    );
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stdout).toMatch(
+      /--data .*damaged\.csv: skipped 3 bad rows \(--skip-bad\): line 14 \(ragged: 30 of 31 fields\), line 30 \(column "column0": "abc" is not a number\), line 101 \(ragged: 30 of 31 fields\)$/m,
+    );
+    expect(s.stdout).toMatch(/on 408 rows of .*damaged\.csv/); // 566 rows: 113 held out, 45 validating
+    expect(s.stdout).toMatch(/test MSE \S+ \(zscore units\) on 113 samples .* · 3 bad rows skipped$/m);
+    const { meta } = await loadCheckpoint(out, { optimizer: false });
+    expect(meta?.skipped).toHaveLength(3);
+    // eval reads the run's rows again as the run read them: the bad ones skipped, the same test part.
+    const ev = await aekit(
+      'eval',
+      '--checkpoint',
+      out,
+      '--report',
+      join(root, 'damaged-report'),
+      '--device',
+      'wasm',
+    );
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(ev.stdout).toMatch(/on 113 samples/);
+  }, 60_000);
 
   it("--missing mean fills gaps with the training rows' means; drop-rows leaves their rows out", async () => {
     const csv = join(root, 'holes.csv');

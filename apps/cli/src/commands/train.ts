@@ -82,7 +82,7 @@ export function registerTrainCommand(program: Command): void {
     .addOption(
       new Option(
         '--label-column <column>',
-        'table column, a name or 0-based index (negative from the end), kept out of the features (default: none)',
+        'table column, a name or 0-based index (negative from the end), kept out of the features; numbers, or class names numbered in first-seen order (default: none)',
       ),
     )
     .addOption(
@@ -146,7 +146,7 @@ export function registerTrainCommand(program: Command): void {
     )
     .option(
       '--skip-bad',
-      'leave out bad items of --data / --test-data (files of an image folder that are not readable PNG/JPEG images) and count them in the summary, instead of stopping with exit 1',
+      "leave out bad items of --data / --test-data (files of an image folder that are not readable PNG/JPEG images, a table's ragged rows and rows with text in a numeric column) and count them in the summary, instead of stopping with exit 1",
       false,
     )
     .option('--epochs <n>', 'training epochs', intOption('--epochs', 1), 5)
