@@ -44,6 +44,7 @@ import { imageGrid, writePng } from '@aekit/eval/images';
 import { scoreDenoiser, scoreReconstructions } from '@aekit/eval/metrics';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { getIo } from './io.js';
+import { MISSING_FILL_META, type MissingFill } from './missing-fill.js';
 import { getModel, type ModelCreateOptions } from './model-registry.js';
 import { ProgressBar } from './progress-bar.js';
 import {
@@ -61,6 +62,7 @@ import {
   fillFromTraining,
   holdOut,
   loadUserData,
+  trainingMeans,
   type UserData,
 } from './user-data.js';
 
@@ -414,7 +416,9 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
       { details: { file: test.file, expected: train.sampleShape, actual: test.sampleShape } },
     );
   }
-  ({ train, test } = fillFromTraining(train, test));
+  // --missing mean: the training part's means, kept in the checkpoint for run, compare and eval.
+  const fill = options.missing === 'mean' ? trainingMeans(train) : undefined;
+  ({ train, test } = fillFromTraining(train, test, fill));
   // A label column of class names: the test part's names mapped to the training part's numbers.
   test = alignLabels(train, test);
   if (train.labelNames) {
@@ -486,6 +490,14 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
       ...(options.testData !== undefined && { testData: options.testData }),
       ...(train.columns && { columns: train.columns }),
       ...(train.labelNames && { labelNames: train.labelNames }),
+      ...(options.missing !== undefined &&
+        options.missing !== 'error' && {
+          [MISSING_FILL_META]: {
+            policy: options.missing,
+            ...(fill && { fill }),
+            ...(train.columns && { columns: train.columns }),
+          } satisfies MissingFill,
+        }),
       scale,
     },
   };

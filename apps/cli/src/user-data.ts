@@ -216,14 +216,26 @@ export function badRowsText(rows: readonly BadRow[]): string {
 }
 
 /**
- * `--missing mean`: the NaN cells of both parts filled with the training part's column means, so nothing
- * of the test part informs them. Parts without gaps come back as they are.
+ * The training part's means per column of a table, per channel of a series' windows (the last axis), NaN
+ * cells left out: what `--missing mean` fills gaps with, kept in the checkpoint for `run`, `compare`, `eval`.
  */
-export function fillFromTraining(train: UserData, test: UserData): { train: UserData; test: UserData } {
-  if (!train.x.some(Number.isNaN) && !test.x.some(Number.isNaN)) return { train, test };
-  // Per column of a table, per channel of a series' windows (the last axis).
+export function trainingMeans(train: UserData): number[] {
   const width = train.sampleShape[train.sampleShape.length - 1]!;
-  const means = columnMeans(train.x, width, { source: train.file, columns: train.columns ?? [] });
+  return Array.from(columnMeans(train.x, width, { source: train.file, columns: train.columns ?? [] }));
+}
+
+/**
+ * `--missing mean`: the NaN cells of both parts filled with the training part's column means (`fitted`: those
+ * a run stored), so nothing of the test part informs them. Parts without gaps come back as they are.
+ */
+export function fillFromTraining(
+  train: UserData,
+  test: UserData,
+  fitted?: ArrayLike<number>,
+): { train: UserData; test: UserData } {
+  if (!train.x.some(Number.isNaN) && !test.x.some(Number.isNaN)) return { train, test };
+  const width = train.sampleShape[train.sampleShape.length - 1]!;
+  const means = fitted ?? trainingMeans(train);
   return {
     train: { ...train, x: fillMissing(train.x, width, means) },
     test: { ...test, x: fillMissing(test.x, width, means) },

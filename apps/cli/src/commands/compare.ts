@@ -9,10 +9,17 @@ import {
   shapeSize,
   shapesEqual,
 } from '@aekit/core';
-import { type DatasetName, loadDataset, readIdx } from '@aekit/datasets';
+import {
+  type DatasetName,
+  loadDataset,
+  MISSING_POLICIES,
+  type MissingPolicy,
+  readIdx,
+} from '@aekit/datasets';
 import { createSession, modelParity } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
+import { applyMissingFill, checkpointMissingFill, chooseMissing } from '../missing-fill.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
 import { checkpointSeriesOptions, loadSamples } from '../series-data.js';
 import { checkpointTableOptions, deviceOption, loadCheckpointModel } from './checkpoint-model.js';
@@ -22,6 +29,8 @@ const DATA_FILE = /\.(csv|tsv|npy|npz)$/i;
 
 interface CompareOptions {
   checkpoint: string;
+  /** A table's gaps; default: the run's own policy (`mean`: its training means). */
+  missing?: MissingPolicy;
   model: string;
   input?: string;
   limit: number;
@@ -68,6 +77,12 @@ export function registerCompareCommand(program: Command): void {
       ),
     )
     .option('--limit <n>', 'images to compare', intOption('--limit', 1), 1000)
+    .addOption(
+      new Option(
+        '--missing <policy>',
+        "a table's cells without a value: error, drop-rows, mean (the run's training means) or zero (default: the policy the run was trained with)",
+      ).argParser(choiceOption('--missing', MISSING_POLICIES)),
+    )
     .addOption(deviceOption())
     .addOption(
       new Option('--ort-device <device>', `ONNX Runtime device: ${DEVICE_NAMES.join(', ')}`)
@@ -112,14 +127,24 @@ export function registerCompareCommand(program: Command): void {
         if (dataFile !== undefined) {
           // Raw values: the checkpoint side applies the model's scaler as the ONNX graph does.
           // A series run's windows are cut as it cut them (--window, --stride).
+          // Gaps as the run filled them (its training means under --missing mean), or as --missing says.
+          const missing = chooseMissing(options.missing, checkpointMissingFill(meta), options.checkpoint);
+          const o = (meta.options ?? {}) as Record<string, unknown>;
           const d = await loadSamples(
             dataFile,
-            checkpointTableOptions(meta),
+            {
+              ...checkpointTableOptions(meta),
+              missing: missing.policy,
+              ...(o.skipBad === true && { skipBad: true }),
+            },
             checkpointSeriesOptions(meta),
             options.input ? '--input' : "the run's --data",
           );
           n = Math.min(options.limit, d.count);
-          x = d.x.subarray(0, n * shapeSize(d.sampleShape));
+          x = applyMissingFill(d.x, d.sampleShape.at(-1)!, missing, dataFile).subarray(
+            0,
+            n * shapeSize(d.sampleShape),
+          );
           what = `raw samples of ${dataFile}`;
         } else if (options.input !== undefined) {
           ({ x, n } = await readImages(options.input, options.limit));

@@ -1,6 +1,8 @@
 import { formatShape, OptionError } from '@aekit/core';
+import { MISSING_POLICIES, type MissingPolicy } from '@aekit/datasets';
 import { Option } from 'commander';
-import { intOption } from '../parse-options.js';
+import { applyMissingFill, type MissingFill } from '../missing-fill.js';
+import { choiceOption, intOption } from '../parse-options.js';
 import { loadSamples, type SeriesOptions } from '../series-data.js';
 import type { TableOptions } from '../user-data.js';
 
@@ -9,7 +11,8 @@ export interface DataInputOptions {
   columns?: string[];
   labelColumn?: string;
   skipLines?: number;
-  missing?: 'error' | 'drop-rows' | 'zero';
+  /** Default: the model's own policy (what it was trained with), else `error`. */
+  missing?: MissingPolicy;
   array?: string;
   window?: number;
   stride?: number;
@@ -28,10 +31,8 @@ export function dataInputOptions(): Option[] {
     ),
     new Option(
       '--missing <policy>',
-      'a table input: cells without a value are an error, or their rows are dropped, or they become 0',
-    )
-      .choices(['error', 'drop-rows', 'zero'])
-      .default('error'),
+      "a table input's cells without a value: error, drop-rows, mean (the training means the model was exported with) or zero (default: the policy the model was trained with, else error)",
+    ).argParser(choiceOption('--missing', MISSING_POLICIES)),
     new Option('--array <name>', 'a .npz input: the array to read, when it holds several'),
     new Option(
       '--window <steps>',
@@ -49,11 +50,15 @@ export function isDataInput(file: string, options: DataInputOptions): boolean {
   return /\.(csv|tsv|npz)$/i.test(file) || (series && /\.npy$/i.test(file));
 }
 
-/** The raw samples of a table, .npz or series input, [count, ...shape]. */
+/**
+ * The raw samples of a table, .npz or series input, [count, ...shape]; a table's gaps as `missing` says (the
+ * policy `chooseMissing` picked: `mean` fills them with the model's training means).
+ */
 export async function readDataInput(
   file: string,
   options: DataInputOptions,
-): Promise<{ data: Float32Array; shape: number[]; count: number; source: string }> {
+  missing: MissingFill = { policy: options.missing ?? 'error' },
+): Promise<{ data: Float32Array; shape: number[]; count: number; source: string; note?: string }> {
   if (options.stride !== undefined && options.window === undefined) {
     throw new OptionError(
       '--stride needs --window: pass the window length too, e.g. --window 128 --stride 64',
@@ -66,7 +71,7 @@ export async function readDataInput(
     ...(options.columns && { columns: options.columns }),
     ...(options.labelColumn !== undefined && { labelColumn: options.labelColumn }),
     ...(options.skipLines !== undefined && { skipLines: options.skipLines }),
-    ...(options.missing !== undefined && { missing: options.missing }),
+    missing: missing.policy,
     ...(options.array !== undefined && { array: options.array }),
   };
   const series: SeriesOptions | undefined =
@@ -75,10 +80,14 @@ export async function readDataInput(
       : { window: options.window, ...(options.stride !== undefined && { stride: options.stride }) };
   const d = await loadSamples(file, table, series, '--input');
   const what = d.kind === 'series' ? 'windows' : d.kind === 'table' ? 'rows' : 'samples';
+  const gaps = d.missing?.cells ?? 0;
   return {
-    data: d.x,
+    data: applyMissingFill(d.x, d.sampleShape.at(-1)!, missing, file),
     shape: d.sampleShape,
     count: d.count,
     source: `${d.count} ${what} of shape ${formatShape(d.sampleShape)}`,
+    ...(gaps > 0 && {
+      note: `${file}: ${gaps} missing value${gaps === 1 ? '' : 's'} ${missing.policy === 'drop-rows' ? `(${d.missing!.droppedRows} rows dropped)` : missing.policy === 'mean' ? "filled with the model's training means" : 'filled with 0'} (--missing ${missing.policy})`,
+    }),
   };
 }

@@ -8,6 +8,7 @@ import { writeFeatureErrors, writeSeriesWindows } from '../run-report.js';
 import { baselineScores, DEFAULT_TEST_FRACTION } from '../run-training.js';
 import { checkpointSeriesOptions, splitByTime, windowed } from '../series-data.js';
 import { fillFromTraining, holdOut, loadUserData } from '../user-data.js';
+import { checkpointMissingFill } from '../missing-fill.js';
 import { checkpointTableOptions } from './checkpoint-model.js';
 
 /**
@@ -41,7 +42,8 @@ export async function evaluateOwnData(
   if (series && typeof meta.testData === 'string') {
     parts = { train: windowed(parts.train, series), test: windowed(parts.test, series) };
   }
-  const { train, test } = fillFromTraining(parts.train, parts.test);
+  // The gaps filled with the training means the run stored (a run from before it stored them: its means again).
+  const { train, test } = fillFromTraining(parts.train, parts.test, checkpointMissingFill(meta)?.fill);
   const { spec } = model;
   const scaled = (x: Float32Array) => (spec.scaler ? scaleValues(spec.scaler, x) : x);
   const size = shapeSize(spec.inputShape);

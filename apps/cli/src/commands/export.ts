@@ -22,6 +22,7 @@ import {
 } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
+import { applyMissingFill, checkpointMissingFill, withMissingMetadata } from '../missing-fill.js';
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
 import { loadUserData } from '../user-data.js';
 import { checkpointTableOptions, deviceOption, loadCheckpointModel } from './checkpoint-model.js';
@@ -60,7 +61,10 @@ async function paritySamplesOf(
       data.sampleShape,
     );
   }
-  return data.x.subarray(0, Math.min(count, data.count) * shapeSize(inputShape));
+  // Gaps (--missing mean) filled with the run's training means, as aekit run fills them.
+  const missing = checkpointMissingFill(meta);
+  const x = missing ? applyMissingFill(data.x, inputShape.at(-1)!, missing, file) : data.x;
+  return x.subarray(0, Math.min(count, data.count) * shapeSize(inputShape));
 }
 
 /** Seed of the random inputs of the parity check: fixed, so every export is checked on the same inputs. */
@@ -156,7 +160,15 @@ export function registerExportCommand(program: Command): void {
         const dir = options.checkpoint.replace(/\/+$/, '');
         const out =
           options.out ?? (options.format === 'triton' ? `${dir}/triton` : `${dir}/${options.part}.onnx`);
-        const { bytes, info } = exportOnnx(spec, model.getWeights(), { part: options.part });
+        const exported = exportOnnx(spec, model.getWeights(), { part: options.part });
+        const { info } = exported;
+        // A run's --missing policy (with its training means) rides in the metadata for aekit run: the graph
+        // itself takes complete rows.
+        const missing = checkpointMissingFill(meta);
+        const bytes =
+          missing && options.part !== 'decoder'
+            ? withMissingMetadata(exported.model, missing)
+            : exported.bytes;
         const rng = createRng(PARITY_SEED);
         const random = Float32Array.from({ length: options.paritySamples * shapeSize(spec.inputShape) }, () =>
           rng.next(),

@@ -1,13 +1,15 @@
 // aekit run on the data kinds aekit train --data reads: a CSV table (its label column kept out), a .npz array
 // and a series cut into windows, through exported models of random weights (nothing to train).
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateSpec } from '@aekit/core';
+import { loadCheckpoint } from '@aekit/core/node';
 import { loadBreastCancer, loadEcg, readNpy } from '@aekit/datasets';
 import { conv1dAutoencoder, deepAutoencoder } from '@aekit/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_USAGE } from '../main.js';
+import { EXIT_FAILURE, EXIT_USAGE } from '../main.js';
 import { aekit, saveRandomCheckpoint } from '../test-utils/aekit.js';
 
 let dir: string;
@@ -120,4 +122,172 @@ describe('aekit run --input <table.csv | series>', () => {
     expect(bad.code).toBe(EXIT_USAGE);
     expect(bad.stderr).toMatch(/--stride needs --window/);
   }, 60_000);
+});
+
+describe('aekit run / compare / eval --missing mean', () => {
+  it("fill a new file's gaps with the training means kept in the checkpoint and the export, not the file's own", async () => {
+    // The real breast-cancer rows: 200 to train on (every tenth "mean radius" left empty), 60 to test.
+    const rows = readFileSync(table, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').slice(0, 30));
+    const csv = (part: string[][]) => `${part.map((r) => r.join(',')).join('\n')}\n`;
+    const train = rows.slice(0, 200).map((r, i) => (i % 10 === 3 ? ['', ...r.slice(1)] : r));
+    const known = train.filter((r) => r[0] !== '').map((r) => Math.fround(Number(r[0])));
+    const trainMean = known.reduce((a, b) => a + b, 0) / known.length;
+    await writeFile(join(dir, 'gappy-train.csv'), csv(train));
+    await writeFile(join(dir, 'gappy-test.csv'), csv(rows.slice(200, 260)));
+    const run = join(dir, 'gappy');
+    const t = await aekit(
+      'train',
+      '--data',
+      join(dir, 'gappy-train.csv'),
+      '--test-data',
+      join(dir, 'gappy-test.csv'),
+      '--missing',
+      'mean',
+      '--model',
+      'dense',
+      '--latent-dim',
+      '4',
+      '--epochs',
+      '1',
+      '--device',
+      'wasm',
+      '--out',
+      run,
+    );
+    expect(t.code, t.stderr).toBe(0);
+    const { meta } = await loadCheckpoint(run, { optimizer: false });
+    const stored = meta?.missingFill as { policy: string; fill: number[] };
+    expect(stored.policy).toBe('mean');
+    expect(stored.fill).toHaveLength(30);
+    expect(stored.fill[0]).toBeCloseTo(trainMean, 4);
+    const onnx = join(dir, 'gappy.onnx');
+    const e = await aekit('export', '--checkpoint', run, '--out', onnx, '--device', 'wasm');
+    expect(e.code, e.stderr).toBe(0);
+
+    // A new file: a row without its first value after one whose first value (1000) pulls the file's own mean
+    // far from the training one (a gap in the first line would make it a header); and the same rows with the
+    // training mean written in.
+    const [a, b] = [rows[300]!, rows[301]!];
+    const newRows = (first: string) =>
+      csv([
+        ['1000', ...b.slice(1)],
+        [first, ...a.slice(1)],
+      ]);
+    await writeFile(join(dir, 'new-gap.csv'), newRows(''));
+    await writeFile(join(dir, 'new-filled.csv'), newRows(String(stored.fill[0])));
+    const outputs: Float32Array[] = [];
+    for (const name of ['new-gap', 'new-filled']) {
+      const out = join(dir, `${name}-out`);
+      const r = await aekit(
+        'run',
+        '--model',
+        onnx,
+        '--input',
+        join(dir, `${name}.csv`),
+        '--device',
+        'cpu',
+        '--out',
+        out,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      if (name === 'new-gap') {
+        expect(r.stdout).toMatch(
+          /new-gap\.csv: 1 missing value filled with the model's training means \(--missing mean\)/,
+        );
+      }
+      const file = join(out, 'reconstructions.npy');
+      outputs.push(
+        Float32Array.from(readNpy(new Uint8Array(await readFile(file)), file).data as Float32Array),
+      );
+    }
+    expect(outputs[0]).toEqual(outputs[1]);
+    // --missing error still refuses the gap; a model trained without mean has no means to fill with.
+    const refused = await aekit(
+      'run',
+      '--model',
+      onnx,
+      '--input',
+      join(dir, 'new-gap.csv'),
+      '--missing',
+      'error',
+      '--out',
+      join(dir, 'x'),
+    );
+    expect([refused.code, refused.stderrLines.length]).toEqual([EXIT_FAILURE, 1]);
+    expect(refused.stderr).toMatch(/new-gap\.csv:2: column "column0" \(index 0\) has no value/);
+
+    // compare and eval fill the run's own gaps with the stored means too.
+    const c = await aekit(
+      'compare',
+      '--checkpoint',
+      run,
+      '--model',
+      onnx,
+      '--device',
+      'wasm',
+      '--tolerance',
+      '1e-5',
+    );
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/on 200 raw samples of .*gappy-train\.csv: max \|diff\| \S+, .*: agree$/m);
+    const c2 = await aekit(
+      'compare',
+      '--checkpoint',
+      run,
+      '--model',
+      onnx,
+      '--input',
+      join(dir, 'new-gap.csv'),
+      '--device',
+      'wasm',
+      '--tolerance',
+      '1e-5',
+    );
+    expect(c2.code, c2.stderr).toBe(0);
+    const ev = await aekit(
+      'eval',
+      '--checkpoint',
+      run,
+      '--report',
+      join(dir, 'gappy-report'),
+      '--device',
+      'wasm',
+    );
+    expect(ev.code, ev.stderr).toBe(0);
+    const mse = /test MSE (\S+) \(zscore units\) on 60 samples/.exec(t.stdout)?.[1];
+    expect(ev.stdout).toContain(`test MSE ${mse} (zscore units) on 60 samples`);
+  }, 60_000);
+
+  it('--missing mean on a model trained without it: exit 2 and the fix', async () => {
+    const onnx = await exported(
+      'no-means',
+      deepAutoencoder({
+        inputShape: [2],
+        hidden: [4],
+        latentDim: 1,
+        outputActivation: 'linear',
+        loss: 'mse',
+      }),
+    );
+    await writeFile(join(dir, 'two.csv'), 'a,b\n1,\n3,4\n');
+    const r = await aekit(
+      'run',
+      '--model',
+      onnx,
+      '--input',
+      join(dir, 'two.csv'),
+      '--missing',
+      'mean',
+      '--out',
+      join(dir, 'x'),
+    );
+    expect(r.code).toBe(EXIT_USAGE);
+    expect(r.stderr).toMatch(
+      /--missing mean: .*no-means\.onnx holds no training means \(it was trained with --missing error\); retrain it with --missing mean/,
+    );
+  }, 30_000);
 });

@@ -28,6 +28,7 @@ import { imageGrid, writePng } from '@aekit/eval/images';
 import { createSession, type OnnxSession } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { getIo } from '../io.js';
+import { chooseMissing, type MissingFill, onnxMissingFill } from '../missing-fill.js';
 import { choiceOption, intOption } from '../parse-options.js';
 import { type DataInputOptions, dataInputOptions, isDataInput, readDataInput } from './data-input-options.js';
 
@@ -263,14 +264,24 @@ export function registerRunCommand(program: Command): void {
             `${options.model} has no aekit metadata; "aekit run" needs a model from "aekit export"`,
           );
         }
-        const parts = [];
+        const parts: Samples[] = [];
+        const notes: string[] = [];
+        // A table's gaps: --missing, else the model's own policy (its training means under mean).
+        let missing: MissingFill | undefined;
         for (const file of options.input) {
           // Tables, .npz arrays and series windows as "aekit train --data" reads them.
-          parts.push(
-            isDataInput(file, options)
-              ? await readDataInput(file, options)
-              : await readSamples(file, info.inputShape, options.fit),
-          );
+          if (isDataInput(file, options)) {
+            missing ??= chooseMissing(
+              options.missing,
+              onnxMissingFill(new Uint8Array(await readFile(options.model))),
+              options.model,
+            );
+            const part = await readDataInput(file, options, missing);
+            parts.push(part);
+            if (part.note) notes.push(part.note);
+          } else {
+            parts.push(await readSamples(file, info.inputShape, options.fit));
+          }
         }
         let x = concat(parts, options.input);
         if (shapeSize(x.shape) !== shapeSize(info.inputShape)) {
@@ -295,6 +306,7 @@ export function registerRunCommand(program: Command): void {
         io.out(
           `${info.part} "${info.name}" on ${probe.runtime}:${probe.executionProviders.join('+')}: ${x.count} samples of ${formatShape(info.inputShape)}`,
         );
+        for (const note of notes) io.out(`  ${note}`);
         for (const path of written) io.out(`  wrote ${path}`);
       } finally {
         await probe.dispose();
