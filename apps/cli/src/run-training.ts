@@ -318,7 +318,8 @@ interface RunData {
   skipped?: number;
 }
 
-function limited(d: UserData, limit: number | undefined): UserData {
+/** The first `limit` samples of `d` (all of them without one): what `--limit` / `--test-limit` keep. */
+export function limited(d: UserData, limit: number | undefined): UserData {
   if (limit === undefined || limit >= d.count) return d;
   return {
     ...d,

@@ -4,24 +4,36 @@ import { inferShapes, scaleValues, shapeSize, type TrainableModel } from '@aekit
 import { METRICS_LOG } from '@aekit/core/node';
 import { scoreReconstructions } from '@aekit/eval/metrics';
 import { getIo } from '../io.js';
+import { checkpointMissingFill } from '../missing-fill.js';
 import { writeFeatureErrors, writeSeriesWindows } from '../run-report.js';
-import { baselineScores, DEFAULT_TEST_FRACTION } from '../run-training.js';
+import { baselineScores, DEFAULT_TEST_FRACTION, limited } from '../run-training.js';
 import { checkpointSeriesOptions, splitByTime, windowed } from '../series-data.js';
 import { fillFromTraining, holdOut, loadUserData } from '../user-data.js';
-import { checkpointMissingFill } from '../missing-fill.js';
 import { checkpointTableOptions } from './checkpoint-model.js';
+
+/** `aekit eval --train-limit` / `--test-limit`, when given on the command line. */
+export interface OwnDataLimits {
+  trainLimit?: number;
+  testLimit?: number;
+}
+
+/** The smaller of two optional limits (undefined: no limit). */
+const lower = (a: number | undefined, b: number | undefined): number | undefined =>
+  a === undefined ? b : b === undefined ? a : Math.min(a, b);
 
 /**
  * `aekit eval` on a run of `aekit train --data` (a table, an array or a series): the run's test part read
- * again as the run cut it (its --test-data, or the same seeded held-out rows, or the series' last part),
- * scored in the model's scaled units against the mean training sample and PCA of the code's size; writes
- * index.html and the run's picture (feature-errors.png or series.png) into `report`.
+ * again as the run cut it (its --test-data, or the same seeded held-out rows, or the series' last part, then
+ * its --limit and --test-limit), scored in the model's scaled units against the mean training sample and PCA
+ * of the code's size; writes index.html and the run's picture (feature-errors.png or series.png) into
+ * `report`. `limits` (eval's own, when given) keep fewer of those samples still.
  */
 export async function evaluateOwnData(
   model: TrainableModel,
   meta: Record<string, unknown>,
   checkpoint: string,
   report: string,
+  limits: OwnDataLimits = {},
 ): Promise<string> {
   const io = getIo();
   const { writeReport } = await import('@aekit/eval/report');
@@ -43,7 +55,11 @@ export async function evaluateOwnData(
     parts = { train: windowed(parts.train, series), test: windowed(parts.test, series) };
   }
   // The gaps filled with the training means the run stored (a run from before it stored them: its means again).
-  const { train, test } = fillFromTraining(parts.train, parts.test, checkpointMissingFill(meta)?.fill);
+  const filled = fillFromTraining(parts.train, parts.test, checkpointMissingFill(meta)?.fill);
+  // The run's --limit / --test-limit as it applied them (after the fill), then eval's own.
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const train = limited(filled.train, lower(num(o.limit), limits.trainLimit));
+  const test = limited(filled.test, lower(num(o.testLimit), limits.testLimit));
   const { spec } = model;
   const scaled = (x: Float32Array) => (spec.scaler ? scaleValues(spec.scaler, x) : x);
   const size = shapeSize(spec.inputShape);

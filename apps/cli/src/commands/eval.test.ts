@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendMetrics } from '@aekit/core/node';
+import { loadBreastCancer } from '@aekit/datasets';
 import { denseAutoencoder } from '@aekit/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aekit, saveRandomCheckpoint } from '../test-utils/aekit.js';
@@ -81,4 +82,56 @@ describe('aekit eval', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/no checkpoint\.json there/);
   });
+});
+
+describe('aekit eval on a --data run', () => {
+  it("scores the rows the run's --limit and --test-limit kept (the run's own test MSE), fewer with eval's --test-limit", async () => {
+    const out = join(dir, 'cancer');
+    const t = await aekit(
+      'train',
+      '--data',
+      loadBreastCancer().source.path,
+      '--skip-lines',
+      '1',
+      '--label-column',
+      '-1',
+      '--model',
+      'dense',
+      '--latent-dim',
+      '4',
+      '--epochs',
+      '1',
+      '--limit',
+      '100',
+      '--test-limit',
+      '40',
+      '--device',
+      'wasm',
+      '--out',
+      out,
+    );
+    expect(t.code, t.stderr).toBe(0);
+    const line = /test MSE \S+ \(zscore units\) on 40 samples · mean-sample baseline \S+ · PCA\(4\) \S+/.exec(
+      t.stdout,
+    )?.[0];
+    expect(line, t.stdout).toBeDefined();
+    const ev = await aekit('eval', '--checkpoint', out, '--report', join(dir, 'r40'), '--device', 'wasm');
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(ev.stdout).toContain(line);
+    const html = readFileSync(join(dir, 'r40', 'index.html'), 'utf8');
+    expect(html).toMatch(/<dt>training images<\/dt><dd>100<\/dd>/);
+    const few = await aekit(
+      'eval',
+      '--checkpoint',
+      out,
+      '--report',
+      join(dir, 'r20'),
+      '--test-limit',
+      '20',
+      '--device',
+      'wasm',
+    );
+    expect(few.code, few.stderr).toBe(0);
+    expect(few.stdout).toMatch(/test MSE \S+ \(zscore units\) on 20 samples/);
+  }, 60_000);
 });

@@ -20,6 +20,8 @@ interface EvalOptions {
   noise: number;
   dataDir?: string;
   device: Device;
+  /** Options given on the command line (not left at their default): a `--data` run applies only these limits. */
+  given?: string[];
 }
 
 /** `x` with Gaussian noise of standard deviation `sigma` added, clipped to [0, 1]: synthetic anomalies. */
@@ -57,7 +59,10 @@ async function evaluate(options: EvalOptions): Promise<string> {
   try {
     // A run of "aekit train --data" (a table, an array, a series, images) is scored on its own test part.
     if (typeof meta.data === 'string') {
-      return await evaluateOwnData(model, meta, options.checkpoint, options.report);
+      return await evaluateOwnData(model, meta, options.checkpoint, options.report, {
+        ...(options.given?.includes('trainLimit') && { trainLimit: options.trainLimit }),
+        ...(options.given?.includes('testLimit') && { testLimit: options.testLimit }),
+      });
     }
     const { spec } = model;
     const dataset = (typeof meta.dataset === 'string' ? meta.dataset : 'fashion-mnist') as DatasetName;
@@ -136,11 +141,16 @@ export function registerEvalCommand(program: Command): void {
     .option('--report <dir>', 'directory to write index.html (and latent.svg/png) into', 'report')
     .option(
       '--train-limit <n>',
-      'training images for the probe and PCA',
+      "training images for the probe and PCA (a --data run: its training samples for the baselines, by default as many as the run's --limit kept)",
       intOption('--train-limit', 20),
       2000,
     )
-    .option('--test-limit <n>', 'test images to evaluate on', intOption('--test-limit', 20), 1000)
+    .option(
+      '--test-limit <n>',
+      "test images to evaluate on (a --data run: by default its test samples as the run's --test-limit kept)",
+      intOption('--test-limit', 20),
+      1000,
+    )
     .addOption(
       new Option('--projection <method>', 'latent map: umap or pca')
         .argParser(choiceOption('--projection', ['umap', 'pca'] as const))
@@ -154,7 +164,8 @@ export function registerEvalCommand(program: Command): void {
     )
     .option('--data-dir <dir>', 'directory holding the dataset files (default: as aekit train)')
     .addOption(deviceOption())
-    .action(async (options: EvalOptions) => {
-      await runEval(options);
+    .action(async (options: EvalOptions, cmd: Command) => {
+      const given = ['trainLimit', 'testLimit'].filter((k) => cmd.getOptionValueSource(k) === 'cli');
+      await runEval({ ...options, given });
     });
 }
