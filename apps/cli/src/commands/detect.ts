@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { AekitError, createRng, type Device, OptionError, shapeSize, unscaleValues } from '@aekit/core';
+import { AekitError, type Device, OptionError, shapeSize } from '@aekit/core';
 import { writeFileAtomic } from '@aekit/core/node';
 import {
   AnomalyDetector,
@@ -14,7 +14,6 @@ import {
 import { encodePng } from '@aekit/eval/images';
 import { prAuc, rocAuc } from '@aekit/eval/metrics';
 import { loadDetectorFile, saveDetector } from '@aekit/eval/node';
-import { createSession, exportDetectorOnnx } from '@aekit/onnx-backend';
 import { type Command, Option } from 'commander';
 import { imageFolderFacts } from '../image-data.js';
 import { getIo } from '../io.js';
@@ -422,70 +421,4 @@ export function registerDetectCommand(program: Command): void {
     )
     .addOption(deviceOption())
     .action((options: ScoreOptions) => runScore(options));
-}
-
-/** Seed of the random inputs of the detector export's parity check. */
-const PARITY_SEED = 7;
-
-/**
- * `aekit export --detector DET`: the detector as one ONNX graph (raw input -> score, is_anomaly), written
- * only when its scores agree with the detector's on seeded random inputs within `tolerance` (relative to the
- * score, scores being mean errors).
- */
-export async function exportDetector(
-  path: string,
-  out: string | undefined,
-  device: Device,
-  options: { samples: number; tolerance: number },
-): Promise<void> {
-  const io = getIo();
-  const file = await loadDetectorFile(path);
-  const facts = detectorModel(file, path);
-  const { model } = await loadCheckpointModel(facts.checkpoint, device);
-  try {
-    const detector = AnomalyDetector.restore(model, file);
-    const { bytes } = exportDetectorOnnx(model.spec, model.getWeights(), {
-      score: file.score,
-      featureScale: file.featureScale,
-      threshold: file.threshold,
-      calibration: { ...file.calibration },
-    });
-    const rng = createRng(PARITY_SEED);
-    const random = Float32Array.from({ length: options.samples * detector.featureSize }, () => rng.next());
-    const x = model.spec.scaler ? unscaleValues(model.spec.scaler, random) : random;
-    const expected = (await detector.score(x)).scores;
-    const session = await createSession(bytes, { device: 'cpu' });
-    let actual: Float32Array;
-    try {
-      const result = await session.run(
-        { input: { data: x, shape: [options.samples, ...detector.inputShape] } },
-        ['score'],
-      );
-      actual = result.score?.data as Float32Array;
-    } finally {
-      await session.dispose();
-    }
-    let max = 0;
-    for (let i = 0; i < expected.length; i++) {
-      const e = expected[i] as number;
-      max = Math.max(max, Math.abs((actual[i] as number) - e) / Math.max(1, Math.abs(e)));
-    }
-    if (!(max <= options.tolerance)) {
-      throw new AekitError(
-        'PARITY_FAILED',
-        `the ONNX detector's scores differ from ${path}'s by up to ${max.toExponential(2)} (> --tolerance ${options.tolerance}) on ${options.samples} random inputs; nothing was written`,
-        { details: { maxDiff: max, tolerance: options.tolerance } },
-      );
-    }
-    const target = out ?? path.replace(/\.json$/i, '') + '.onnx';
-    await writeFileAtomic(target, bytes);
-    io.out(
-      `wrote ${target} (${(bytes.length / 1024).toFixed(1)} KiB): ${file.score} detector, input [batch, ${detector.inputShape.join(', ')}] of raw values -> feature_errors, score (float32), is_anomaly (bool: score > ${detector.threshold.toPrecision(6)}, ${file.threshold.method})`,
-    );
-    io.out(
-      `parity with the detector on ${options.samples} random inputs: max |diff| of the scores ${max.toExponential(2)} (tolerance ${options.tolerance})`,
-    );
-  } finally {
-    model.dispose();
-  }
 }

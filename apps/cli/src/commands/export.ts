@@ -26,7 +26,7 @@ import { applyMissingFill, checkpointMissingFill, withMissingMetadata } from '..
 import { choiceOption, intOption, numberOption } from '../parse-options.js';
 import { loadUserData } from '../user-data.js';
 import { checkpointTableOptions, deviceOption, loadCheckpointModel } from './checkpoint-model.js';
-import { exportDetector } from './detect.js';
+import { exportDetector } from './export-detector.js';
 
 const FORMATS = ['onnx', 'triton'] as const;
 
@@ -148,7 +148,7 @@ export function registerExportCommand(program: Command): void {
       if (options.detector !== undefined) {
         return exportDetector(options.detector, options.out, options.device, {
           samples: options.paritySamples,
-          tolerance: Math.min(options.tolerance, 1e-5),
+          tolerance: options.tolerance,
         });
       }
       if (options.checkpoint === undefined) {
