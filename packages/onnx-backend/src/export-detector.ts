@@ -112,7 +112,7 @@ function scoreGraph(spec: ModelSpec, detector: DetectorGraphSource): ScoreGraphO
  * Memory of the latent kinds: the N x codeSize stored codes (4 bytes each) once in the model; per input row,
  * at most KNN_CHUNK_VALUES (65,536) float32 differences of one chunk of codes plus 2N float32 squared distances
  * (with N = 6,000 codes of 16 values: 256 KiB + 47 KiB per row, so 76 MiB for a batch of 256). Measured on
- * ONNX Runtime (CPU, a dense 784-512-16 model, batch 256): the process grows by 207 MiB at N = 6,000 and by
+ * ONNX Runtime (CPU, a dense 784-16 model, batch 256): the process grows by 207 MiB at N = 6,000 and by
  * 229 MiB at N = 60,000 (its arena included), 0.18 s and 1.3 s per batch.
  */
 export function exportDetectorOnnx(
