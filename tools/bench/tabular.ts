@@ -100,13 +100,26 @@ function meanStd(values: number[]): string {
   return `${mean.toFixed(3)} ± ${Math.sqrt(variance).toFixed(3)}`;
 }
 
+interface SklearnScores {
+  auroc: number;
+  prAuc: number;
+  threshold: number;
+  flagged: number;
+  trueFlags: number;
+}
 interface SklearnRow {
   seed: number;
-  pca: { auroc: number; prAuc: number; threshold: number };
-  knn: { auroc: number; prAuc: number; threshold: number };
+  pca: SklearnScores;
+  knn: SklearnScores;
 }
-/** scikit-learn's PCA and kNN on the splits of `runs`; the largest |difference| of AUROC, PR-AUC and threshold. */
-function sklearnCheck(p: Protocol, runs: TabularAnomalyResult[]): { max: number; rows: SklearnRow[] } {
+/**
+ * scikit-learn's PCA and kNN on the splits of `runs`: the largest |difference| of AUROC, PR-AUC and threshold,
+ * and whether precision and recall at the threshold are scikit-learn's (the same count of rows flagged).
+ */
+function sklearnCheck(
+  p: Protocol,
+  runs: TabularAnomalyResult[],
+): { max: number; sameFlags: boolean; rows: SklearnRow[] } {
   const job = {
     features: Array.from(p.table.features),
     featureCount: p.table.featureCount,
@@ -124,15 +137,26 @@ function sklearnCheck(p: Protocol, runs: TabularAnomalyResult[]): { max: number;
     execFileSync('/usr/bin/python3', [SKLEARN], { input: JSON.stringify(job), encoding: 'utf8' }),
   ) as SklearnRow[];
   let max = 0;
+  let sameFlags = true;
   rows.forEach((row, i) => {
+    const run = runs[i] as TabularAnomalyResult;
+    const anomalies = run.truth.reduce((s, v) => s + v, 0);
     for (const m of ['pca', 'knn'] as const) {
-      const ours = result(runs[i] as TabularAnomalyResult, m);
+      const ours = result(run, m);
       for (const key of ['auroc', 'prAuc', 'threshold'] as const) {
         max = Math.max(max, Math.abs(ours[key] - row[m][key]));
       }
+      const { flagged, trueFlags } = row[m];
+      const precision = flagged === 0 ? 0 : trueFlags / flagged;
+      if (
+        Math.abs(ours.precision - precision) > 1e-12 ||
+        Math.abs(ours.recall - trueFlags / anomalies) > 1e-12
+      ) {
+        sameFlags = false;
+      }
     }
   });
-  return { max, rows };
+  return { max, sameFlags, rows };
 }
 
 const started = Date.now();
@@ -152,7 +176,9 @@ for (const p of PROTOCOLS) {
   }
   const seconds = (Date.now() - t0) / 1000;
   const check = sklearnCheck(p, runs);
-  console.log(`${p.title}: PCA and kNN vs scikit-learn, max |diff| ${check.max.toExponential(2)}`);
+  console.log(
+    `${p.title}: PCA and kNN vs scikit-learn, max |diff| ${check.max.toExponential(2)}, same flags ${check.sameFlags}`,
+  );
   const summary = METHODS.map(
     (m) =>
       `| ${methodLabel(m, p)} | ${METRICS.map(([k]) => meanStd(runs.map((r) => result(r, m)[k]))).join(' | ')} |`,
@@ -189,7 +215,8 @@ AUROC per seed:
 ${perSeed.join('\n')}
 
 scikit-learn on the same ${runs.length} splits (\`tools/bench/tabular_sklearn.py\`, run by the script): the largest
-|difference| of PCA's and kNN's AUROC, PR-AUC and threshold is ${check.max.toExponential(1)}. ${seconds.toFixed(0)} s for the ${runs.length} seeds.
+|difference| of PCA's and kNN's AUROC, PR-AUC and threshold is ${check.max.toExponential(1)}; precision and recall at the threshold are
+${check.sameFlags ? "scikit-learn's on every split" : "not scikit-learn's on every split (a row at the threshold)"}. ${seconds.toFixed(0)} s for the ${runs.length} seeds.
 `);
 }
 

@@ -5,7 +5,7 @@ components, k, percentile and splits ([{seed, train, test}] row indices, as oneC
 Per split: MinMaxScaler statistics of the training rows (float32, as the TypeScript side), PCA(components,
 svd_solver='full') reconstruction MSE, distance to the k-th nearest training row (training scores: leave-one-out),
 roc_auc_score, average_precision_score and the percentile threshold of the training scores.
-Prints one JSON line: [{seed, pca: {auroc, prAuc, threshold}, knn: {...}}].
+Prints one JSON line: [{seed, pca: {auroc, prAuc, threshold, flagged, trueFlags}, knn: {...}}].
 """
 import json
 import sys
@@ -34,10 +34,14 @@ for split in job['splits']:
     knn_train = nn.kneighbors(x_train, n_neighbors=k + 1)[0][:, k]  # leave-one-out: skip the row itself
     row = {'seed': split['seed']}
     for name, s, t in [('pca', pca_error(x_test), pca_error(x_train)), ('knn', knn_test, knn_train)]:
+        threshold = float(np.percentile(t, job['percentile']))
+        flag = s > threshold
         row[name] = {
             'auroc': float(roc_auc_score(y, s)),
             'prAuc': float(average_precision_score(y, s)),
-            'threshold': float(np.percentile(t, job['percentile'])),
+            'threshold': threshold,
+            'flagged': int(flag.sum()),
+            'trueFlags': int((flag & (y == 1)).sum()),
         }
     out.append(row)
 print(json.dumps(out))
