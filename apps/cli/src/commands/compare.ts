@@ -31,6 +31,8 @@ interface CompareOptions {
   checkpoint: string;
   /** A table's gaps; default: the run's own policy (`mean`: its training means). */
   missing?: MissingPolicy;
+  /** Leave out a table's bad rows (as the run did when it was trained with --skip-bad). */
+  skipBad?: boolean;
   model: string;
   input?: string;
   limit: number;
@@ -82,6 +84,10 @@ export function registerCompareCommand(program: Command): void {
         '--missing <policy>',
         "a table's cells without a value: error, drop-rows, mean (the run's training means) or zero (default: the policy the run was trained with)",
       ).argParser(choiceOption('--missing', MISSING_POLICIES)),
+    )
+    .option(
+      '--skip-bad',
+      "leave out a table's ragged rows and rows with text in a numeric column (default: as the run did)",
     )
     .addOption(deviceOption())
     .addOption(
@@ -135,7 +141,7 @@ export function registerCompareCommand(program: Command): void {
             {
               ...checkpointTableOptions(meta),
               missing: missing.policy,
-              ...(o.skipBad === true && { skipBad: true }),
+              ...((options.skipBad || o.skipBad === true) && { skipBad: true }),
             },
             checkpointSeriesOptions(meta),
             options.input ? '--input' : "the run's --data",

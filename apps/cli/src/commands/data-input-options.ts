@@ -4,13 +4,15 @@ import { Option } from 'commander';
 import { applyMissingFill, type MissingFill } from '../missing-fill.js';
 import { choiceOption, intOption } from '../parse-options.js';
 import { loadSamples, type SeriesOptions } from '../series-data.js';
-import type { TableOptions } from '../user-data.js';
+import { badRowsText, type TableOptions } from '../user-data.js';
 
 /** How a command that takes raw samples reads a table, a .npz or a series, as `aekit train --data` does. */
 export interface DataInputOptions {
   columns?: string[];
   labelColumn?: string;
   skipLines?: number;
+  /** A table input: leave out its ragged rows and rows with text in a numeric column (said in `notes`). */
+  skipBad?: boolean;
   /** Default: the model's own policy (what it was trained with), else `error`. */
   missing?: MissingPolicy;
   array?: string;
@@ -33,6 +35,10 @@ export function dataInputOptions(): Option[] {
       '--missing <policy>',
       "a table input's cells without a value: error, drop-rows, mean (the training means the model was exported with) or zero (default: the policy the model was trained with, else error)",
     ).argParser(choiceOption('--missing', MISSING_POLICIES)),
+    new Option(
+      '--skip-bad',
+      'a table input: leave out ragged rows and rows with text in a numeric column (named in the output), instead of exit 1',
+    ),
     new Option('--array <name>', 'a .npz input: the array to read, when it holds several'),
     new Option(
       '--window <steps>',
@@ -58,7 +64,7 @@ export async function readDataInput(
   file: string,
   options: DataInputOptions,
   missing: MissingFill = { policy: options.missing ?? 'error' },
-): Promise<{ data: Float32Array; shape: number[]; count: number; source: string; note?: string }> {
+): Promise<{ data: Float32Array; shape: number[]; count: number; source: string; notes: string[] }> {
   if (options.stride !== undefined && options.window === undefined) {
     throw new OptionError(
       '--stride needs --window: pass the window length too, e.g. --window 128 --stride 64',
@@ -72,6 +78,7 @@ export async function readDataInput(
     ...(options.labelColumn !== undefined && { labelColumn: options.labelColumn }),
     ...(options.skipLines !== undefined && { skipLines: options.skipLines }),
     missing: missing.policy,
+    ...(options.skipBad && { skipBad: true }),
     ...(options.array !== undefined && { array: options.array }),
   };
   const series: SeriesOptions | undefined =
@@ -81,13 +88,24 @@ export async function readDataInput(
   const d = await loadSamples(file, table, series, '--input');
   const what = d.kind === 'series' ? 'windows' : d.kind === 'table' ? 'rows' : 'samples';
   const gaps = d.missing?.cells ?? 0;
+  const bad = d.skippedRows ?? [];
+  const notes = [
+    ...(bad.length > 0
+      ? [
+          `${file}: skipped ${bad.length} bad row${bad.length === 1 ? '' : 's'} (--skip-bad): ${badRowsText(bad)}`,
+        ]
+      : []),
+    ...(gaps > 0
+      ? [
+          `${file}: ${gaps} missing value${gaps === 1 ? '' : 's'} ${missing.policy === 'drop-rows' ? `(${d.missing!.droppedRows} rows dropped)` : missing.policy === 'mean' ? "filled with the model's training means" : 'filled with 0'} (--missing ${missing.policy})`,
+        ]
+      : []),
+  ];
   return {
     data: applyMissingFill(d.x, d.sampleShape.at(-1)!, missing, file),
     shape: d.sampleShape,
     count: d.count,
     source: `${d.count} ${what} of shape ${formatShape(d.sampleShape)}`,
-    ...(gaps > 0 && {
-      note: `${file}: ${gaps} missing value${gaps === 1 ? '' : 's'} ${missing.policy === 'drop-rows' ? `(${d.missing!.droppedRows} rows dropped)` : missing.policy === 'mean' ? "filled with the model's training means" : 'filled with 0'} (--missing ${missing.policy})`,
-    }),
+    notes,
   };
 }

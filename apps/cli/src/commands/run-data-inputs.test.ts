@@ -83,6 +83,22 @@ describe('aekit run --input <table.csv | series>', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(await shapeOf(join(out, 'reconstructions.npy'))).toEqual([569, 30]);
     expect(await shapeOf(join(out, 'latents.npy'))).toEqual([569, 4]);
+    // Ten of its rows, one of them ragged: exit 1 naming the line and --skip-bad; with it, nine rows.
+    const ten = readFileSync(table, 'utf8').split('\n').slice(1, 11);
+    ten[4] = ten[4]!.split(',').slice(1).join(',');
+    await writeFile(join(dir, 'ten.csv'), `${ten.join('\n')}\n`);
+    const tenArgs = ['run', '--model', tableModel, '--input', join(dir, 'ten.csv'), '--label-column', '-1'];
+    const ragged = await aekit(...tenArgs, '--device', 'cpu', '--out', join(dir, 'ten-out'));
+    expect([ragged.code, ragged.stderrLines.length]).toEqual([EXIT_FAILURE, 1]);
+    expect(ragged.stderr).toMatch(
+      /ten\.csv:5: expected 31 columns, got 30 \(ragged row\); .* with --skip-bad$/,
+    );
+    const skipped = await aekit(...tenArgs, '--skip-bad', '--device', 'cpu', '--out', join(dir, 'ten-out'));
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stdout).toMatch(
+      /ten\.csv: skipped 1 bad row \(--skip-bad\): line 5 \(ragged: 30 of 31 fields\)/,
+    );
+    expect(await shapeOf(join(dir, 'ten-out', 'reconstructions.npy'))).toEqual([9, 30]);
 
     const ecg = join(dir, 'ecg.npy');
     await writeFile(ecg, npy1d(loadEcg().signal.subarray(0, 6400)));

@@ -278,7 +278,7 @@ export function registerRunCommand(program: Command): void {
             );
             const part = await readDataInput(file, options, missing);
             parts.push(part);
-            if (part.note) notes.push(part.note);
+            notes.push(...part.notes);
           } else {
             parts.push(await readSamples(file, info.inputShape, options.fit));
           }
