@@ -96,6 +96,8 @@ export interface TrainOptions extends Record<string, unknown> {
   columns?: string[];
   /** A table's label (or id) column, kept out of the features. */
   labelColumn?: string;
+  /** A table's id column (text is fine), kept out of the features. */
+  idColumn?: string;
   /** Lines of a table to skip before its header or first row. */
   skipLines?: number;
   /** An image folder's sample size [height, width] (scale to cover, centre crop). */
@@ -347,6 +349,7 @@ async function loadRunData(options: TrainOptions, entry: ReturnType<typeof getMo
   const table = {
     ...(options.columns && { columns: options.columns }),
     ...(options.labelColumn !== undefined && { labelColumn: options.labelColumn }),
+    ...(options.idColumn !== undefined && { idColumn: options.idColumn }),
     ...(options.skipLines !== undefined && { skipLines: options.skipLines }),
     ...(options.missing !== undefined && { missing: options.missing }),
     ...(options.array !== undefined && { array: options.array }),

@@ -39,6 +39,7 @@ export function checkpointTableOptions(meta: Record<string, unknown>): TableOpti
   return {
     ...(Array.isArray(o.columns) && { columns: o.columns as string[] }),
     ...(typeof o.labelColumn === 'string' && { labelColumn: o.labelColumn }),
+    ...(typeof o.idColumn === 'string' && { idColumn: o.idColumn }),
     ...(typeof o.skipLines === 'number' && { skipLines: o.skipLines }),
     ...(Array.isArray(o.imageSize) && { imageSize: o.imageSize as number[] }),
     ...(typeof o.channels === 'number' && { channels: o.channels }),

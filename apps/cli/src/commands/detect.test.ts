@@ -283,6 +283,35 @@ describe('aekit detect on a table', () => {
   }, 120_000);
 });
 
+describe('aekit train --id-column', () => {
+  it('trains on a table with a text id column; detect fit and score take it from the checkpoint', async () => {
+    const run = join(root, 'ids-run');
+    const train = await aekit(
+      ...['train', '--data', join(root, 'benign-train-ids.csv'), '--id-column', 'name'],
+      ...['--label-column', 'target', '--model', 'deep', '--hidden', '16', '--latent-dim', '4'],
+      ...['--epochs', '2', '--patience', '0', '--device', 'wasm', '--out', run],
+    );
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stdout).toMatch(/on 144 rows of .*benign-train-ids.csv \(30 columns\)/);
+    const det = join(root, 'ids-run.detector.json');
+    const fit = await aekit(
+      ...['detect', 'fit', '--checkpoint', run, '--data', join(root, 'benign-train-ids.csv')],
+      ...['--device', 'wasm', '--out', det],
+    );
+    expect(fit.code, fit.stderr).toBe(0);
+    const out = join(root, 'ids-run.csv');
+    const score = await aekit(
+      ...['detect', 'score', '--detector', det, '--data', join(root, 'test-ids.csv')],
+      ...['--device', 'wasm', '--out', out],
+    );
+    expect(score.code, score.stderr).toBe(0);
+    const lines = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(1 + 77 + 212);
+    expect(lines[1]).toMatch(/^p0,/);
+    expect(lines[2]).toMatch(/^"p1, b",/);
+  }, 60_000);
+});
+
 describe('aekit detect on an image folder', () => {
   it('fits, scores one row per file, writes heat maps and label metrics; another shape and NaN are refused', async () => {
     const run = join(root, 'tiles');

@@ -87,6 +87,12 @@ export function registerTrainCommand(program: Command): void {
     )
     .addOption(
       new Option(
+        '--id-column <column>',
+        'table column of row ids, a name or 0-based index (text is fine), kept out of the features; detect fit and score read it too (default: none)',
+      ),
+    )
+    .addOption(
+      new Option(
         '--skip-lines <n>',
         'table lines to skip before its header or first row (default: 0)',
       ).argParser(intOption('--skip-lines', 0)),
