@@ -71,6 +71,25 @@ export function splitByTime(
   };
 }
 
+/** `--window` / `--stride` over `fallback` (the checkpoint's, or the detector's); undefined: not a series. */
+export function seriesOptionsOf(
+  options: { window?: number; stride?: number },
+  fallback?: SeriesOptions,
+): SeriesOptions | undefined {
+  const window = options.window ?? fallback?.window;
+  if (window === undefined) {
+    if (options.stride === undefined) return undefined;
+    throw new OptionError(
+      '--stride needs --window: pass the window length too, e.g. --window 128 --stride 64',
+      {
+        details: { option: '--stride' },
+      },
+    );
+  }
+  const stride = options.stride ?? (options.window === undefined ? fallback?.stride : undefined);
+  return { window, ...(stride !== undefined && { stride }) };
+}
+
 /** The `--window` / `--stride` a run was trained with, from its checkpoint's meta (undefined: not a series). */
 export function checkpointSeriesOptions(meta: Record<string, unknown>): SeriesOptions | undefined {
   const o = (meta.options ?? {}) as Record<string, unknown>;

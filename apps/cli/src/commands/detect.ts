@@ -22,6 +22,7 @@ import {
   checkpointSeriesOptions,
   loadSamples,
   type SeriesOptions,
+  seriesOptionsOf,
   splitByTime,
   windowed,
 } from '../series-data.js';
@@ -73,25 +74,6 @@ const thresholdOption = (v: string): ThresholdRule => parseThresholdRule(v);
 const withIdColumn = (table: TableOptions, idColumn: string | undefined): TableOptions =>
   idColumn === undefined ? table : { ...table, idColumn };
 
-/** `--window` / `--stride` over `fallback` (the checkpoint's, or the detector's); undefined: not a series. */
-function seriesOf(
-  options: { window?: number; stride?: number },
-  fallback?: SeriesOptions,
-): SeriesOptions | undefined {
-  const window = options.window ?? fallback?.window;
-  if (window === undefined) {
-    if (options.stride === undefined) return undefined;
-    throw new OptionError(
-      '--stride needs --window: pass the window length too, e.g. --window 128 --stride 64',
-      {
-        details: { option: '--stride' },
-      },
-    );
-  }
-  const stride = options.stride ?? (options.window === undefined ? fallback?.stride : undefined);
-  return { window, ...(stride !== undefined && { stride }) };
-}
-
 /** Each sample's id in scores.csv: an image's path, a window's start step, a table's `--id-column` or row number. */
 function sampleIds(data: UserData): string[] {
   const folder = imageFolderFacts(data);
@@ -141,7 +123,7 @@ async function runFit(options: FitOptions): Promise<void> {
   const { model, meta } = await loadCheckpointModel(options.checkpoint, options.device);
   try {
     const table = withIdColumn(checkpointTableOptions(meta), options.idColumn);
-    const series = seriesOf(options, checkpointSeriesOptions(meta));
+    const series = seriesOptionsOf(options, checkpointSeriesOptions(meta));
     const raw = await loadUserData(options.data, table, '--data');
     // A series' calibration part is its last steps (by time: no window shares a step with a fitted one).
     const data = series && options.calibrationData !== undefined ? windowed(raw, series) : raw;
@@ -275,7 +257,7 @@ async function runScore(options: ScoreOptions): Promise<void> {
   try {
     const detector = AnomalyDetector.restore(model, file);
     const table = withIdColumn(facts.table, options.idColumn);
-    const data = await loadSamples(options.data, table, seriesOf(options, facts.series), '--data');
+    const data = await loadSamples(options.data, table, seriesOptionsOf(options, facts.series), '--data');
     const { scores, features } = await detector.score(input(data));
     const flags = Uint8Array.from(scores, (s) => (s > detector.threshold ? 1 : 0));
     const ids = sampleIds(data);
