@@ -1,5 +1,6 @@
 // aekit detect fit / score on a series: the real ECG record (SciPy's electrocardiogram, MIT-BIH record 208,
-// 108,000 samples at 360 Hz) cut into windows as the checkpoint was trained; scores.csv ids are window starts.
+// 108,000 samples at 360 Hz) as a CSV (mV, label), cut into windows as the checkpoint was trained; scores.csv ids
+// are window starts; --labels on a copy with injected bursts (a window is anomalous when any step is labelled).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,24 +9,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_USAGE } from '../main.js';
 import { aekit } from '../test-utils/aekit.js';
 
-/** A 1-D float32 .npy of `data`. */
-function npy1d(data: Float32Array): Uint8Array {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${data.length},), }`;
-  header += `${' '.repeat(63 - ((10 + header.length) % 64))}\n`;
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
-  return out;
-}
-
 let root: string;
 let ecg: string;
+let bursts: string;
+/** Where the bursts start: 8 of 100 steps, not aligned with the 128-step windows. */
+const BURSTS = Array.from({ length: 8 }, (_, j) => 5_000 + 12_000 * j);
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'aekit-detect-series-'));
-  ecg = join(root, 'ecg.npy');
-  await writeFile(ecg, npy1d(loadEcg().signal));
+  const signal = loadEcg().signal;
+  const csv = (value: (v: number, t: number) => number, label: (t: number) => number) =>
+    `mv,label\n${Array.from(signal, (v, t) => `${value(v, t).toFixed(3)},${label(t)}`).join('\n')}\n`;
+  ecg = join(root, 'ecg.csv');
+  await writeFile(
+    ecg,
+    csv(
+      (v) => v,
+      () => 0,
+    ),
+  );
+  // A 40 Hz burst of 2 mV over 100 steps at each start, labelled 1.
+  const inBurst = (t: number) => BURSTS.some((b) => t >= b && t < b + 100);
+  bursts = join(root, 'bursts.csv');
+  await writeFile(
+    bursts,
+    csv(
+      (v, t) => (inBurst(t) ? v + 2 * Math.sin((2 * Math.PI * 40 * t) / 360) : v),
+      (t) => (inBurst(t) ? 1 : 0),
+    ),
+  );
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -47,6 +58,8 @@ describe('aekit detect on a series (--window)', () => {
       'train',
       '--data',
       ecg,
+      '--label-column',
+      'label',
       '--window',
       '128',
       '--epochs',
@@ -81,7 +94,7 @@ describe('aekit detect on a series (--window)', () => {
     expect(fit.code, fit.stderr).toBe(0);
     // 108,000 steps: the first 86,400 give 675 windows of 128 to fit on, the last 21,600 give 168 to calibrate.
     expect(fit.stdout).toMatch(
-      /mse detector on 128x1 windows \(stride 128\), fitted on 675 and calibrated on 168 held out of .*ecg\.npy \(--calibration-fraction 0\.2: the last steps\)/,
+      /mse detector on 128x1 windows \(stride 128\), fitted on 675 and calibrated on 168 held out of .*ecg\.csv \(--calibration-fraction 0\.2: the last steps\)/,
     );
     const out = join(root, 'scores.csv');
     const score = await aekit(
@@ -110,6 +123,18 @@ describe('aekit detect on a series (--window)', () => {
     );
     expect(strided.code, strided.stderr).toBe(0);
     expect((await scoresOf(out)).ids).toEqual(Array.from({ length: 1686 }, (_, i) => i * 64));
+    // --labels: a window holding any burst step is anomalous (a burst crossing a window edge makes two).
+    const labelled = await aekit(
+      'detect',
+      'score',
+      ...['--detector', det, '--data', bursts, '--labels', '--device', 'wasm', '--out', out],
+    );
+    expect(labelled.code, labelled.stderr).toBe(0);
+    const expected = new Set(BURSTS.flatMap((b) => [Math.floor(b / 128), Math.floor((b + 99) / 128)])).size;
+    const m = /labels \((\d+) anomalies of 843\): AUROC (\S+),/.exec(labelled.stdout);
+    expect(m, labelled.stdout).not.toBeNull();
+    expect(Number(m![1])).toBe(expected);
+    expect(Number(m![2])).toBeGreaterThan(0.95);
     // Another window than the model's: the detector names both shapes; --stride alone on a table is refused.
     const other = await aekit(
       'detect',

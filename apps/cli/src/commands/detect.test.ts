@@ -31,6 +31,11 @@ beforeAll(async () => {
   const withIds = (rows: string[]) =>
     `name,${header}\n${rows.map((r, i) => `${i === 1 ? '"p1, b"' : `p${i}`},${r}`).join('\n')}\n`;
   await writeFile(join(root, 'benign-train-ids.csv'), withIds(benign.slice(0, 200)));
+  // The test rows with class names in the label column.
+  const named = (await readFile(join(root, 'test.csv'), 'utf8'))
+    .replace(/,1$/gm, ',benign')
+    .replace(/,0$/gm, ',malignant');
+  await writeFile(join(root, 'test-named.csv'), named);
   await writeFile(
     join(root, 'test-ids.csv'),
     withIds([...benign.slice(280), ...lines.filter((l) => l.endsWith(',0'))]),
@@ -225,6 +230,21 @@ describe('aekit detect on a table', () => {
       /^error: --id-column "patient": \S*test-ids\.csv has no such column; its columns are name, f0, f1, .*, target \(or 0-based indices below 32\)$/,
     );
     expect(existsSync(join(root, 'u.csv'))).toBe(false);
+    // --labels on a label column of class names: --anomaly-label names the anomalies' class.
+    const byName = await aekit(
+      ...['detect', 'score', '--detector', det, '--data', join(root, 'test-named.csv'), '--labels'],
+      ...['--anomaly-label', 'malignant', '--device', 'wasm', '--out', join(root, 'named.csv')],
+    );
+    expect(byName.code, byName.stderr).toBe(0);
+    expect(/labels \(212 anomalies of 289\): AUROC (\S+),/.exec(byName.stdout)?.[1]).toBe(auroc.toFixed(4));
+    const noSuch = await aekit(
+      ...['detect', 'score', '--detector', det, '--data', join(root, 'test-named.csv'), '--labels'],
+      ...['--anomaly-label', 'cancer', '--device', 'wasm', '--out', join(root, 'named.csv')],
+    );
+    expect(noSuch.code).toBe(EXIT_USAGE);
+    expect(noSuch.stderr).toMatch(
+      /--anomaly-label cancer: the label column of \S+ holds no cancer; its labels are benign, malignant/,
+    );
     // detect fit --id-column: kept out of the features there, and detect score's default.
     const idDet = join(root, 'ids.detector.json');
     const idFit = await aekit(

@@ -203,8 +203,30 @@ function truthOf(data: UserData, anomalyLabel: string): Uint8Array {
     }
     return Uint8Array.from(data.labels, (l) => (anomalous.has(names[l] ?? '') ? 1 : 0));
   }
+  if (data.labelNames) {
+    // A label column of class names: the anomalies' names, comma-separated.
+    const names = data.labelNames;
+    const anomalous = anomalyLabel.split(',').map((s) => s.trim());
+    const unknown = anomalous.filter((a) => !names.includes(a));
+    if (unknown.length > 0) {
+      throw new OptionError(
+        `--anomaly-label ${anomalyLabel}: the label column of ${data.file} holds no ${unknown.join(', ')}; its labels are ${names.join(', ')}`,
+      );
+    }
+    const set = new Set(anomalous.map((a) => names.indexOf(a)));
+    return Uint8Array.from(data.labels, (l) => (set.has(l) ? 1 : 0));
+  }
   const value = Number(anomalyLabel);
   return Uint8Array.from(data.labels, (l) => (l === value ? 1 : 0));
+}
+
+/** A series' windows: anomalous when any of their steps carries the anomaly label (`steps`: the series unwindowed). */
+function windowTruth(steps: UserData, windows: UserData, anomalyLabel: string): Uint8Array {
+  const perStep = truthOf(steps, anomalyLabel);
+  const w = windows.sampleShape[0] ?? 1;
+  return Uint8Array.from(windows.ids ?? [], (start) =>
+    perStep.subarray(start, start + w).includes(1) ? 1 : 0,
+  );
 }
 
 /** Per-pixel error maps of the `k` highest-scoring images: the image (grey) beside its error (red), one PNG each. */
@@ -257,7 +279,9 @@ async function runScore(options: ScoreOptions): Promise<void> {
   try {
     const detector = AnomalyDetector.restore(model, file);
     const table = withIdColumn(facts.table, options.idColumn);
-    const data = await loadSamples(options.data, table, seriesOptionsOf(options, facts.series), '--data');
+    const series = seriesOptionsOf(options, facts.series);
+    const steps = await loadUserData(options.data, table, '--data');
+    const data = series ? windowed(steps, series) : steps;
     const { scores, features } = await detector.score(input(data));
     const flags = Uint8Array.from(scores, (s) => (s > detector.threshold ? 1 : 0));
     const ids = sampleIds(data);
@@ -292,7 +316,9 @@ async function runScore(options: ScoreOptions): Promise<void> {
       );
     }
     if (options.labels) {
-      const truth = truthOf(data, options.anomalyLabel);
+      const truth = series
+        ? windowTruth(steps, data, options.anomalyLabel)
+        : truthOf(data, options.anomalyLabel);
       const anomalies = truth.reduce((a, b) => a + b, 0);
       if (anomalies === 0 || anomalies === truth.length) {
         throw new OptionError(
@@ -379,12 +405,12 @@ export function registerDetectCommand(program: Command): void {
     .option('--top-k <n>', 'how many error maps --heatmaps writes', intOption('--top-k', 1), 8)
     .option(
       '--labels',
-      "compare with the data's labels (a table's label column, an image folder's subfolders): AUROC, PR-AUC, precision/recall at the threshold",
+      "compare with the data's labels (a table's label column, an image folder's subfolders; a series' windows: anomalous when any step is): AUROC, PR-AUC, precision/recall at the threshold",
       false,
     )
     .option(
       '--anomaly-label <value>',
-      "with --labels: the label column's value of anomalies (tables), or the subfolders holding anomalies, comma-separated (image folders)",
+      "with --labels: the label column's value of anomalies (tables and series; class names comma-separated), or the subfolders holding anomalies, comma-separated (image folders)",
       '1',
     )
     .option(
