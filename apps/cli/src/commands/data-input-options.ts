@@ -1,15 +1,16 @@
-import { formatShape, OptionError } from '@aekit/core';
+import { formatShape } from '@aekit/core';
 import { MISSING_POLICIES, type MissingPolicy } from '@aekit/datasets';
 import { Option } from 'commander';
 import { applyMissingFill, type MissingFill } from '../missing-fill.js';
 import { choiceOption, intOption } from '../parse-options.js';
-import { loadSamples, type SeriesOptions } from '../series-data.js';
+import { loadSamples, seriesOptionsOf } from '../series-data.js';
 import { badRowsText, type TableOptions } from '../user-data.js';
 
 /** How a command that takes raw samples reads a table, a .npz or a series, as `aekit train --data` does. */
 export interface DataInputOptions {
   columns?: string[];
   labelColumn?: string;
+  idColumn?: string;
   skipLines?: number;
   /** A table input: leave out its ragged rows and rows with text in a numeric column (said in `notes`). */
   skipBad?: boolean;
@@ -28,6 +29,10 @@ export function dataInputOptions(): Option[] {
       'a table input: feature columns, comma-separated names or 0-based indices, as the run was trained on (default: all but --label-column)',
     ).argParser((v: string) => v.split(',').map((c) => c.trim())),
     new Option('--label-column <column>', 'a table input: the label or id column, kept out of the features'),
+    new Option(
+      '--id-column <column>',
+      'a table input: a column of row ids (text is fine), kept out of the features',
+    ),
     new Option('--skip-lines <n>', 'a table input: lines before its header or first row').argParser(
       intOption('--skip-lines', 0),
     ),
@@ -65,26 +70,16 @@ export async function readDataInput(
   options: DataInputOptions,
   missing: MissingFill = { policy: options.missing ?? 'error' },
 ): Promise<{ data: Float32Array; shape: number[]; count: number; source: string; notes: string[] }> {
-  if (options.stride !== undefined && options.window === undefined) {
-    throw new OptionError(
-      '--stride needs --window: pass the window length too, e.g. --window 128 --stride 64',
-      {
-        details: { option: '--stride' },
-      },
-    );
-  }
+  const series = seriesOptionsOf(options);
   const table: TableOptions = {
     ...(options.columns && { columns: options.columns }),
     ...(options.labelColumn !== undefined && { labelColumn: options.labelColumn }),
+    ...(options.idColumn !== undefined && { idColumn: options.idColumn }),
     ...(options.skipLines !== undefined && { skipLines: options.skipLines }),
     missing: missing.policy,
     ...(options.skipBad && { skipBad: true }),
     ...(options.array !== undefined && { array: options.array }),
   };
-  const series: SeriesOptions | undefined =
-    options.window === undefined
-      ? undefined
-      : { window: options.window, ...(options.stride !== undefined && { stride: options.stride }) };
   const d = await loadSamples(file, table, series, '--input');
   const what = d.kind === 'series' ? 'windows' : d.kind === 'table' ? 'rows' : 'samples';
   const gaps = d.missing?.cells ?? 0;

@@ -99,6 +99,19 @@ describe('aekit run --input <table.csv | series>', () => {
       /ten\.csv: skipped 1 bad row \(--skip-bad\): line 5 \(ragged: 30 of 31 fields\)/,
     );
     expect(await shapeOf(join(dir, 'ten-out', 'reconstructions.npy'))).toEqual([9, 30]);
+    // A text id column (--id-column) kept out of the features beside the label.
+    const rows = readFileSync(table, 'utf8').trim().split('\n').slice(1, 11);
+    const header = [...Array.from({ length: 30 }, (_, j) => `f${j}`), 'target'].join(',');
+    await writeFile(
+      join(dir, 'ids.csv'),
+      `name,${header}\n${rows.map((r, i) => `"row ${i}, a",${r}`).join('\n')}\n`,
+    );
+    const ids = await aekit(
+      ...['run', '--model', tableModel, '--input', join(dir, 'ids.csv'), '--id-column', 'name'],
+      ...['--label-column', 'target', '--device', 'cpu', '--out', join(dir, 'ids-out')],
+    );
+    expect(ids.code, ids.stderr).toBe(0);
+    expect(await shapeOf(join(dir, 'ids-out', 'reconstructions.npy'))).toEqual([10, 30]);
 
     const ecg = join(dir, 'ecg.npy');
     await writeFile(ecg, npy1d(loadEcg().signal.subarray(0, 6400)));
