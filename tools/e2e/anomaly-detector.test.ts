@@ -187,6 +187,7 @@ async function onnxParity(
     score: file.score,
     featureScale: file.featureScale,
     codes: file.codes,
+    codeScale: file.codeScale ?? null,
     k: file.k,
     normalisation: file.normalisation,
     threshold: file.threshold,

@@ -25,8 +25,16 @@ export interface ScoreGraphOptions {
     | { kind: 'mse' | 'mae' }
     | { kind: 'nmse'; featureScale: Float32Array }
     | { kind: 'elbo'; loss: 'bce' | 'mse'; beta: number };
-  /** The latent part: Euclidean distance from the input's code to the k-th nearest of `codes` [count, size]. */
-  latent?: { codes: Float32Array; count: number; k: number };
+  /**
+   * The latent part: Euclidean distance from the input's code to the k-th nearest of `codes` [count, size];
+   * with `scale`, between standardised codes, `(code - mean) / std` per code value on both sides.
+   */
+  latent?: {
+    codes: Float32Array;
+    count: number;
+    k: number;
+    scale?: { mean: Float32Array; std: Float32Array };
+  };
   /** Both parts: [mean, std] of each on the calibration data; the score is the sum of their z-scores. */
   normalisation?: { error: [number, number]; latent: [number, number] };
   threshold: number;
@@ -118,7 +126,8 @@ function errorScore(
 }
 
 /**
- * Distance from each input's code to the k-th nearest stored code: the codes [count, size] are an initializer,
+ * Distance from each input's code to the k-th nearest stored code (both standardised when the detector has a
+ * code scale: Sub mean, Div std, folded on the stored side by ONNX Runtime): the codes [count, size] are an initializer,
  * compared in chunks of at most KNN_CHUNK_VALUES / size rows by direct differences, Sub [batch, rows, size] ->
  * ReduceSumSquare -> [batch, rows]; the chunks' squared distances are concatenated to [batch, count], TopK
  * (largest=0) keeps the k smallest, their ReduceMax is the k-th, its Sqrt the distance. Direct differences
@@ -131,16 +140,20 @@ function latentScore(
 ) {
   const size = latent.codes.length / latent.count;
   const code = toSpecLayout(g, flows.code);
-  const flat = g.node('Flatten', [code.name], 'knn_code', { axis: 1 });
+  const scale = latent.scale;
+  const mean = scale && g.floats('knn_code_mean', [size], scale.mean);
+  const std = scale && g.floats('knn_code_std', [size], scale.std);
+  const standard = (v: string, hint: string): string =>
+    mean && std ? g.node('Div', [g.node('Sub', [v, mean], `${hint}_centred`), std], `${hint}_standard`) : v;
+  const flat = standard(g.node('Flatten', [code.name], 'knn_code', { axis: 1 }), 'knn_code');
   const query = g.node('Unsqueeze', [flat, g.ints('knn_unsqueeze_axes', [1])], 'knn_query');
   const rows = Math.max(1, Math.floor(KNN_CHUNK_VALUES / size));
   const chunks: string[] = [];
   for (let start = 0; start < latent.count; start += rows) {
     const end = Math.min(latent.count, start + rows);
-    const stored = g.floats(
+    const stored = standard(
+      g.floats('knn_codes', [end - start, size], latent.codes.subarray(start * size, end * size)),
       'knn_codes',
-      [end - start, size],
-      latent.codes.subarray(start * size, end * size),
     );
     const diff = g.node('Sub', [query, stored], 'knn_diff');
     chunks.push(g.node('ReduceSumSquare', [diff], 'knn_squared', { axes: [2], keepdims: 0 }));

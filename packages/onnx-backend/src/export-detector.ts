@@ -23,6 +23,8 @@ export interface DetectorGraphSource {
   featureScale?: readonly number[] | null;
   /** Latent kNN kinds: the codes of the normal data fitted on, stacked [N, codeSize]. */
   codes?: ArrayLike<number> | null;
+  /** Latent kNN kinds (detector file version 2): each code value's mean and divisor; distances between standardised codes. */
+  codeScale?: { mean: ArrayLike<number>; std: ArrayLike<number> } | null;
   /** Latent kNN kinds: the neighbour whose distance is the score. */
   k?: number;
   /** Combined kinds: [mean, std] of each part on the calibration data. */
@@ -80,7 +82,18 @@ function scoreGraph(spec: ModelSpec, detector: DetectorGraphSource): ScoreGraphO
         `detector score ${score}: ${codes.length} code values are not more than k=${k} finite codes of ${codeSize} values; refit the detector with this model.`,
       );
     }
-    out.latent = { codes: Float32Array.from(codes), count, k };
+    const cs = detector.codeScale ?? undefined;
+    if (cs !== undefined && (cs.mean.length !== codeSize || cs.std.length !== codeSize)) {
+      throw new ExportError(
+        `detector score ${score}: a code scale of ${cs.mean.length} values for codes of ${codeSize}; refit the detector with this model.`,
+      );
+    }
+    out.latent = {
+      codes: Float32Array.from(codes),
+      count,
+      k,
+      ...(cs && { scale: { mean: Float32Array.from(cs.mean), std: Float32Array.from(cs.std) } }),
+    };
   }
   if (score.includes('+')) {
     const n = detector.normalisation ?? undefined;
@@ -101,8 +114,8 @@ function scoreGraph(spec: ModelSpec, detector: DetectorGraphSource): ScoreGraphO
  * - `nmse`: the squared errors divided by the stored per-feature scale, then their mean;
  * - `elbo` (VAEs): `feature_errors` = the loss's per-feature term (bce, or half the squared error) of the
  *   reconstruction decoded from the mean, `score` = their sum + beta * KL of the mean and log-variance heads;
- * - `latent-knn`: the distance from the input's code to the k-th nearest of the stored N codes (no decoder,
- *   no `feature_errors`);
+ * - `latent-knn`: the distance from the input's code to the k-th nearest of the stored N codes, both
+ *   standardised with the stored code scale when the detector has one (no decoder, no `feature_errors`);
  * - `mse+latent-knn` / `nmse+latent-knn`: `feature_errors` of mse / nmse, `score` = the sum of both parts'
  *   z-scores with the stored calibration mean and std.
  * `is_anomaly` [batch] is `score > threshold` (bool), `score` float32. The metadata holds `aekit.part` =

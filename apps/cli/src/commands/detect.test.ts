@@ -132,7 +132,7 @@ describe('aekit detect on a table', () => {
     expect(fit.stdout).toMatch(/threshold fpr:0.05: \S+; expected false-alarm rate 5.00%/);
     expect(fit.stdout).toMatch(/calibrated on 80 of .*benign-cal.csv/);
     const file = JSON.parse(await readFile(det, 'utf8'));
-    expect(file).toMatchObject({ format: 'aekit-detector', version: 1, score: 'mse', columns: COLUMNS });
+    expect(file).toMatchObject({ format: 'aekit-detector', version: 2, score: 'mse', columns: COLUMNS });
     const out = join(root, 'cancer-scores.csv');
     const score = await aekit(
       'detect',

@@ -48,6 +48,7 @@ export async function exportDetector(
       score: file.score,
       featureScale: file.featureScale,
       codes: file.codes,
+      codeScale: file.codeScale ?? null,
       k: file.k,
       normalisation: file.normalisation,
       threshold: file.threshold,

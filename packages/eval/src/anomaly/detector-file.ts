@@ -3,8 +3,11 @@ import { SCORE_KINDS, type ScoreKind } from './score-kind.js';
 import type { ScoreSummary } from './score-summary.js';
 
 export const DETECTOR_FORMAT = 'aekit-detector';
-/** Version of the detector file this package writes; it reads this one and every older one. */
-export const DETECTOR_FORMAT_VERSION = 1;
+/**
+ * Version of the detector file this package writes; it reads this one and every older one. 2 added
+ * `codeScale` (latent kNN on standardised codes); a version-1 file's latent scores stay on its raw codes.
+ */
+export const DETECTOR_FORMAT_VERSION = 2;
 
 /** A detector file (JSON): everything but the model's weights, which stay in its checkpoint. */
 export interface DetectorFile {
@@ -25,6 +28,8 @@ export interface DetectorFile {
   readonly normalisation: { mse: [number, number]; latentKnn: [number, number] } | null;
   /** Latent scores: the codes of the normal data fitted on, stacked. */
   readonly codes: number[] | null;
+  /** Latent scores (version 2): each code value's mean and divisor; distances are between standardised codes. */
+  readonly codeScale?: { mean: number[]; std: number[] } | null;
   /** `nmse` scores: each feature's mean squared error on the normal data fitted on (+ 1e-4). */
   readonly featureScale?: number[] | null;
   /** Free-form facts about the model (the CLI: its checkpoint). */
@@ -81,6 +86,22 @@ export function parseDetectorFile(file: DetectorFile | string): DetectorFile {
   if (!Number.isInteger(f.k) || (f.k as number) < 1) bad('k', 'is not a positive integer');
   if (f.codes !== null && !(Array.isArray(f.codes) && f.codes.every(isNumber))) {
     bad('codes', 'is neither null nor a list of finite numbers');
+  }
+  const cs = f.codeScale as { mean?: unknown; std?: unknown } | null | undefined;
+  if (cs !== undefined && cs !== null) {
+    const ok = (v: unknown, positive: boolean) =>
+      Array.isArray(v) && v.every((x) => isNumber(x) && (!positive || x > 0));
+    if (
+      !ok(cs.mean, false) ||
+      !ok(cs.std, true) ||
+      (cs.mean as unknown[]).length !== (cs.std as unknown[]).length
+    ) {
+      bad('codeScale', 'is not a mean and a positive std per code value');
+    }
+    const codes = f.codes as unknown[] | null;
+    if (codes === null || codes.length % (cs.mean as unknown[]).length !== 0) {
+      bad('codeScale', 'does not match the size of the codes');
+    }
   }
   const score = f.score as string;
   if (score.endsWith('latent-knn') && f.codes === null) bad('codes', 'are missing');

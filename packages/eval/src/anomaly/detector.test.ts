@@ -75,7 +75,7 @@ describe('AnomalyDetector', () => {
       expect((await back.score(unseen)).scores).toEqual((await d.score(unseen)).scores);
       expect(await back.predict(unseen)).toEqual(await d.predict(unseen));
       const file = parseDetectorFile(text);
-      expect(file).toMatchObject({ version: 1, score, threshold: { method: 'pot:0.01' }, inputShape: [D] });
+      expect(file).toMatchObject({ version: 2, score, threshold: { method: 'pot:0.01' }, inputShape: [D] });
       expect(file.model).toEqual({ checkpoint: 'run-1' });
     });
   }
@@ -147,13 +147,47 @@ describe('AnomalyDetector', () => {
     ).toThrow(/fitted on samples of shape \[6\] but the model takes \[5\]/);
   });
 
+  it('latent-knn: distances between standardised codes; a version-1 file (no codeScale) keeps raw-code distances', async () => {
+    const d = new AnomalyDetector(model, { score: 'latent-knn', k: 3 });
+    await d.fit(fit);
+    await d.calibrate(cal);
+    const file = d.toJSON();
+    const size = file.codeScale!.mean.length;
+    const codes = Float32Array.from(file.codes!);
+    const query = await model.encode(unseen);
+    const kth = (a: Float32Array, standardise: boolean): number[] => {
+      const z = (v: number, j: number) =>
+        standardise ? Math.fround(v - file.codeScale!.mean[j]!) / file.codeScale!.std[j]! : v;
+      return Array.from({ length: query.length / size }, (_, i) => {
+        const dist = Array.from({ length: a.length / size }, (_, r) => {
+          let s = 0;
+          for (let j = 0; j < size; j++) s += (z(query[i * size + j]!, j) - z(a[r * size + j]!, j)) ** 2;
+          return Math.sqrt(s);
+        }).sort((x, y) => x - y);
+        return dist[2]!;
+      });
+    };
+    const { scores } = await d.score(unseen);
+    const standard = kth(codes, true);
+    for (let i = 0; i < scores.length; i++) expect(scores[i]).toBeCloseTo(standard[i]!, 4);
+    // Each code value's divisor: its spread on the fitted codes (plus 1e-3 of the mean spread).
+    const mean0 = codes.filter((_, i) => i % size === 0).reduce((a, b) => a + b, 0) / (codes.length / size);
+    expect(file.codeScale!.mean[0]).toBeCloseTo(mean0, 5);
+    const { codeScale: _, ...v1 } = file;
+    const old = AnomalyDetector.restore(model, { ...v1, version: 1 });
+    const raw = kth(codes, false);
+    const oldScores = (await old.score(unseen)).scores;
+    for (let i = 0; i < oldScores.length; i++) expect(oldScores[i]).toBeCloseTo(raw[i]!, 4);
+    expect(() => parseDetectorFile({ ...file, codeScale: { mean: [0], std: [0] } })).toThrow(/codeScale/);
+  });
+
   it('detector files: a newer version and a wrong field are refused, naming them', async () => {
     const d = new AnomalyDetector(model);
     await d.fit(fit);
     await d.calibrate(cal);
     const file = d.toJSON();
-    expect(() => parseDetectorFile({ ...file, version: 2 })).toThrow(
-      /version 2 was written by a newer aekit/,
+    expect(() => parseDetectorFile({ ...file, version: 3 })).toThrow(
+      /version 3 was written by a newer aekit/,
     );
     expect(() => parseDetectorFile({ ...file, threshold: { ...file.threshold, value: Number.NaN } })).toThrow(
       /threshold.value is not a finite number/,
