@@ -5,9 +5,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ModelSpec, scaleValues, validateSpec } from '@aekit/core';
+import { type Autoencoder, type ModelSpec, scaleValues, validateSpec } from '@aekit/core';
 import { loadTrainableModel, saveTrainableModel } from '@aekit/core/node';
 import { fitScaler, loadBreastCancer, loadColorPatches, loadEcg, windowSeries } from '@aekit/datasets';
+import { AnomalyDetector } from '@aekit/eval/anomaly';
 import { conv1dAutoencoder, convAutoencoder, deepAutoencoder } from '@aekit/models';
 import { createSession, exportOnnx, modelParity } from '@aekit/onnx-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,5 +73,44 @@ describe('raw values into the ONNX export = the checkpoint with its scaler', () 
     const base = conv1dAutoencoder({ timesteps: 64, features: 1, filters: [8, 8], latentDim: 8 });
     for (const [part, diff] of Object.entries(await parity('series', base, data, 'zscore')))
       expect(diff, part).toBeLessThanOrEqual(1e-5);
+  }, 60_000);
+});
+
+describe('AnomalyDetector on the ONNX session of a scaled model = on the checkpoint', () => {
+  it('breast cancer (z-score): the session takes raw values (rawValues), the detector does not scale twice', async () => {
+    const { features } = loadBreastCancer();
+    const base = deepAutoencoder({
+      inputShape: [30],
+      hidden: [16],
+      latentDim: 5,
+      outputActivation: 'linear',
+      loss: 'mse',
+    });
+    const spec = validateSpec({ ...base, scaler: fitScaler('zscore', features, 30) });
+    const model = await tfjs().createModel(spec, { seed: 2 });
+    const fit = features.subarray(0, 300 * 30);
+    const cal = features.subarray(300 * 30, 450 * 30);
+    const unseen = features.subarray(450 * 30);
+    await model.fit({ x: scaleValues(spec.scaler!, fit) }, { epochs: 3, batchSize: 32, learningRate: 0.003 });
+    const session = await createSession(exportOnnx(model.spec, model.getWeights()).bytes);
+    try {
+      expect(session.rawValues).toBe(true);
+      for (const score of ['mse', 'nmse+latent-knn'] as const) {
+        const scores = async (m: Autoencoder) => {
+          const d = new AnomalyDetector(m, { score, threshold: { fpr: 0.05 } });
+          await d.fit(fit);
+          await d.calibrate(cal);
+          return (await d.score(unseen)).scores;
+        };
+        const [a, b] = [await scores(model), await scores(session)];
+        let rel = 0;
+        for (let i = 0; i < a.length; i++)
+          rel = Math.max(rel, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(a[i]!)));
+        expect(rel, score).toBeLessThanOrEqual(1e-5);
+      }
+    } finally {
+      await session.dispose();
+      model.dispose();
+    }
   }, 60_000);
 });

@@ -14,4 +14,10 @@ export interface Autoencoder {
   reconstruct(x: Float32Array): Promise<Float32Array>;
   /** VAE only: mean and log-variance of q(z|x). */
   encodeDistribution?(x: Float32Array): Promise<{ mean: Float32Array; logVar: Float32Array }>;
+  /**
+   * True when the methods take and return raw values and apply `spec.scaler` themselves (`withScaler`'s view;
+   * an ONNX session whose graph holds the scaler). Absent or false: scaled values, as a training backend's
+   * model takes them. `inScaledUnits` gives the scaled view of either.
+   */
+  readonly rawValues?: boolean;
 }

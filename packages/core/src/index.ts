@@ -53,7 +53,7 @@ export {
 export { getLogger, infoOnce, type Logger, setLogger } from './logger.js';
 export { trainingBackends } from './registries.js';
 export { createRng, type Rng } from './rng.js';
-export { withScaler } from './scaled-model.js';
+export { inScaledUnits, withScaler } from './scaled-model.js';
 export { ACTIVATIONS, type Activation, LEAKY_RELU_ALPHA } from './spec/activation.js';
 export { type Corruption, corruptionSchema } from './spec/corruption.js';
 export {

@@ -95,6 +95,11 @@ export class OnnxSession implements Autoencoder {
     return this.requireInfo('spec').spec;
   }
 
+  /** True when the graph holds the spec's scaler: encode, decode and reconstruct take and return raw values. */
+  get rawValues(): boolean {
+    return this.info?.spec.scaler !== undefined;
+  }
+
   private requireInfo(what: string): OnnxModelInfo {
     if (!this.info) {
       throw new OnnxModelError(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Autoencoder } from '../autoencoder.js';
 import { SpecValidationError } from '../errors.js';
-import { withScaler } from '../scaled-model.js';
+import { inScaledUnits, withScaler } from '../scaled-model.js';
 import { type Scaler, scaleValues, unscaleValues } from './scaler.js';
 import { validateSpec } from './validate.js';
 
@@ -63,5 +63,13 @@ describe('scaler in the spec', () => {
     expect([...(await raw.encode(x))]).toEqual([1, 2]);
     expect([...(await raw.decode(Float32Array.from([0, 0])))]).toEqual([1, -2, 100]);
     expect(withScaler({ ...identity, spec: validateSpec(table) }).reconstruct).toBe(identity.reconstruct);
+    // The raw view says so: wrapping it again, or a model that scales itself, changes nothing.
+    expect(raw.rawValues).toBe(true);
+    expect(withScaler(raw)).toBe(raw);
+    // inScaledUnits undoes it: scaled values in, scaled values out, the model fed raw ones.
+    const scaledAgain = inScaledUnits(raw);
+    expect([...(await scaledAgain.reconstruct(Float32Array.from([1, 2, 1])))]).toEqual([1, 2, 1]);
+    expect([...(await scaledAgain.decode(Float32Array.from([0, 0])))]).toEqual([0, 0, 0]);
+    expect(inScaledUnits(identity)).toBe(identity);
   });
 });

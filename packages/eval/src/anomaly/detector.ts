@@ -1,4 +1,4 @@
-import { type Autoencoder, OptionError, ShapeMismatchError, scaleValues } from '@aekit/core';
+import { type Autoencoder, inScaledUnits, OptionError, ShapeMismatchError, scaleValues } from '@aekit/core';
 import { KnnDetector } from '../baselines/knn.js';
 import { requireFinite } from '../internal/finite.js';
 import { negativeElbo } from '../metrics/elbo.js';
@@ -127,6 +127,8 @@ export class AnomalyDetector {
   private featureScale: Float32Array | undefined;
   private fittedCount = 0;
   private calibration: Calibration | undefined;
+  /** The model in its scaled units (an ONNX session that scales inside its graph is fed unscaled values). */
+  private readonly net: Autoencoder;
 
   constructor(
     readonly model: Autoencoder,
@@ -138,6 +140,7 @@ export class AnomalyDetector {
     this.columns = options.columns === undefined ? undefined : [...options.columns];
     this.batchSize = options.batchSize ?? 256;
     this.inputShape = [...model.spec.inputShape];
+    this.net = inScaledUnits(model);
     if (!SCORE_KINDS.includes(this.scoreKind)) {
       throw new OptionError(
         `AnomalyDetector: score "${this.scoreKind}" is not one of ${SCORE_KINDS.join(', ')}.`,
@@ -235,7 +238,7 @@ export class AnomalyDetector {
     const n = x.length / d;
     const parts: Float32Array[] = [];
     for (let s = 0; s < n; s += this.batchSize) {
-      parts.push(await this.model.encode(x.subarray(s * d, Math.min(n, s + this.batchSize) * d)));
+      parts.push(await this.net.encode(x.subarray(s * d, Math.min(n, s + this.batchSize) * d)));
     }
     const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
     let o = 0;
@@ -286,7 +289,7 @@ export class AnomalyDetector {
   /** `elbo`: per-sample negative ELBO, z at the posterior mean (no sampling), one batch at a time. */
   private async elbo(x: Float32Array): Promise<Float64Array> {
     const { loss, beta } = this.elboLoss();
-    const encode = this.model.encodeDistribution?.bind(this.model) as NonNullable<
+    const encode = this.net.encodeDistribution?.bind(this.net) as NonNullable<
       Autoencoder['encodeDistribution']
     >;
     const d = this.featureSize;
@@ -295,7 +298,7 @@ export class AnomalyDetector {
     for (let s = 0; s < n; s += this.batchSize) {
       const batch = x.subarray(s * d, Math.min(n, s + this.batchSize) * d);
       const { mean, logVar } = await encode(batch);
-      const reconstruction = await this.model.decode(mean);
+      const reconstruction = await this.net.decode(mean);
       const parts = negativeElbo({ x: batch, reconstruction, mean, logVar, featureSize: d, loss, beta });
       out.set(parts.negativeElbo, s);
     }
@@ -303,7 +306,7 @@ export class AnomalyDetector {
   }
 
   private errors(x: Float32Array, error: 'mse' | 'mae'): Promise<Float32Array> {
-    return new ReconstructionDetector(this.model, {
+    return new ReconstructionDetector(this.net, {
       featureSize: this.featureSize,
       error,
       batchSize: this.batchSize,
@@ -336,7 +339,7 @@ export class AnomalyDetector {
       out.features = features;
     }
     if (this.scoreKind === 'ssim') {
-      const reconstruction = await this.model.reconstruct(x);
+      const reconstruction = await this.net.reconstruct(x);
       requireFinite(reconstruction, "AnomalyDetector: the model's reconstructions", {
         fix: 'the model has most likely diverged; retrain it or use an earlier checkpoint',
       });
