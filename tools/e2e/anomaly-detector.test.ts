@@ -183,15 +183,7 @@ async function onnxParity(
   x: Float32Array,
 ): Promise<{ max: number; relative: number; sameModel?: number; disagree: number; outputs: string[] }> {
   const file = detector.toJSON();
-  const { bytes, info } = exportDetectorOnnx(model.spec, model.getWeights(), {
-    score: file.score,
-    featureScale: file.featureScale,
-    codes: file.codes,
-    codeScale: file.codeScale ?? null,
-    k: file.k,
-    normalisation: file.normalisation,
-    threshold: file.threshold,
-  });
+  const { bytes, info } = exportDetectorOnnx(model.spec, model.getWeights(), file);
   const session = await createSession(bytes);
   const n = x.length / D;
   const out = await session.run({ input: { data: x, shape: [n, 28, 28, 1] } });

@@ -46,17 +46,14 @@ async function parity(label: string, base: ModelSpec, raw: Float32Array, type: '
   }
 }
 
+/** The breast-cancer tables' model: 30 features -> 16 -> 5, linear output, MSE. */
+const tableBase = (): ModelSpec =>
+  deepAutoencoder({ inputShape: [30], hidden: [16], latentDim: 5, outputActivation: 'linear', loss: 'mse' });
+
 describe('raw values into the ONNX export = the checkpoint with its scaler', () => {
   it('a table: deep autoencoder on 569 rows of breast cancer, z-score per feature', async () => {
     const { features } = loadBreastCancer();
-    const base = deepAutoencoder({
-      inputShape: [30],
-      hidden: [16],
-      latentDim: 5,
-      outputActivation: 'linear',
-      loss: 'mse',
-    });
-    for (const [part, diff] of Object.entries(await parity('table', base, features, 'zscore')))
+    for (const [part, diff] of Object.entries(await parity('table', tableBase(), features, 'zscore')))
       expect(diff, part).toBeLessThanOrEqual(1e-5);
   }, 60_000);
 
@@ -79,14 +76,7 @@ describe('raw values into the ONNX export = the checkpoint with its scaler', () 
 describe('AnomalyDetector on the ONNX session of a scaled model = on the checkpoint', () => {
   it('breast cancer (z-score): the session takes raw values (rawValues), the detector does not scale twice', async () => {
     const { features } = loadBreastCancer();
-    const base = deepAutoencoder({
-      inputShape: [30],
-      hidden: [16],
-      latentDim: 5,
-      outputActivation: 'linear',
-      loss: 'mse',
-    });
-    const spec = validateSpec({ ...base, scaler: fitScaler('zscore', features, 30) });
+    const spec = validateSpec({ ...tableBase(), scaler: fitScaler('zscore', features, 30) });
     const model = await tfjs().createModel(spec, { seed: 2 });
     const fit = features.subarray(0, 300 * 30);
     const cal = features.subarray(300 * 30, 450 * 30);

@@ -32,7 +32,7 @@ export interface DetectorGraphSource {
   /** The calibrated threshold and the rule it came from (`fpr:0.01`). */
   threshold: { method: string; value: number; expectedFalseAlarmRate?: number | null };
   /** Summary of the calibration scores, kept in the metadata. */
-  calibration?: Record<string, number>;
+  calibration?: object;
 }
 
 const finite = (values: ArrayLike<number>): boolean => Array.from(values).every(Number.isFinite);

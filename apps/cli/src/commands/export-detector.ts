@@ -44,16 +44,7 @@ export async function exportDetector(
   try {
     const detector = AnomalyDetector.restore(model, file);
     const weights = model.getWeights();
-    const { bytes, info } = exportDetectorOnnx(model.spec, weights, {
-      score: file.score,
-      featureScale: file.featureScale,
-      codes: file.codes,
-      codeScale: file.codeScale ?? null,
-      k: file.k,
-      normalisation: file.normalisation,
-      threshold: file.threshold,
-      calibration: { ...file.calibration },
-    });
+    const { bytes, info } = exportDetectorOnnx(model.spec, weights, file);
     const rng = createRng(PARITY_SEED);
     const scaled = Float32Array.from({ length: options.samples * detector.featureSize }, () => rng.next());
     const x = model.spec.scaler ? unscaleValues(model.spec.scaler, scaled) : scaled;
