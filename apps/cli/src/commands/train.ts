@@ -12,6 +12,7 @@ import {
   TEST_NOISE_SEED,
   type TrainOptions,
 } from '../run-training.js';
+import { seriesOptionsOf } from '../series-data.js';
 import { TABLE_DEFAULTED } from '../table-defaults.js';
 import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE } from '../user-data.js';
 import { deviceOption } from './checkpoint-model.js';
@@ -261,14 +262,8 @@ export function registerTrainCommand(program: Command): void {
       const defaulted = TABLE_DEFAULTED.filter(
         (k) => k !== 'model' && cmd.getOptionValueSource(k) === 'default',
       );
-      if (raw.stride !== undefined && raw.window === undefined) {
-        throw new OptionError(
-          '--stride needs --window: pass the window length too, e.g. --window 128 --stride 64',
-          {
-            details: { option: '--stride' },
-          },
-        );
-      }
+      // Refuses --stride without --window, as every command with series options does.
+      seriesOptionsOf(raw as { window?: number; stride?: number });
       const options = {
         ...raw,
         ...(typeof raw.data === 'string' && { defaulted }),
