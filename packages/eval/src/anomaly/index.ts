@@ -10,6 +10,13 @@ export {
   type DetectorFile,
   parseDetectorFile,
 } from './detector-file.js';
+export {
+  ENSEMBLE_FORMAT,
+  ENSEMBLE_FORMAT_VERSION,
+  EnsembleDetector,
+  type EnsembleFile,
+  parseEnsembleFile,
+} from './ensemble-detector.js';
 export { type OneClassSplit, type OneClassSplitOptions, oneClassSplit } from './one-class-split.js';
 export { fitGeneralizedPareto, type PotFit, potThreshold } from './pot.js';
 export { f1Threshold, type PrecisionRecallPoint, precisionRecallCurve } from './precision-recall.js';
