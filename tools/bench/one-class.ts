@@ -15,7 +15,12 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type Autoencoder, setLogger } from '@aekit/core';
 import { loadDataset } from '@aekit/datasets';
-import { AnomalyDetector, ReconstructionDetector, type ScoreKind } from '@aekit/eval/anomaly';
+import {
+  AnomalyDetector,
+  EnsembleDetector,
+  ReconstructionDetector,
+  type ScoreKind,
+} from '@aekit/eval/anomaly';
 import { Pca } from '@aekit/eval/baselines';
 import { rocAuc } from '@aekit/eval/metrics';
 import { deepAutoencoder, vae } from '@aekit/models';
@@ -140,8 +145,8 @@ on the tfjs \`${backend.describe()}\` device. Every method sees the same images.
   Adam lr 2e-3, batch 64, ${DEEP_EPOCHS} epochs on the same 90%, with the same three \`AnomalyDetector\` scores (\`nmse\`,
   \`latent-knn\`, \`nmse+latent-knn\`). Latent kNN measures distances between standardised codes (each code value
   centred and divided by its spread on the fitted codes), for the VAE as well.
-- **ensemble**: the VAE's and the deep autoencoder's \`nmse+latent-knn\` scores, each z-scored with its mean and
-  standard deviation on the calibration images, summed (computed here from the two detectors' scores).
+- **ensemble**: \`EnsembleDetector\` of the VAE's and the deep autoencoder's \`nmse+latent-knn\` detectors: their
+  scores, each z-scored with its mean and standard deviation on the calibration images, summed.
 - **PCA (16)**: 16 components fitted on all the class images (this package's \`Pca\`); score = reconstruction MSE.
 - **kNN (k=${K})**: Euclidean distance to the ${K}th nearest class image on raw pixels.
 
@@ -190,8 +195,8 @@ PCA (16) 0.901, kNN 0.916 mean):
   normalised pixel errors 0.923.
 - The **ensemble** of the two autoencoders (this table): 0.930 mean (0.9304), the target of 0.93; the VAE helps
   where the deep AE is weakest (sandal 0.899 -> 0.927, dress 0.910 -> 0.930). Best single detector: deep
-  nmse + latent, 0.929. kNN on raw pixels: 0.921. The ensemble is computed here from the two detectors' scores;
-  it is not yet one detector file or ONNX graph.
+  nmse + latent, 0.929. kNN on raw pixels: 0.921. The ensemble saves and loads as one file (\`EnsembleDetector\`'s
+  \`toJSON\` / \`restore\`); it has no ONNX graph yet (each member's detector has one).
 
 The same comparison on tabular data (scikit-learn's breast-cancer set, malignant rows as the anomalies, and its
 wine set, cultivar 0 as the anomalies): [tabular-anomaly.md](tabular-anomaly.md); on a time series (the ECG record,
@@ -235,16 +240,15 @@ for (const c of CLASSES) {
   const r: Partial<Record<Method, number>> = {};
   results.set(c, r);
   // The package's detector for each score: fitted on the training images, calibrated on the held-out 10%.
-  // The nmse+latent-knn scores of both models on the calibration and test images, for the ensemble.
-  const combined: { calibration: Float64Array; test: Float64Array }[] = [];
+  // Both models' nmse+latent-knn detectors, the members of the ensemble.
+  const members: AnomalyDetector[] = [];
   const detectors = async (model: Autoencoder, scores: readonly (readonly [Method, ScoreKind])[]) => {
     for (const [method, score] of scores) {
       const detector = new AnomalyDetector(model, { score, k: K, threshold: { fpr: 0.05 }, batchSize: 500 });
       await detector.fit(fitX);
-      const calibration = await detector.calibrate(calX);
-      const { scores: testScores } = await detector.score(test.images);
-      r[method] = rocAuc(truth, testScores);
-      if (score === 'nmse+latent-knn') combined.push({ calibration, test: testScores });
+      await detector.calibrate(calX);
+      r[method] = rocAuc(truth, (await detector.score(test.images)).scores);
+      if (score === 'nmse+latent-knn') members.push(detector);
     }
   };
   let t = Date.now();
@@ -257,7 +261,6 @@ for (const c of CLASSES) {
     ['VAE nmse', 'nmse'],
     ['VAE nmse + latent', 'nmse+latent-knn'],
   ]);
-  model.dispose();
   seconds.VAE = (seconds.VAE ?? 0) + (Date.now() - t) / 1000;
   t = Date.now();
   const deep = await backend.createModel(deepAutoencoder({ hidden: [512, 256], latentDim: DEEP_LATENT }), {
@@ -269,16 +272,13 @@ for (const c of CLASSES) {
     ['deep latent kNN', 'latent-knn'],
     ['deep nmse + latent', 'nmse+latent-knn'],
   ]);
-  deep.dispose();
   seconds['deep AE'] = (seconds['deep AE'] ?? 0) + (Date.now() - t) / 1000;
-  // Both detectors' scores, each z-scored with its calibration mean and standard deviation, summed.
-  const ensemble = new Float64Array(test.count);
-  for (const { calibration, test: scores } of combined) {
-    const mean = calibration.reduce((a, b) => a + b, 0) / calibration.length;
-    const std = Math.sqrt(calibration.reduce((a, b) => a + (b - mean) ** 2, 0) / calibration.length);
-    for (let i = 0; i < ensemble.length; i++) ensemble[i]! += ((scores[i] as number) - mean) / std;
-  }
-  r.ensemble = rocAuc(truth, ensemble);
+  // The package's EnsembleDetector: both detectors' scores, each z-scored on the calibration images, summed.
+  const ensemble = new EnsembleDetector(members, { threshold: { fpr: 0.05 } });
+  await ensemble.calibrate(calX);
+  r.ensemble = rocAuc(truth, (await ensemble.score(test.images)).scores);
+  model.dispose();
+  deep.dispose();
   t = Date.now();
   const pca = Pca.fit(x, D, { components: 16 });
   r['PCA (16)'] = rocAuc(truth, await mseScores(pca, test.images));
