@@ -12,7 +12,7 @@ import {
 } from './detector-file.js';
 import { ReconstructionDetector } from './reconstruction-detector.js';
 import { SCORE_KINDS, type ScoreKind } from './score-kind.js';
-import { type ScoreSummary, summarizeScores } from './score-summary.js';
+import { type ScoreSummary, summarizeScores, zScoreStats } from './score-summary.js';
 import {
   expectedFalseAlarmRate,
   formatThresholdRule,
@@ -63,16 +63,6 @@ const NMSE_EPSILON = 1e-4;
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
-
-function meanStd(values: Float64Array): [number, number] {
-  let s = 0;
-  for (const v of values) s += v;
-  const mean = s / values.length;
-  let q = 0;
-  for (const v of values) q += (v - mean) ** 2;
-  const std = Math.sqrt(q / values.length);
-  return [mean, std > 0 ? std : 1];
-}
 
 /**
  * Each code value's mean and divisor over the `count` fitted codes: its standard deviation plus 1e-3 of the
@@ -381,7 +371,10 @@ export class AnomalyDetector {
     const x = this.scaled(this.values(heldOut, 'AnomalyDetector.calibrate'));
     const parts = await this.parts(x);
     const normalisation = this.scoreKind.includes('+')
-      ? { mse: meanStd(parts.error as Float64Array), latentKnn: meanStd(parts.latent as Float64Array) }
+      ? {
+          mse: zScoreStats(parts.error as Float64Array),
+          latentKnn: zScoreStats(parts.latent as Float64Array),
+        }
       : undefined;
     const scores = this.combine(parts, normalisation);
     if (labels !== undefined && labels.length !== scores.length) {

@@ -1,7 +1,7 @@
 import { type Autoencoder, DataError, OptionError, ShapeMismatchError } from '@aekit/core';
 import { AnomalyDetector, type DetectorInput } from './detector.js';
 import { type DetectorFile, parseDetectorFile } from './detector-file.js';
-import { type ScoreSummary, summarizeScores } from './score-summary.js';
+import { type ScoreSummary, summarizeScores, zScoreStats } from './score-summary.js';
 import {
   expectedFalseAlarmRate,
   formatThresholdRule,
@@ -24,16 +24,6 @@ export interface EnsembleFile {
   readonly normalisation: [number, number][];
   readonly threshold: { method: string; value: number; expectedFalseAlarmRate: number | null };
   readonly calibration: ScoreSummary;
-}
-
-function meanStd(values: Float64Array): [number, number] {
-  let s = 0;
-  for (const v of values) s += v;
-  const mean = s / values.length;
-  let q = 0;
-  for (const v of values) q += (v - mean) ** 2;
-  const std = Math.sqrt(q / values.length);
-  return [mean, std > 0 ? std : 1];
 }
 
 /**
@@ -91,7 +81,7 @@ export class EnsembleDetector {
   async calibrate(heldOut: Float32Array | DetectorInput, labels?: ArrayLike<number>): Promise<Float64Array> {
     const parts: Float64Array[] = [];
     for (const m of this.members) parts.push(await m.calibrate(heldOut, labels));
-    const normalisation = parts.map(meanStd);
+    const normalisation = parts.map(zScoreStats);
     const scores = this.combine(parts, normalisation);
     this.normalisation = normalisation;
     this.calibrationResult = {

@@ -41,3 +41,9 @@ export function summarizeScores(scores: ArrayLike<number>): ScoreSummary {
     p999: percentile(scores, 99.9),
   };
 }
+
+/** [mean, standard deviation] of scores, to z-score them with (a standard deviation of 0 becomes 1). */
+export function zScoreStats(scores: ArrayLike<number>): [number, number] {
+  const { mean, std } = summarizeScores(scores);
+  return [mean, std > 0 ? std : 1];
+}
