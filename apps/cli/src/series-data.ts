@@ -1,4 +1,4 @@
-import { OptionError } from '@aekit/core';
+import { DataError, OptionError } from '@aekit/core';
 import { windowSeries } from '@aekit/datasets';
 import { loadUserData, type TableOptions, type UserData } from './user-data.js';
 
@@ -23,25 +23,56 @@ function channelsOf(data: UserData): number {
 
 /**
  * A series (steps of `channels` values) cut into windows [n, window, channels] every `stride` steps; each
- * window's id is its start step in the file (`offset`: where this part of the series starts).
+ * window's id is its start step in the file (`offset`: where this part of the series starts). Rows left out of
+ * a table (`data.steps`) break the series: no window reaches across one, and ids stay the file's steps.
  */
 export function windowed(data: UserData, options: SeriesOptions, offset = 0): UserData {
   const channels = channelsOf(data);
-  const w = windowSeries(data.x, {
-    window: options.window,
-    stride: options.stride ?? options.window,
-    channels,
-    offset,
-  });
-  const { labels: _labels, rowIds: _rowIds, ...rest } = data;
-  return {
-    ...rest,
-    kind: 'series',
-    x: w.data,
-    count: w.count,
-    sampleShape: [options.window, channels],
-    ids: w.starts,
-  };
+  const stride = options.stride ?? options.window;
+  const cut = (from: number, to: number, start: number) =>
+    windowSeries(data.x.subarray(from * channels, to * channels), {
+      window: options.window,
+      stride,
+      channels,
+      offset: start,
+    });
+  const parts = data.steps
+    ? runsOf(data.steps)
+        .filter((r) => r.to - r.from >= options.window)
+        .map((r) => cut(r.from, r.to, data.steps![r.from]!))
+    : [cut(0, data.count, offset)];
+  if (parts.length === 0) {
+    const longest = Math.max(...runsOf(data.steps!).map((r) => r.to - r.from));
+    throw new DataError(
+      'DATA_INVALID',
+      `${data.file}: the rows left out break the series into runs of at most ${longest} steps, none as long as --window ${options.window}; fix the bad rows or pass a --window of at most ${longest}`,
+      { details: { file: data.file, expected: options.window, actual: longest } },
+    );
+  }
+  const count = parts.reduce((n, p) => n + p.count, 0);
+  const x = new Float32Array(count * options.window * channels);
+  const ids = new Uint32Array(count);
+  let at = 0;
+  for (const p of parts) {
+    x.set(p.data, at * options.window * channels);
+    ids.set(p.starts, at);
+    at += p.count;
+  }
+  const { labels: _labels, rowIds: _rowIds, steps: _steps, ...rest } = data;
+  return { ...rest, kind: 'series', x, count, sampleShape: [options.window, channels], ids };
+}
+
+/** The runs of consecutive file steps in `steps` (increasing), as [from, to) index ranges. */
+function runsOf(steps: Uint32Array): { from: number; to: number }[] {
+  const runs: { from: number; to: number }[] = [];
+  let from = 0;
+  for (let i = 1; i <= steps.length; i++) {
+    if (i === steps.length || steps[i] !== steps[i - 1]! + 1) {
+      runs.push({ from, to: i });
+      from = i;
+    }
+  }
+  return runs;
 }
 
 /**
@@ -63,11 +94,16 @@ export function splitByTime(
       { details: { option: '--window', actual: options.window } },
     );
   }
-  const cut = (steps - testSteps) * channels;
-  const { labels: _labels, rowIds: _rowIds, ...rest } = data;
+  const { labels: _labels, rowIds: _rowIds, steps: positions, ...rest } = data;
+  const part = (from: number, to: number) => ({
+    ...rest,
+    x: data.x.subarray(from * channels, to * channels),
+    count: to - from,
+    ...(positions && { steps: positions.subarray(from, to) }),
+  });
   return {
-    train: windowed({ ...rest, x: data.x.subarray(0, cut), count: steps - testSteps }, options),
-    test: windowed({ ...rest, x: data.x.subarray(cut), count: testSteps }, options, steps - testSteps),
+    train: windowed(part(0, steps - testSteps), options),
+    test: windowed(part(steps - testSteps, steps), options, steps - testSteps),
   };
 }
 

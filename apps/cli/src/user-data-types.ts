@@ -28,6 +28,11 @@ export interface UserData {
   ids?: Uint32Array;
   /** A table's `--id-column` cells, as text, one per row (never among the features). */
   rowIds?: string[];
+  /**
+   * Each row's 0-based position among the file's data rows, when some were left out (`--skip-bad`, `--missing
+   * drop-rows`): a series' windows do not reach across a left-out row, and their ids stay the file's steps.
+   */
+  steps?: Uint32Array;
   file: string;
   /** An image folder's decoding: threads, seconds, files left out by `skipBad`. */
   images?: ImageReadInfo;

@@ -181,6 +181,7 @@ async function readTable(file: string, options: TableOptions, flag: string): Pro
     );
   }
   const resolved = resolveMissing(matrix, kept.length, policy, where);
+  const positions = rowPositions(all.lines, bad, resolved.keep);
   const count = resolved.x.length / kept.length;
   const x = new Float32Array(count * features.length);
   const labels = label === undefined ? undefined : new Float32Array(count);
@@ -198,11 +199,31 @@ async function readTable(file: string, options: TableOptions, flag: string): Pro
     ...(labels && { labels }),
     ...(labels && all.labelNames && { labelNames: all.labelNames }),
     ...(all.skipped && { skippedRows: all.skipped }),
+    ...(positions && { steps: positions }),
     ...(all.ids && { rowIds: resolved.keep ? Array.from(resolved.keep, (r) => all.ids![r]!) : all.ids }),
     ...(resolved.missingCells > 0 && {
       missing: { cells: resolved.missingCells, droppedRows: resolved.droppedRows },
     }),
   };
+}
+
+/**
+ * Each row kept (of the parsed rows at file `lines`, then `keep` of those) as its 0-based position among the
+ * file's data rows, the `skipped` ones included; undefined when no row was left out.
+ */
+function rowPositions(
+  lines: Uint32Array,
+  skipped: readonly BadRow[],
+  keep: Uint32Array | undefined,
+): Uint32Array | undefined {
+  if (skipped.length === 0 && (keep === undefined || keep.length === lines.length)) return undefined;
+  const positions = new Uint32Array(lines.length);
+  let before = 0;
+  for (let i = 0; i < lines.length; i++) {
+    while (before < skipped.length && skipped[before]!.line < lines[i]!) before++;
+    positions[i] = i + before;
+  }
+  return keep === undefined ? positions : Uint32Array.from(keep, (r) => positions[r]!);
 }
 
 /** At most this many bad rows are named in a summary (`badRowsText`). */
@@ -326,6 +347,7 @@ export function selectRows(data: UserData, indices: Uint32Array): UserData {
     count: indices.length,
     ...(data.labels && { labels: gatherRows(data.labels, 1, indices) }),
     ...(data.rowIds && { rowIds: Array.from(indices, (i) => data.rowIds![i]!) }),
+    ...(data.steps && { steps: Uint32Array.from(indices, (i) => data.steps![i]!) }),
   };
 }
 
