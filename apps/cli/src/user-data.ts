@@ -65,6 +65,7 @@ function parseTable(text: string, options: TableOptions, file: string): TabularD
         ...(options.idColumn !== undefined && { idColumn: options.idColumn }),
         ...(options.labelColumn !== undefined && { labelColumn: options.labelColumn }),
         ...(options.skipBad && { skipBad: true }),
+        ...(options.columns && { readColumns: options.columns }),
       },
       file,
     );
@@ -89,11 +90,12 @@ function parseTable(text: string, options: TableOptions, file: string): TabularD
         { cause: e, details: { option: '--label-column', actual: options.labelColumn } },
       );
     }
-    if (e.message.includes('the skipBad option')) {
-      throw new DataError('DATA_INVALID', e.message.replace('the skipBad option', '--skip-bad'), {
-        cause: e,
-        details: e.details,
-      });
+    if (/the (skipBad|readColumns|idColumn) option/.test(e.message)) {
+      const message = e.message
+        .replace('the skipBad option', '--skip-bad')
+        .replace('with the readColumns option', 'with --columns')
+        .replace(' (the idColumn option)', ' with --id-column');
+      throw new DataError('DATA_INVALID', message, { cause: e, details: e.details });
     }
     throw e;
   }

@@ -242,3 +242,23 @@ describe('parseCsv text labels', () => {
     );
   });
 });
+
+describe('parseCsv text columns', () => {
+  const text = 'name,a,note,b\nfoo,1,x,2\nbar,3,,4\nbaz,5,y,6\n';
+  it('readColumns: the other columns are not read (0 in features, never an error); the label is read', () => {
+    const t = parseCsv(text, { readColumns: ['a', 3] });
+    expect(t.columns).toEqual(['name', 'a', 'note', 'b']);
+    expect(Array.from(t.features)).toEqual([0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6]);
+    const labelled = parseCsv('a,b,c\n1,2,3\n4,5,6\n', { readColumns: ['a'], labelColumn: 'c' });
+    expect(Array.from(labelled.labels!)).toEqual([3, 6]);
+    expect(Array.from(labelled.features)).toEqual([1, 0, 4, 0]);
+  });
+  it('a column of text in every row: one error naming it and the options, also under skipBad', () => {
+    const fix =
+      /^CSV: column "name" \(index 0\) holds text in every row \("foo"\.\.\.\); choose the numeric columns with the readColumns option, or make it the id column \(the idColumn option\)$/;
+    expect(() => parseCsv(text)).toThrow(fix);
+    expect(() => parseCsv(text, { skipBad: true })).toThrow(fix);
+    // A column with a number in some row is a column of bad rows, as before.
+    expect(() => parseCsv('a,b\nfoo,1\n2,3\n')).toThrow(/CSV:2: column "a" \(index 0\) holds "foo"/);
+  });
+});

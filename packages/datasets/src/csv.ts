@@ -73,6 +73,12 @@ export interface CsvOptions {
    * `skipped`, instead of a DataError naming the first. Default false.
    */
   skipBad?: boolean;
+  /**
+   * The columns read as numbers (names, or 0-based indices, negative from the end), besides the label: the
+   * cells of every other column are not read (a column of text you do not use): 0 in `features`, never an
+   * error. Default: every column. Names that match no column are left to the caller to report.
+   */
+  readColumns?: readonly (string | number)[];
 }
 
 const isNumber = (cell: string): boolean => cell.trim() !== '' && Number.isFinite(Number(cell));
@@ -155,6 +161,49 @@ function indexGiven(wanted: string | number | undefined, width: number): number 
   return i < 0 ? width + i : i;
 }
 
+/** The columns `readColumns` leaves unread (none without it); the label is always read. */
+function unreadColumns(
+  names: readonly string[],
+  readColumns: readonly (string | number)[] | undefined,
+  labelIndex: number | undefined,
+): Set<number> {
+  if (readColumns === undefined) return new Set();
+  const read = new Set<number>(labelIndex === undefined ? [] : [labelIndex]);
+  for (const c of readColumns) {
+    const byName = typeof c === 'string' ? names.indexOf(c) : -1;
+    read.add(byName >= 0 ? byName : indexGiven(c, names.length));
+  }
+  return new Set(names.map((_, j) => j).filter((j) => !read.has(j)));
+}
+
+/**
+ * A column (not exempt) holding text in every row (of two or more) is not a column of bad rows: one DataError naming it and the
+ * options that leave it out, even under skipBad (which would otherwise drop every row).
+ */
+function rejectTextColumns(
+  data: readonly CsvRecord[],
+  names: readonly string[],
+  exempt: (j: number) => boolean,
+  source: string,
+): void {
+  // One row of text is a bad row (its line named), not yet a column of text.
+  if (data.length < 2) return;
+  const first = data[0]!.cells;
+  for (let j = 0; j < names.length; j++) {
+    const cell = first[j];
+    if (exempt(j) || cell === undefined || isMissingCell(cell) || isNumber(cell)) continue;
+    const text = (r: CsvRecord) =>
+      r.cells[j] === undefined || (!isMissingCell(r.cells[j]!) && !isNumber(r.cells[j]!));
+    if (data.every(text)) {
+      throw new DataError(
+        'DATA_INVALID',
+        `${source}: column "${names[j]}" (index ${j}) holds text in every row (${JSON.stringify(cell)}...); choose the numeric columns with the readColumns option, or make it the id column (the idColumn option)`,
+        { details: { file: source, column: names[j], expected: 'number', actual: cell } },
+      );
+    }
+  }
+}
+
 /** The fix a bad-row error ends with: the row itself, or the skipBad option that leaves such rows out. */
 const BAD_ROW_FIX = 'fix or remove that row, or leave bad rows out with the skipBad option';
 
@@ -188,6 +237,8 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV')
       { details: { actual: names[idIndex] } },
     );
   }
+  const unread = unreadColumns(names, options.readColumns, labelIndex);
+  rejectTextColumns(data, names, (j) => j === idIndex || j === labelIndex || unread.has(j), source);
   const allRows = new Float32Array(data.length * width);
   const allLines = new Uint32Array(data.length);
   const allIds: string[] = [];
@@ -215,7 +266,7 @@ export function parseCsv(text: string, options: CsvOptions = {}, source = 'CSV')
     }
     for (let j = 0; j < width; j++) {
       const cell = cells[j]!;
-      if (j === idIndex) {
+      if (j === idIndex || unread.has(j)) {
         row[j] = 0;
         continue;
       }
