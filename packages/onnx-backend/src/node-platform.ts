@@ -40,6 +40,11 @@ const nodePlatform: Platform = {
   readPath,
   hasWebGpu: () => false,
   hasCuda,
+  // Its own ArrayBuffer (never a slice of Node's shared pool), not zeroed: the session writes every value.
+  allocOutput: (length) => {
+    const bytes = Buffer.allocUnsafeSlow(length * 4);
+    return new Float32Array(bytes.buffer, bytes.byteOffset, length);
+  },
 };
 
 /**

@@ -14,7 +14,11 @@ export interface OrtTensor {
 export interface OrtSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(feeds: Record<string, OrtTensor>, fetches?: readonly string[]): Promise<Record<string, OrtTensor>>;
+  /** `fetches`: output names, or preallocated output tensors that the run writes. */
+  run(
+    feeds: Record<string, OrtTensor>,
+    fetches?: readonly string[] | Record<string, OrtTensor>,
+  ): Promise<Record<string, OrtTensor>>;
   release(): Promise<void>;
 }
 

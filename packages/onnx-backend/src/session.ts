@@ -60,6 +60,11 @@ export interface Platform {
   hasWebGpu: () => boolean;
   /** Whether onnxruntime-node's CUDA provider binaries are installed (then 'auto' tries CUDA first). */
   hasCuda: () => boolean;
+  /**
+   * A float32 array that the session overwrites whole before returning it: may skip zeroing (Node's
+   * `Buffer.allocUnsafeSlow`, its own ArrayBuffer). Default `new Float32Array(length)`.
+   */
+  allocOutput?: (length: number) => Float32Array;
 }
 
 /**
@@ -86,6 +91,8 @@ export class OnnxSession implements Autoencoder {
     private readonly batchSize: number,
     /** Loads a copy of this model pruned to the given outputs, with the same providers and options. */
     private readonly openPruned?: (outputs: readonly string[]) => Promise<OrtSession>,
+    /** Allocates a result array that the session fills whole (see Platform.allocOutput). */
+    private readonly allocOutput: (length: number) => Float32Array = (length) => new Float32Array(length),
   ) {
     this.inputNames = session.inputNames;
     this.outputNames = session.outputNames;
@@ -117,10 +124,12 @@ export class OnnxSession implements Autoencoder {
     return this.runOn(this.session, feeds, fetches);
   }
 
+  /** `into`: preallocated outputs that ONNX Runtime writes (the returned record then holds those arrays). */
   private async runOn(
     session: OrtSession,
     feeds: Record<string, TensorData>,
     fetches?: readonly string[],
+    into?: Record<string, TensorData>,
   ): Promise<Record<string, TensorData>> {
     const ortFeeds: Record<string, InstanceType<OrtModule['Tensor']>> = {};
     for (const name of this.inputNames) {
@@ -143,7 +152,12 @@ export class OnnxSession implements Autoencoder {
     }
     let result: Record<string, { dims: readonly number[]; data: unknown }>;
     try {
-      result = await session.run(ortFeeds, fetches);
+      const targets = into
+        ? Object.fromEntries(
+            Object.entries(into).map(([k, v]) => [k, new this.ort.Tensor('float32', v.data, v.shape)]),
+          )
+        : fetches;
+      result = await session.run(ortFeeds, targets);
     } catch (cause) {
       throw new ShapeMismatchError(
         `ONNX Runtime rejected the inputs ${Object.entries(feeds)
@@ -160,7 +174,33 @@ export class OnnxSession implements Autoencoder {
     return out;
   }
 
-  /** Runs batched samples through one input/output pair, `batchSize` samples per call. */
+  /** Checks one batch's output against the per-sample shape the metadata promises. */
+  private checkedOutput(
+    out: Record<string, TensorData>,
+    name: string,
+    count: number,
+    sampleOut: readonly number[],
+    what: string,
+  ): Float32Array {
+    const data = out[name]!.data;
+    const expected = count * shapeSize(sampleOut);
+    if (data.length !== expected) {
+      throw new OnnxModelError(
+        `${what}: the model returned ${data.length} values of "${name}" (shape ${formatShape(out[name]!.shape)}) for ${count} samples, but its metadata promises ${formatShape(sampleOut)} per sample; the file is damaged or was changed after export: export it again`,
+        { details: { output: name, expected, actual: data.length } },
+      );
+    }
+    return data;
+  }
+
+  /**
+   * Runs batched samples through one input/output pair, `batchSize` samples per call. What costs beyond the
+   * graph's own work is fresh memory (about 3 us per 4 KiB page touched first on a 2-core VM, as much as a
+   * dense model's whole decoder) and copies of it, so: samples that fit one call come back in ONNX
+   * Runtime's own output arrays, not copied; more are written into one result array, which onnxruntime-node
+   * fills as a preallocated output (no array of its own per call) and the platform allocates without
+   * zeroing (docs/benchmarks.md, "Where reconstruct's time went").
+   */
   private async mapBatches(
     x: Float32Array,
     inputName: string,
@@ -177,22 +217,40 @@ export class OnnxSession implements Autoencoder {
       );
     }
     const n = batchCount(x, sampleIn, `${what} input (samples of ${formatShape(sampleIn)})`);
+    if (n > 0 && n <= this.batchSize) {
+      const out = await this.runOn(session, { [inputName]: { shape: [n, ...sampleIn], data: x } }, outputs);
+      return outputs.map((name) => this.checkedOutput(out, name, n, sampleOut, what));
+    }
     const per = shapeSize(sampleIn);
     const perOut = shapeSize(sampleOut);
-    const results = outputs.map(() => new Float32Array(n * perOut));
+    const results = outputs.map(() => this.allocOutput(n * perOut));
+    // Preallocated outputs only where measured (onnxruntime-node); after one refusal (e.g. a graph whose
+    // output dims differ from the metadata's in shape but not in size) every batch is copied.
+    let into = this.runtime === 'node';
     for (let start = 0; start < n; start += this.batchSize) {
       const count = Math.min(this.batchSize, n - start);
-      const feed = { shape: [count, ...sampleIn], data: x.subarray(start * per, (start + count) * per) };
-      const out = await this.runOn(session, { [inputName]: feed }, outputs);
+      const feeds = {
+        [inputName]: { shape: [count, ...sampleIn], data: x.subarray(start * per, (start + count) * per) },
+      };
+      if (into) {
+        const targets = Object.fromEntries(
+          outputs.map((name, i) => [
+            name,
+            {
+              shape: [count, ...sampleOut],
+              data: results[i]!.subarray(start * perOut, (start + count) * perOut),
+            },
+          ]),
+        );
+        into = await this.runOn(session, feeds, outputs, targets).then(
+          () => true,
+          () => false,
+        );
+        if (into) continue;
+      }
+      const out = await this.runOn(session, feeds, outputs);
       outputs.forEach((name, i) => {
-        const data = out[name]!.data;
-        if (data.length !== count * perOut) {
-          throw new OnnxModelError(
-            `${what}: the model returned ${data.length} values of "${name}" (shape ${formatShape(out[name]!.shape)}) for ${count} samples, but its metadata promises ${formatShape(sampleOut)} per sample; the file is damaged or was changed after export: export it again`,
-            { details: { output: name, expected: count * perOut, actual: data.length } },
-          );
-        }
-        results[i]!.set(data, start * perOut);
+        results[i]!.set(this.checkedOutput(out, name, count, sampleOut, what), start * perOut);
       });
     }
     return results;
@@ -395,5 +453,15 @@ export async function createSessionOn(
       executionProviders,
       logSeverityLevel: 3,
     });
-  return new OnnxSession(session, ort, info, runtime, device, executionProviders, batchSize, openPruned);
+  return new OnnxSession(
+    session,
+    ort,
+    info,
+    runtime,
+    device,
+    executionProviders,
+    batchSize,
+    openPruned,
+    platform.allocOutput,
+  );
 }
