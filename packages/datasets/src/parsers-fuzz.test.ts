@@ -238,23 +238,41 @@ describe('parsers of user files: random and mutated inputs give a value or an Ae
         hasHeader: fc.boolean(),
         skipLines: fc.nat(3),
         missing: fc.constantFrom('error', 'drop-rows', 'zero'),
+        skipBad: fc.boolean(),
+        readColumns: fc.array(
+          fc.oneof(fc.integer({ min: -4, max: 4 }), fc.constantFrom('a', 'b', '1', 'zz')),
+          {
+            maxLength: 3,
+          },
+        ),
       },
       { requiredKeys: [] },
     );
+    /** What a result breaks of the contract (undefined: nothing). */
+    const problem = (r: ReturnType<typeof parseCsv>): string | undefined => {
+      if (
+        r.features.length !== r.count * r.featureCount ||
+        !finite(r.features) ||
+        (r.labels && !finite(r.labels)) ||
+        (r.ids && r.ids.length !== r.count)
+      ) {
+        return `${r.features.length} features for ${r.count} rows of ${r.featureCount} (${r.ids?.length ?? 'no'} ids), or non-finite ones`;
+      }
+      if (r.lines.length !== r.count) return `${r.lines.length} lines for ${r.count} rows`;
+      // Class names: every label one of their indices.
+      if (r.labelNames && r.labels?.some((l) => !Number.isInteger(l) || l < 0 || l >= r.labelNames!.length)) {
+        return `labels ${Array.from(r.labels)} for ${r.labelNames.length} class names`;
+      }
+      // Rows left out by skipBad: named by increasing lines, none of them a kept row's.
+      const skipped = r.skipped ?? [];
+      if (skipped.some((b, i) => b.line < 1 || (i > 0 && b.line <= skipped[i - 1]!.line))) {
+        return `skipped lines ${skipped.map((b) => b.line)} not increasing`;
+      }
+      if (skipped.some((b) => r.lines.includes(b.line))) return 'a skipped line is also a kept row';
+      return undefined;
+    };
     fc.assert(
-      fc.property(text, options, (t, o) =>
-        check(
-          t,
-          (s) => parseCsv(s, o, 'x.csv'),
-          (r) =>
-            r.features.length !== r.count * r.featureCount ||
-            !finite(r.features) ||
-            (r.labels && !finite(r.labels)) ||
-            (r.ids && r.ids.length !== r.count)
-              ? `${r.features.length} features for ${r.count} rows of ${r.featureCount} (${r.ids?.length ?? 'no'} ids), or non-finite ones`
-              : undefined,
-        ),
-      ),
+      fc.property(text, options, (t, o) => check(t, (s) => parseCsv(s, o, 'x.csv'), problem)),
       settings,
     );
   });
