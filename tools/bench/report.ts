@@ -203,8 +203,8 @@ Each configuration runs in its own process, ${ctx.reps} time(s); a cell is the m
 training images/s is the median over its epochs, so the warm-up epoch does not count). Phases: train;
 reconstruct and encode (\`model.reconstruct\` / \`model.encode\`, 256 images a call; PyTorch: the forward
 pass and the encoder in eval mode under \`no_grad\`); onnx = the model exported with \`exportOnnx\` run
-through aekit's session API on onnxruntime-node (CPU provider, its default threads in every process, so
-its two cells are two measurements of the same setting), compared with PyTorch's reconstruct / encode.
+through aekit's session API on onnxruntime-node (CPU provider, as many intra-op threads as the column's
+count; each call warmed up once over the images it then times), compared with PyTorch's reconstruct / encode.
 Fastest vs fastest = aekit's fastest cell / PyTorch's fastest cell (above 1: aekit is faster).
 GFLOP/s = images/s x FLOPs per image counted from the spec (dense, convolution and transposed-convolution
 products only: forward = 2 x multiply-adds, a training step = 3 x forward), at each engine's fastest

@@ -81,10 +81,16 @@ if (engine === 'aekit') {
   const weights = model.getWeights();
   model.dispose();
   try {
-    const session = await createSession(exportOnnx(spec, weights), { device: 'cpu' });
-    await session.reconstruct(x.subarray(0, 256 * 784));
+    // As many intra-op threads as the process's wasm device (PyTorch's set_num_threads in its peer), and
+    // each call warmed up once as it is then timed (torch_bench.py's rate() warms up on the batch shape it
+    // times): ONNX Runtime's first call at a new batch size grows its memory arena, which on a 2-core VM
+    // cost as much as the graph itself (docs/benchmarks.md, "Where reconstruct's time went").
+    const threads = typeof result.threads === 'number' ? result.threads : undefined;
+    const session = await createSession(exportOnnx(spec, weights), { device: 'cpu', threads });
+    result.onnxThreads = threads;
+    await session.reconstruct(x);
     result.onnxImagesPerSecond = await time(() => session.reconstruct(x));
-    await session.encode(x.subarray(0, 256 * 784));
+    await session.encode(x);
     result.onnxEncodeImagesPerSecond = await time(() => session.encode(x));
   } catch (error) {
     result.onnxError = (error as Error).message.split('\n')[0];
