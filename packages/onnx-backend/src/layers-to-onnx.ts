@@ -100,6 +100,34 @@ function kerasKernelToOnnx(
   return { data: out, dims: [b, a, kh, kw] };
 }
 
+/**
+ * A convolution with one output filter (an image model's last layer) as a depthwise convolution (each input
+ * channel with its own slice of the filter) and a 1x1 convolution of ones that sums the channels and adds the
+ * bias: the same sums in another order. ONNX Runtime's CPU provider computes convolutions in blocks of 8 output
+ * channels (its NCHWc layout), so one filter costs as much as 8: the zoo's conv model spent half of its
+ * reconstruct in its last layer (16 -> 1 channels), a fifth of that as depthwise + 1x1 (docs/benchmarks.md).
+ */
+function singleFilterConv(
+  g: GraphBuilder,
+  input: string,
+  kernel: { data: Float32Array; dims: number[] },
+  bias: string | undefined,
+  attrs: Record<string, number[]>,
+  prefix: string,
+): string {
+  const [, inChannels, kh, kw] = kernel.dims as [number, number, number, number];
+  // [1, in, kh, kw] and [in, 1, kh, kw] hold the same values in the same order.
+  const depthwise = g.floats(`${prefix}.kernel`, [inChannels, 1, kh, kw], kernel.data);
+  const perChannel = g.node('Conv', [input, depthwise], `${prefix}_channels`, {
+    ...attrs,
+    group: inChannels,
+  });
+  const ones = g.floats(`${prefix}.channel_sum`, [1, inChannels, 1, 1], new Float32Array(inChannels).fill(1));
+  return g.node('Conv', bias ? [perChannel, ones, bias] : [perChannel, ones], `${prefix}_out`, {
+    kernel_shape: [1, 1],
+  });
+}
+
 /** TF 'same' padding of one axis: [before, after], the extra pad at the end. */
 function samePads(n: number, k: number, s: number): [number, number] {
   const out = Math.ceil(n / s);
@@ -229,6 +257,11 @@ export function layerToOnnx(
         if (oh || ow) attrs.output_padding = [oh, ow];
       } else {
         attrs.pads = [0, 0, 0, 0];
+      }
+      const inChannels = kernel.dims[1]!;
+      if (layer.type === 'conv2d' && layer.filters === 1 && inChannels > 1) {
+        const y = singleFilterConv(g, x.name, kernel, inputs[2], attrs, prefix);
+        return applyActivation(g, { name: y, shape: outShape, nchw: true }, layer.activation);
       }
       const op = layer.type === 'conv2d' ? 'Conv' : 'ConvTranspose';
       const y: Flow = { name: g.node(op, inputs, `${prefix}_out`, attrs), shape: outShape, nchw: true };

@@ -43,6 +43,20 @@ export const layerSpecs: Record<string, ModelSpec> = {
     ],
     loss: { reconstruction: 'mse' },
   }),
+  // One-filter convolutions (exported as depthwise + channel sum), with and without bias, strided and not.
+  convOneFilter: validateSpec({
+    name: 'conv-one-filter',
+    inputShape: [8, 6, 1],
+    encoder: [
+      { type: 'conv2d', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' },
+      { type: 'conv2d', filters: 1, kernelSize: [3, 2], strides: 2, padding: 'same', useBias: false },
+    ],
+    decoder: [
+      { type: 'conv2dTranspose', filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' },
+      { type: 'conv2d', filters: 1, kernelSize: 3, padding: 'same', activation: 'sigmoid' },
+    ],
+    loss: { reconstruction: 'bce' },
+  }),
   vaeDense: validateSpec({
     name: 'vae-dense',
     inputShape: [12],
