@@ -44,8 +44,7 @@ export interface SessionOptions {
  * spinning, 120,922 without; deep 40,443 / 60,752; conv 11,861 / 13,433; tools/bench/onnx-session-options.ts,
  * docs/benchmarks.md). Left at ONNX Runtime's defaults because nothing else measured better:
  * graphOptimizationLevel 'all' (= 'basic' or better), executionMode 'sequential' ('parallel' ran at a
- * fifth to a half of it), enableCpuMemArena on (off: equal or slower); preallocated outputs were within
- * the noise.
+ * fifth to a half of it), enableCpuMemArena on (off: equal or slower). Outputs: see mapBatches.
  */
 const NODE_SESSION_OPTIONS = {
   extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
