@@ -1,42 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './export-onnx.js';
 import { IO_NAMES } from './metadata.js';
-import { onnx } from './proto.js';
+import type { onnx } from './proto.js';
 import { loadNodeRuntime } from './runtime-node.js';
-import { layerSpecs, randomWeights } from './testing/index.js';
+import { layerSpecs, randomWeights, withPlainConvs } from './testing/index.js';
 
 const spec = layerSpecs.convOneFilter!;
 
 const groupOf = (node: onnx.NodeProto.$Properties) =>
   Number(node.attribute?.find((a) => a.name === 'group')?.i ?? 1);
-
-/**
- * The same model with each depthwise + channel-sum pair put back as the one Conv it replaces: kernel
- * [1, in, kh, kw] (the depthwise kernel's values in the same order), the pair's attributes and bias.
- */
-function asPlainConvs(bytes: Uint8Array): Uint8Array {
-  const copy = onnx.ModelProto.decode(bytes);
-  const graph = copy.graph!;
-  const all = graph.node!;
-  const nodes: onnx.NodeProto.$Properties[] = [];
-  for (let i = 0; i < all.length; i++) {
-    const node = all[i]!;
-    if (node.opType !== 'Conv' || groupOf(node) === 1) {
-      nodes.push(node);
-      continue;
-    }
-    const sum = all[++i]!;
-    const kernel = graph.initializer!.find((t) => t.name === node.input![1])!;
-    const [inChannels, , kh, kw] = kernel.dims!.map(Number);
-    kernel.dims = [1, inChannels!, kh!, kw!];
-    nodes.push({
-      ...sum,
-      input: [node.input![0]!, node.input![1]!, ...sum.input!.slice(2)],
-      attribute: node.attribute!.filter((a) => a.name !== 'group'),
-    });
-  }
-  return onnx.ModelProto.encode({ ...copy, graph: { ...graph, node: nodes } }).finish();
-}
 
 describe('one-filter convolutions', () => {
   it('export as depthwise + 1x1 channel sum, equal to the plain Conv to 1e-5', async () => {
@@ -56,7 +28,7 @@ describe('one-filter convolutions', () => {
 
     const ort = await loadNodeRuntime('node', 'cpu');
     const split = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
-    const plain = await ort.InferenceSession.create(asPlainConvs(bytes), {
+    const plain = await ort.InferenceSession.create(withPlainConvs(bytes), {
       executionProviders: ['cpu'],
     });
     const n = 5;

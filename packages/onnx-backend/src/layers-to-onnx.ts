@@ -109,16 +109,12 @@ function kerasKernelToOnnx(
  */
 function singleFilterConv(
   g: GraphBuilder,
-  input: string,
-  kernel: { data: Float32Array; dims: number[] },
-  bias: string | undefined,
+  [input, depthwise, bias]: readonly string[],
+  inChannels: number,
   attrs: Record<string, number[]>,
   prefix: string,
 ): string {
-  const [, inChannels, kh, kw] = kernel.dims as [number, number, number, number];
-  // [1, in, kh, kw] and [in, 1, kh, kw] hold the same values in the same order.
-  const depthwise = g.floats(`${prefix}.kernel`, [inChannels, 1, kh, kw], kernel.data);
-  const perChannel = g.node('Conv', [input, depthwise], `${prefix}_channels`, {
+  const perChannel = g.node('Conv', [input!, depthwise!], `${prefix}_channels`, {
     ...attrs,
     group: inChannels,
   });
@@ -236,7 +232,11 @@ export function layerToOnnx(
       const [sh, sw] = toPair(layer.strides);
       const [h, w] = x.shape as [number, number, number];
       const kernel = kerasKernelToOnnx(get('kernel').data, get('kernel').shape);
-      const inputs = [x.name, g.floats(`${prefix}.kernel`, kernel.dims, kernel.data)];
+      const inChannels = kernel.dims[1]!;
+      const oneFilter = layer.type === 'conv2d' && layer.filters === 1 && inChannels > 1;
+      // One filter: the depthwise kernel [in, 1, kh, kw] holds [1, in, kh, kw]'s values in the same order.
+      const dims = oneFilter ? [inChannels, 1, kh, kw] : kernel.dims;
+      const inputs = [x.name, g.floats(`${prefix}.kernel`, dims, kernel.data)];
       if (layer.useBias && has('bias'))
         inputs.push(g.floats(`${prefix}.bias`, [layer.filters], get('bias').data));
       const attrs: Record<string, number[]> = { kernel_shape: [kh, kw], strides: [sh, sw] };
@@ -258,9 +258,8 @@ export function layerToOnnx(
       } else {
         attrs.pads = [0, 0, 0, 0];
       }
-      const inChannels = kernel.dims[1]!;
-      if (layer.type === 'conv2d' && layer.filters === 1 && inChannels > 1) {
-        const y = singleFilterConv(g, x.name, kernel, inputs[2], attrs, prefix);
+      if (oneFilter) {
+        const y = singleFilterConv(g, inputs, inChannels, attrs, prefix);
         return applyActivation(g, { name: y, shape: outShape, nchw: true }, layer.activation);
       }
       const op = layer.type === 'conv2d' ? 'Conv' : 'ConvTranspose';

@@ -4,5 +4,6 @@
 export { layerSpecs } from './layer-specs.js';
 export { checkerUnavailable, checkModels } from './onnx-checker.js';
 export { type Forward, partDiffs, type ReferenceOutputs } from './parity.js';
+export { withPlainConvs } from './plain-convs.js';
 export { maxAbsDiff, randomBatch, randomWeights } from './random.js';
 export { parseWithGoogleTextFormat, tritonCheckerUnavailable } from './triton-config-checker.js';
