@@ -60,9 +60,14 @@ function seriesShape(o: ModelCreateOptions, model: string): [number, number] {
   );
 }
 
-/** Output and loss of a dense model on a table (z-scored or min-max values are not all in [0, 1]). */
+/**
+ * Code, output and loss of a dense model on a table (z-scored or min-max values are not all in [0, 1]) and of
+ * one started at PCA's solution (`--init pca`, which needs a linear code and output).
+ */
 const tableHead = (o: ModelCreateOptions) =>
-  o.table ? ({ latentActivation: 'linear', outputActivation: 'linear', loss: 'mse' } as const) : {};
+  o.table || o.init === 'pca'
+    ? ({ latentActivation: 'linear', outputActivation: 'linear', loss: 'mse' } as const)
+    : {};
 
 export interface ModelEntry {
   /** One line for the model table in `aekit train --help`. */

@@ -11,6 +11,8 @@ import {
   type FitOptions,
   gatherRows,
   inferShapes,
+  type ModelSpec,
+  type NamedTensor,
   OptionError,
   type Scaler,
   scaleValues,
@@ -41,7 +43,8 @@ import {
 } from '@aekit/datasets';
 import { Pca } from '@aekit/eval/baselines';
 import { imageGrid, writePng } from '@aekit/eval/images';
-import { scoreDenoiser, scoreReconstructions } from '@aekit/eval/metrics';
+import { msePer, scoreDenoiser, scoreReconstructions } from '@aekit/eval/metrics';
+import { pcaWarmStart } from '@aekit/models';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { getIo } from './io.js';
 import { MISSING_FILL_META, type MissingFill } from './missing-fill.js';
@@ -120,7 +123,17 @@ export interface TrainOptions extends Record<string, unknown> {
   stride?: number;
   /** What a table's cells without a value become (`mean`: the training part's column means). Default `error`. */
   missing?: MissingPolicy;
+  /**
+   * The initial weights: `random` (default, `initialWeights`) or `pca`, PCA's solution on the training part
+   * (`pcaWarmStart`, dense and deep models), fine-tuned and kept only where the validation part agrees
+   * (`keepWarmStartUnlessBeaten`), else PCA's solution on every training sample.
+   */
+  init?: WeightInit;
 }
+
+/** Choices of `--init`. */
+export const WEIGHT_INITS = ['random', 'pca'] as const;
+export type WeightInit = (typeof WEIGHT_INITS)[number];
 
 /** Default of `--test-fraction`. */
 export const DEFAULT_TEST_FRACTION = 0.2;
@@ -532,12 +545,45 @@ function withTableDefaults(options: TrainOptions, run: RunData): TrainOptions {
   return { ...options, ...applied };
 }
 
-/** Test MSE of the mean training sample and of PCA with `components` (capped by the data), on the same values. */
+/** A PCA fitted as the baseline is (`fitBaselinePca`). */
+export interface BaselinePca {
+  pca: Pca;
+  /** Training samples it was fitted on, when fewer than all. */
+  fittedOn?: number;
+}
+
+/**
+ * PCA with `components` (capped by the data) fitted on `train` as the baseline is, on at most `PCA_FIT_MAX`
+ * evenly spaced samples: undefined when no component count fits (k < 1 or k >= the sample size), a reason
+ * when the code has more than `PCA_MAX_COMPONENTS` values.
+ */
+export function fitBaselinePca(
+  train: Samples,
+  size: number,
+  components: number,
+): BaselinePca | string | undefined {
+  const k = Math.min(components, size, train.count);
+  if (k < 1 || k >= size) return undefined;
+  if (k > PCA_MAX_COMPONENTS) return `PCA(${k}) skipped: the code has more than ${PCA_MAX_COMPONENTS} values`;
+  const fitted = evenlySpaced(
+    train,
+    size,
+    Math.max(k, Math.min(PCA_FIT_MAX, Math.floor(PCA_FIT_VALUES / size))),
+  );
+  const pca = Pca.fit(fitted, size, { components: k, tolerance: PCA_TOLERANCE, iterations: PCA_ITERATIONS });
+  return fitted.length < train.images.length ? { pca, fittedOn: fitted.length / size } : { pca };
+}
+
+/**
+ * Test MSE of the mean training sample and of PCA with `components` (capped by the data), on the same values;
+ * `fitted`: that PCA when it is already fitted on `train` (`fitBaselinePca`).
+ */
 export function baselineScores(
   train: Samples,
   test: Samples,
   size: number,
   components: number,
+  fitted = fitBaselinePca(train, size, components),
 ): BaselineScores {
   const mean = new Float64Array(size);
   for (let i = 0; i < train.images.length; i++) mean[i % size] = mean[i % size]! + train.images[i]!;
@@ -548,29 +594,11 @@ export function baselineScores(
     return sum / test.images.length;
   };
   const meanSample = mse((i) => mean[i % size]!);
-  const k = Math.min(components, size, train.count);
-  if (k < 1 || k >= size) return { meanSample };
-  if (k > PCA_MAX_COMPONENTS) {
-    return {
-      meanSample,
-      pcaSkipped: `PCA(${k}) skipped: the code has more than ${PCA_MAX_COMPONENTS} values`,
-    };
-  }
-  const fitted = evenlySpaced(
-    train,
-    size,
-    Math.max(k, Math.min(PCA_FIT_MAX, Math.floor(PCA_FIT_VALUES / size))),
-  );
-  const recon = Pca.fit(fitted, size, {
-    components: k,
-    tolerance: PCA_TOLERANCE,
-    iterations: PCA_ITERATIONS,
-  }).reconstruct(test.images);
-  const pca = { components: k, mse: mse((i) => recon[i]!) };
-  return {
-    meanSample,
-    pca: fitted.length < train.images.length ? { ...pca, fittedOn: fitted.length / size } : pca,
-  };
+  if (fitted === undefined) return { meanSample };
+  if (typeof fitted === 'string') return { meanSample, pcaSkipped: fitted };
+  const recon = fitted.pca.reconstruct(test.images);
+  const pca = { components: fitted.pca.componentCount, mse: mse((i) => recon[i]!) };
+  return { meanSample, pca: fitted.fittedOn === undefined ? pca : { ...pca, fittedOn: fitted.fittedOn } };
 }
 
 /**
@@ -597,6 +625,106 @@ function evenlySpaced(from: Samples, size: number, max: number): Float32Array {
   if (from.count <= max) return from.images;
   const rows = Uint32Array.from({ length: max }, (_, i) => Math.floor((i * from.count) / max));
   return gatherRows(from.images, size, rows, 'PCA baseline');
+}
+
+/** The weights a PCA warm start set and its MSE on each validation sample (epoch 0). */
+interface WarmStart {
+  weights: NamedTensor[];
+  /** The validation samples. */
+  val: Float32Array;
+  valErrors: Float64Array;
+  components: number;
+}
+
+/** Mean of `values`. */
+const meanOf = (values: Float64Array) => values.reduce((s, v) => s + v, 0) / values.length;
+
+const INIT_FIX = 'use --model dense or deep (hidden sizes >= 2 x --latent-dim), or leave --init out';
+
+/** `pcaWarmStart` for the CLI: a spec it cannot start at PCA is an OptionError of --init with the fix. */
+function warmWeights(spec: ModelSpec, pca: Pca, seed: number): NamedTensor[] {
+  try {
+    return pcaWarmStart(spec, pca, seed);
+  } catch (error) {
+    if (!(error instanceof OptionError)) throw error;
+    throw new OptionError(`--init pca: ${error.message}; ${INIT_FIX}`, {
+      cause: error,
+      details: { option: '--init', actual: 'pca' },
+    });
+  }
+}
+
+/** PCA with `k` components as the baseline fits it, or an OptionError of --init when there is none. */
+function pcaForInit(samples: Samples, spec: ModelSpec, k: number): BaselinePca {
+  const size = samples.images.length / samples.count;
+  const fitted = fitBaselinePca(samples, size, k);
+  if (typeof fitted === 'object' && fitted.pca.componentCount === k) return fitted;
+  throw new OptionError(
+    `--init pca: model "${spec.name}" has a code of ${k} values, and PCA(${k}) cannot be fitted on ${samples.count} training samples of ${size} values${typeof fitted === 'string' ? ` (${fitted})` : ''}; lower --latent-dim`,
+    { details: { option: '--init', actual: 'pca' } },
+  );
+}
+
+/**
+ * `--init pca`: sets the model's weights to PCA's solution (`pcaWarmStart`) with as many components as its
+ * code has values, the PCA fitted on the training part only (as the baseline fits it), so that the
+ * validation part judges the start and the fine-tuned epochs alike; says the start's validation loss.
+ */
+async function startAtPca(
+  model: TrainableModel,
+  options: TrainOptions,
+  train: Samples,
+  val: Float32Array | undefined,
+): Promise<WarmStart> {
+  if (!val) {
+    throw new OptionError(
+      `--init pca keeps the best validation epoch, the warm start included, but --validation-fraction ${options.validationFraction} leaves no validation samples; raise it (e.g. 0.1)`,
+      { details: { option: '--validation-fraction', actual: options.validationFraction } },
+    );
+  }
+  const k = shapeSize(inferShapes(model.spec).latent);
+  const weights = warmWeights(model.spec, pcaForInit(train, model.spec, k).pca, options.seed);
+  model.setWeights(weights);
+  const size = train.images.length / train.count;
+  const valErrors = msePer(val, await model.reconstruct(val), size);
+  getIo().out(
+    `--init pca: started at PCA(${k}) of the ${train.count} training samples · val MSE ${fmt(meanOf(valErrors))} (epoch 0)`,
+  );
+  return { weights, val, valErrors, components: k };
+}
+
+/**
+ * After fine-tuning from a PCA warm start (the trainer kept its best validation epoch): the fine-tuned model
+ * stays only where the validation part agrees, when its per-sample errors there are lower than those of the
+ * PCA fitted on every training sample (`full`: the baseline's PCA, which has seen the validation part, so the
+ * test is conservative) by more than twice the standard error of the paired differences. Otherwise the
+ * model becomes that PCA's solution and reconstructs as the PCA baseline does.
+ */
+async function keepWarmStartUnlessBeaten(
+  model: TrainableModel,
+  warm: WarmStart,
+  full: Pca,
+  seed: number,
+): Promise<void> {
+  const { val } = warm;
+  const size = val.length / warm.valErrors.length;
+  const tunedWeights = model.getWeights();
+  const tuned = msePer(val, await model.reconstruct(val), size);
+  model.setWeights(warmWeights(model.spec, full, seed));
+  const pca = msePer(val, await model.reconstruct(val), size);
+  const n = tuned.length;
+  const gains = pca.map((e, i) => e - tuned[i]!);
+  const gain = meanOf(gains);
+  const se = Math.sqrt(gains.reduce((s, g) => s + (g - gain) ** 2, 0) / Math.max(1, n - 1) / n);
+  const said = `fine-tuned val MSE ${fmt(meanOf(tuned))}, PCA(${warm.components}) of every training sample ${fmt(meanOf(pca))} (fine-tuned lower by ${gain.toExponential(2)} ± ${se.toExponential(2)} on ${n} samples)`;
+  if (gain > 2 * se) {
+    model.setWeights(tunedWeights);
+    getIo().out(`--init pca: ${said}; kept the fine-tuned model`);
+  } else {
+    getIo().out(
+      `--init pca: ${said}, not lower by twice the standard error; the model is that PCA(${warm.components}), as the baseline`,
+    );
+  }
 }
 
 async function train(given: TrainOptions, entry: ReturnType<typeof getModel>): Promise<TrainSummary> {
@@ -640,6 +768,12 @@ async function train(given: TrainOptions, entry: ReturnType<typeof getModel>): P
   } else {
     model = await backend.createModel(spec, { seed: options.seed });
   }
+  // The baseline's PCA, when a warm start needed it before the baseline scores.
+  let baselinePca: BaselinePca | undefined;
+  const warm =
+    options.init === 'pca' && !options.resume
+      ? await startAtPca(model, options, { images: train, count: data.count - nVal }, val)
+      : undefined;
   const done = model.getTrainingState().epoch;
   const remaining = options.epochs - done;
   if (options.resume && remaining <= 0) {
@@ -677,7 +811,12 @@ async function train(given: TrainOptions, entry: ReturnType<typeof getModel>): P
     learningRate: options.lr,
     seed: options.seed,
     ...(val ? { validation: { x: val } } : {}),
-    ...(options.patience > 0 ? { earlyStopping: { patience: options.patience, restoreBest: true } } : {}),
+    // A warm start always keeps its best validation epoch (with --patience 0: without stopping early).
+    ...(options.patience > 0 || warm
+      ? {
+          earlyStopping: { patience: options.patience > 0 ? options.patience : remaining, restoreBest: true },
+        }
+      : {}),
     signal: controller.signal,
     // The trainer saves the checkpoint after every epoch (after onEpochEnd has logged its metrics).
     checkpoint: { dir: out, meta },
@@ -714,6 +853,10 @@ async function train(given: TrainOptions, entry: ReturnType<typeof getModel>): P
     }
     if (result.stoppedEarly) {
       io.out(`early stopping: no improvement for ${options.patience} epochs; best epoch ${result.bestEpoch}`);
+    }
+    if (warm) {
+      baselinePca = pcaForInit(data, spec, warm.components);
+      await keepWarmStartUnlessBeaten(model, warm, baselinePca.pca, options.seed);
     }
   } catch (error) {
     bar.clear();
@@ -757,7 +900,13 @@ async function train(given: TrainOptions, entry: ReturnType<typeof getModel>): P
   const baselines =
     options.data === undefined
       ? undefined
-      : baselineScores(data, test, size, shapeSize(inferShapes(spec).latent));
+      : baselineScores(
+          data,
+          test,
+          size,
+          shapeSize(inferShapes(spec).latent),
+          ...(baselinePca ? [baselinePca] : []),
+        );
   await save({
     ...(baselines && { baselines }),
     testMse: mse,

@@ -11,6 +11,7 @@ import {
   runTraining,
   TEST_NOISE_SEED,
   type TrainOptions,
+  WEIGHT_INITS,
 } from '../run-training.js';
 import { seriesOptionsOf } from '../series-data.js';
 import { TABLE_DEFAULTED } from '../table-defaults.js';
@@ -171,6 +172,14 @@ export function registerTrainCommand(program: Command): void {
     )
     .option('--seed <n>', 'seed of initialisation and shuffling', intOption('--seed', 0, 2 ** 31 - 1), 0)
     .option('--latent-dim <n>', 'size of the code (dense, deep)', intOption('--latent-dim', 1), 32)
+    .addOption(
+      new Option(
+        '--init <kind>',
+        "initial weights: random, or pca (dense and deep: PCA's solution with --latent-dim components, with a linear code and output and MSE, hidden sizes >= 2 x --latent-dim; fine-tuned with a small --lr such as 1e-4, and its best validation epoch kept only when it beats PCA of every training sample on the validation part by twice the standard error, else that PCA)",
+      )
+        .argParser(choiceOption('--init', WEIGHT_INITS))
+        .default('random'),
+    )
     .addOption(
       new Option('--limit <n>', 'train on the first n training images only (default: all)').argParser(
         intOption('--limit', 1),
