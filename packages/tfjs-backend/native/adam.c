@@ -31,3 +31,19 @@ void adam_update(const float* param, const float* m, const float* v, const float
     paramOut[i] = param[i] - (lr / c1) * mi / (__builtin_sqrtf(vi / c2) + epsilon);
   }
 }
+
+// The same update cut into tasks of `chunk` values (a multiple of 4), which every thread calling this takes
+// from `*next` until none is left.
+EXPORT("adam_update_tasks")
+void adam_update_tasks(const float* param, const float* m, const float* v, const float* g, float* paramOut,
+                       float* mOut, float* vOut, int n, float lr, float beta1, float beta2, float epsilon, float c1,
+                       float c2, int* next, int chunk) {
+  const int tasks = (n + chunk - 1) / chunk;
+  for (;;) {
+    const int t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+    if (t >= tasks) return;
+    const int i = t * chunk, len = n - i < chunk ? n - i : chunk;
+    adam_update(param + i, m + i, v + i, g + i, paramOut + i, mOut + i, vOut + i, len, lr, beta1, beta2, epsilon, c1,
+                c2);
+  }
+}

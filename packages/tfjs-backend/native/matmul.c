@@ -108,29 +108,56 @@ INLINE void sweep(const float* a, int sm, int sk, const float* bp, int M, int K,
 EXPORT("matmul_scratch_floats")
 int matmul_scratch_floats(int K) { return K * NR; }
 
-// scratch: matmul_scratch_floats(K) floats. bias: N floats or 0 (none).
-EXPORT("matmul")
-void matmul(const float* a, const float* b, const float* bias, float* c, int M, int N, int K, int transA,
-            int transB, float lo, float hi, float* scratch) {
-  const v128_t vlo = wasm_f32x4_splat(lo), vhi = wasm_f32x4_splat(hi);
-  for (int j0 = 0; j0 < N; j0 += NR) {
+// Panels [p0, p1) of NR columns of C, rows [i0, i1).
+INLINE void matmul_block(const float* a, const float* b, const float* bias, float* c, int M, int N, int K,
+                         int transA, int transB, v128_t vlo, v128_t vhi, float* scratch, int i0, int i1, int p0,
+                         int p1) {
+  for (int p = p0; p < p1; p++) {
+    const int j0 = p * NR;
     const int cols = N - j0 < NR ? N - j0 : NR;
     pack_panel(b, scratch, K, N, j0, cols, transB);
     v128_t b0 = wasm_f32x4_splat(0.0f), b1 = b0;
     if (bias) {
-      const float* p = bias + j0;
+      const float* q = bias + j0;
       if (cols == NR) {
-        b0 = wasm_v128_load(p);
-        b1 = wasm_v128_load(p + 4);
+        b0 = wasm_v128_load(q);
+        b1 = wasm_v128_load(q + 4);
       } else {
-        b0 = wasm_f32x4_make(p[0], cols > 1 ? p[1] : 0.0f, cols > 2 ? p[2] : 0.0f, cols > 3 ? p[3] : 0.0f);
-        b1 = wasm_f32x4_make(cols > 4 ? p[4] : 0.0f, cols > 5 ? p[5] : 0.0f, cols > 6 ? p[6] : 0.0f, 0.0f);
+        b0 = wasm_f32x4_make(q[0], cols > 1 ? q[1] : 0.0f, cols > 2 ? q[2] : 0.0f, cols > 3 ? q[3] : 0.0f);
+        b1 = wasm_f32x4_make(cols > 4 ? q[4] : 0.0f, cols > 5 ? q[5] : 0.0f, cols > 6 ? q[6] : 0.0f, 0.0f);
       }
     }
     // Constant strides in each branch, so the compiler specialises the inner loop.
     if (transA)
-      sweep(a, 1, M, scratch, M, K, c, N, j0, cols, b0, b1, vlo, vhi);
+      sweep(a + i0, 1, M, scratch, i1 - i0, K, c + i0 * N, N, j0, cols, b0, b1, vlo, vhi);
     else
-      sweep(a, K, 1, scratch, M, K, c, N, j0, cols, b0, b1, vlo, vhi);
+      sweep(a + i0 * K, K, 1, scratch, i1 - i0, K, c + i0 * N, N, j0, cols, b0, b1, vlo, vhi);
+  }
+}
+
+// scratch: matmul_scratch_floats(K) floats. bias: N floats or 0 (none).
+EXPORT("matmul")
+void matmul(const float* a, const float* b, const float* bias, float* c, int M, int N, int K, int transA,
+            int transB, float lo, float hi, float* scratch) {
+  matmul_block(a, b, bias, c, M, N, K, transA, transB, wasm_f32x4_splat(lo), wasm_f32x4_splat(hi), scratch, 0, M,
+               0, (N + NR - 1) / NR);
+}
+
+// The same product cut into tasks of `rowsPerTask` rows (a multiple of MR) by `panelsPerTask` panels of NR
+// columns, which every thread calling this (each with its own scratch) takes from `*next` until none is
+// left: several threads share one product, and one thread alone computes all of it.
+EXPORT("matmul_tasks")
+void matmul_tasks(const float* a, const float* b, const float* bias, float* c, int M, int N, int K, int transA,
+                  int transB, float lo, float hi, float* scratch, int* next, int rowsPerTask, int panelsPerTask) {
+  const v128_t vlo = wasm_f32x4_splat(lo), vhi = wasm_f32x4_splat(hi);
+  const int panels = (N + NR - 1) / NR;
+  const int rowTasks = (M + rowsPerTask - 1) / rowsPerTask;
+  const int tasks = rowTasks * ((panels + panelsPerTask - 1) / panelsPerTask);
+  for (;;) {
+    const int t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+    if (t >= tasks) return;
+    const int i0 = (t % rowTasks) * rowsPerTask, p0 = (t / rowTasks) * panelsPerTask;
+    matmul_block(a, b, bias, c, M, N, K, transA, transB, vlo, vhi, scratch, i0,
+                 i0 + rowsPerTask < M ? i0 + rowsPerTask : M, p0, p0 + panelsPerTask < panels ? p0 + panelsPerTask : panels);
   }
 }

@@ -12,7 +12,13 @@ import {
 } from '@aekit/core';
 import type { Tf } from '../tf.js';
 import { importOptional, isNotInstalled, loadTfjsCore } from './load-tfjs.js';
-import { configureWasmThreads, defaultWasmThreads, parseWasmThreads, wasmCompute } from './wasm-threads.js';
+import {
+  configureWasmThreads,
+  defaultWasmThreads,
+  parseWasmThreads,
+  startKernelThreads,
+  wasmCompute,
+} from './wasm-threads.js';
 import { describeAdapter, probeWebGpuAdapter, type WebGpuAdapter } from './webgpu-adapter.js';
 import { importWebGpuFlavour } from './webgpu-device.js';
 
@@ -125,7 +131,14 @@ async function startDevice(device: ConcreteTfjsDevice): Promise<Loaded> {
   }
   if (threads === undefined) return loaded;
   wasmThreadsStarted = threads;
-  return { ...loaded, ...(await wasmCompute(loaded.tf)) };
+  const compute = await wasmCompute(loaded.tf);
+  if (compute.threads > 1) {
+    const whyNot = await startKernelThreads(loaded.tf, compute.threads);
+    if (whyNot !== undefined) {
+      getLogger().warn(`wasm: aekit's kernels compute on one thread (${whyNot})`);
+    }
+  }
+  return { ...loaded, ...compute };
 }
 
 /** The tfjs devices, resolved through core's registry: ordered candidates, one cached load each, reasons. */

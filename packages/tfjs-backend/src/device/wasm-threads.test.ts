@@ -1,11 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { OptionError, setLogger, validateSpec } from '@aekit/core';
-import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { createRng, OptionError, setLogger, validateSpec } from '@aekit/core';
+import { type BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { convCases, itMatchesReference, matMulCases, poolCases } from '../kernels/test-utils/kernel-cases.js';
+import { kernelThreads } from '../kernels/wasm/native-threads.js';
 import { blobImages } from '../test-utils/data.js';
 import { createTfjsBackend } from '../tfjs-backend.js';
+import { createAdam } from '../training/optimizer-state.js';
 import { defaultWasmThreads, WASM_MAX_THREADS } from './wasm-threads.js';
 
 // tfjs-backend-wasm's own factory (in Node: the single-threaded SIMD build), before aekit replaces it.
@@ -75,6 +77,46 @@ describe('the wasm device on several threads', () => {
     expect(loaded.threads).toBe(expectedThreads);
     const plural = expectedThreads === 1 ? '' : 's';
     expect(backend.describe()).toBe(`wasm (${expectedThreads} thread${plural}, SIMD; requested)`);
+    // aekit's own kernels share their work with as many threads.
+    const threads = kernelThreads(tf.backend() as unknown as BackendWasm);
+    if (cores > 1) expect(threads?.count).toBe(expectedThreads);
+  });
+
+  it('runs Adam shared between the threads step for step as tfjs AdamOptimizer', () => {
+    // 40,200 values: several tasks of 8,192 and a tail; the 3-value one stays on one thread.
+    const shapes = [[200, 201], [3]];
+    const init = createRng(4);
+    const start = shapes.map((s) =>
+      Float32Array.from({ length: s[0]! * (s[1] ?? 1) }, () => init.next() - 0.5),
+    );
+    const run = (optimizer: tf.Optimizer) => {
+      // The same gradients for both optimisers.
+      const rng = createRng(5);
+      const vars = shapes.map((s, i) => tf.variable(tf.tensor(start[i]!, s)));
+      for (let step = 0; step < 3; step++) {
+        const grads = vars.map((v) => ({
+          name: v.name,
+          tensor: tf.tensor(
+            Float32Array.from({ length: v.size }, () => (rng.next() - 0.5) * 0.1),
+            v.shape,
+          ),
+        }));
+        optimizer.applyGradients(grads);
+        tf.dispose(grads.map((g) => g.tensor));
+      }
+      const out = vars.map((v) => Float32Array.from(v.dataSync()));
+      tf.dispose(vars);
+      return out;
+    };
+    const fused = run(createAdam(tf, 1e-2));
+    const stock = run(tf.train.adam(1e-2, 0.9, 0.999, 1e-7));
+    const maxDiff = (a: Float32Array, b: Float32Array) =>
+      a.reduce((m, v, j) => Math.max(m, Math.abs(v - b[j]!)), 0);
+    for (let i = 0; i < shapes.length; i++) {
+      // Values of size 0.5 moved by about 3 x 1e-2.
+      expect(maxDiff(fused[i]!, stock[i]!)).toBeLessThan(1e-6);
+      expect(maxDiff(fused[i]!, start[i]!)).toBeGreaterThan(1e-2);
+    }
   });
 
   describe('the training kernels match the tfjs CPU kernels on the threaded build', () => {

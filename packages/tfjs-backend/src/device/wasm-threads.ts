@@ -116,6 +116,18 @@ export async function wasmCompute(tf: Tf): Promise<{ threads: number; simd: bool
   return { threads: wasm.getThreadsCount(), simd };
 }
 
+/**
+ * After init, with the threaded build: has aekit's SIMD kernels (matmul, Adam) share their work with
+ * `threads - 1` worker threads on the backend's shared memory (kernels/wasm/native-threads.ts), in Node. Off
+ * with AEKIT_KERNEL_THREADS=0. Resolves to why they stay on one thread, else undefined.
+ */
+export async function startKernelThreads(tf: Tf, threads: number): Promise<string | undefined> {
+  // In browsers the kernels stay on the calling thread (the worker threads are Node's).
+  if (!isNode() || process.env.AEKIT_KERNEL_THREADS === '0') return undefined;
+  const { startNativeKernelThreads } = await import('../kernels/wasm/native.js');
+  return startNativeKernelThreads(tf.backend() as unknown as BackendWasm, threads);
+}
+
 /** Instantiates the threaded build with `threads` threads (see the top of this file); rejects with why not. */
 async function startThreadedBuild(tf: Tf, threads: number): Promise<ThreadedModule> {
   if (typeof SharedArrayBuffer === 'undefined') throw new Error('SharedArrayBuffer is not available');

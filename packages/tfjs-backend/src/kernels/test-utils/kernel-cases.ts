@@ -220,6 +220,11 @@ export function matMulCases(seed: number): KernelCase[] {
     [1, 6, 33, 13],
     [1, 9, 1, 17],
     [2, 5, 64, 8],
+    // Large enough to be shared between kernel threads (native-threads.ts), with row and column tails:
+    // tasks of whole panels, tasks of rows too (few columns), one row (batch 1).
+    [1, 131, 301, 77],
+    [2, 129, 200, 13],
+    [1, 1, 997, 300],
   ];
   for (const [batch, m, k, n] of dims) {
     for (const transposeA of [false, true]) {

@@ -3,6 +3,11 @@ import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tens
 import { AdamUpdate, type AdamUpdateAttrs } from '../custom-kernels.js';
 import { adamUpdateInto } from '../shared/adam.js';
 import { addressOf, nativeKernels } from './native.js';
+import { kernelThreads } from './native-threads.js';
+
+/** Parameters with fewer values stay on one thread; tasks of ADAM_CHUNK values (a multiple of 4) otherwise. */
+const PARALLEL_VALUES = 1 << 15;
+const ADAM_CHUNK = 1 << 13;
 
 type Inputs = Record<'param' | 'm' | 'v' | 'gradient' | 'accBeta1' | 'accBeta2', TensorInfo>;
 
@@ -17,22 +22,16 @@ function adamUpdate(args: { inputs: Inputs; backend: BackendWasm; attrs: AdamUpd
   if (native !== null) {
     const scalar = (t: TensorInfo) => (backend.typedArrayFromHeap(t) as Float32Array)[0]!;
     const at = (t: TensorInfo) => addressOf(backend, t);
-    native.adamUpdate(
-      at(inputs.param),
-      at(inputs.m),
-      at(inputs.v),
-      at(inputs.gradient),
-      at(outs[0]),
-      at(outs[1]),
-      at(outs[2]),
-      util.sizeFromShape(inputs.param.shape),
-      attrs.learningRate,
-      attrs.beta1,
-      attrs.beta2,
-      attrs.epsilon,
-      1 - scalar(inputs.accBeta1),
-      1 - scalar(inputs.accBeta2),
-    );
+    const n = util.sizeFromShape(inputs.param.shape);
+    const args = [
+      ...[at(inputs.param), at(inputs.m), at(inputs.v), at(inputs.gradient)],
+      ...[at(outs[0]), at(outs[1]), at(outs[2]), n],
+      ...[attrs.learningRate, attrs.beta1, attrs.beta2, attrs.epsilon],
+      ...[1 - scalar(inputs.accBeta1), 1 - scalar(inputs.accBeta2)],
+    ] as Parameters<typeof native.adamUpdate>;
+    const threads = n >= PARALLEL_VALUES ? kernelThreads(backend) : undefined;
+    if (threads === undefined) native.adamUpdate(...args);
+    else threads.run('adam_update_tasks', () => [...args, threads.counter, ADAM_CHUNK]);
     return outs;
   }
   // Views are taken after the allocations: growing the heap detaches older views.

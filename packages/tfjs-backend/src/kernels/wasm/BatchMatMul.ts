@@ -10,6 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { requireStockKernel } from '../stock-kernels.js';
 import { addressOf, nativeKernels } from './native.js';
+import { type KernelThreads, kernelThreads } from './native-threads.js';
 import { dispose, transpose } from './wasm-ops.js';
 
 interface MatMulArgs {
@@ -58,31 +59,54 @@ function nativeMatMul(args: MatMulArgs): TensorInfo | null {
   if (bias !== undefined && (bias.dtype !== 'float32' || !perColumn(bias))) return null;
   const outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
   const out = backend.makeOutput([...outer, M, N], 'float32');
-  const scratch = backend.makeOutput([native.matmulScratchFloats(K)], 'float32');
+  const threads = M * N * K >= PARALLEL_MACS ? kernelThreads(backend) : undefined;
+  const scratchFloats = native.matmulScratchFloats(K);
+  const scratch = backend.makeOutput([scratchFloats * (threads?.count ?? 1)], 'float32');
   const pa = addressOf(backend, a);
   const pb = addressOf(backend, b);
   const pc = addressOf(backend, out);
   const pScratch = addressOf(backend, scratch);
   const pBias = bias === undefined ? 0 : addressOf(backend, bias);
   const batch = Math.max(batchA, batchB);
+  const [lo, hi] = clampRange;
+  const [transA, transB] = [attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0];
   for (let i = 0; i < batch; i++) {
-    native.matmul(
-      pa + (batchA === 1 ? 0 : i * M * K * 4),
-      pb + (batchB === 1 ? 0 : i * K * N * 4),
-      pBias,
-      pc + i * M * N * 4,
-      M,
-      N,
-      K,
-      attrs.transposeA ? 1 : 0,
-      attrs.transposeB ? 1 : 0,
-      clampRange[0],
-      clampRange[1],
-      pScratch,
-    );
+    const ai = pa + (batchA === 1 ? 0 : i * M * K * 4);
+    const bi = pb + (batchB === 1 ? 0 : i * K * N * 4);
+    const ci = pc + i * M * N * 4;
+    if (threads === undefined) {
+      native.matmul(ai, bi, pBias, ci, M, N, K, transA, transB, lo, hi, pScratch);
+    } else {
+      const [rows, panels] = matmulTasks(M, N, threads);
+      threads.run('matmul_tasks', (t) => [
+        ...[ai, bi, pBias, ci, M, N, K, transA, transB, lo, hi],
+        ...[pScratch + t * scratchFloats * 4, threads.counter, rows, panels],
+      ]);
+    }
   }
   dispose(backend, scratch);
   return out;
+}
+
+/** Products smaller than this many multiply-adds (about 10 us) stay on one thread. */
+const PARALLEL_MACS = 1 << 18;
+/** Register tile of native/matmul.c: MR rows by NR columns (a panel). */
+const MR = 4;
+const NR = 8;
+/** Tasks per thread: enough that a late or slower thread leaves the rest to the others. */
+const TASKS_PER_THREAD = 8;
+
+/**
+ * How matmul_tasks cuts an M x N product for these threads: [rows per task (a multiple of MR), panels of NR
+ * columns per task]. Whole columns first (each panel of B is packed once), rows as well when there are few.
+ */
+export function matmulTasks(M: number, N: number, threads: Pick<KernelThreads, 'count'>): [number, number] {
+  const wanted = TASKS_PER_THREAD * threads.count;
+  const panels = Math.ceil(N / NR);
+  const rowChunks = Math.min(Math.ceil(M / MR), Math.max(1, Math.ceil(wanted / panels)));
+  const rows = MR * Math.ceil(Math.ceil(M / rowChunks) / MR);
+  const panelTasks = Math.min(panels, Math.max(1, Math.floor(wanted / rowChunks)));
+  return [rows, Math.ceil(panels / panelTasks)];
 }
 
 function swapLastTwo(rank: number): number[] {

@@ -2,6 +2,7 @@ import { BackendUnavailableError } from '@aekit/core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { NATIVE_WASM_PLAIN, NATIVE_WASM_SHARED } from './native-module.generated.js';
+import { startKernelThreads, TASK_EXPORTS } from './native-threads.js';
 
 /** A 2-D NHWC convolution's (or pool's) geometry, in the order the SIMD kernels take it. */
 export type ConvGeometry = [
@@ -154,6 +155,11 @@ const EXPORT_NAMES: Record<keyof NativeKernels, string> = {
 };
 
 const byBackend = new WeakMap<BackendWasm, NativeKernels | null>();
+/** The compiled module, the memory and the instance's exports behind each backend's kernels. */
+const sources = new WeakMap<
+  BackendWasm,
+  { module: WebAssembly.Module; memory: WebAssembly.Memory; exports: WebAssembly.Exports }
+>();
 let lastReason: string | undefined;
 
 let enabled = !(typeof process !== 'undefined' && process.env?.AEKIT_NATIVE_KERNELS === '0');
@@ -185,6 +191,11 @@ function instantiate(backend: BackendWasm): NativeKernels | null {
     const compiled = new WebAssembly.Module(decodeBase64(shared ? NATIVE_WASM_SHARED : NATIVE_WASM_PLAIN));
     const instance = new WebAssembly.Instance(compiled, { env: { memory } });
     const kernels: Record<string, unknown> = {};
+    for (const exported of TASK_EXPORTS) {
+      if (typeof instance.exports[exported] !== 'function')
+        throw new Error(`the SIMD module has no export ${exported}`);
+    }
+    sources.set(backend, { module: compiled, memory, exports: instance.exports });
     for (const [name, exported] of Object.entries(EXPORT_NAMES)) {
       const fn = instance.exports[exported];
       if (typeof fn !== 'function') throw new Error(`the SIMD module has no export ${exported}`);
@@ -217,6 +228,22 @@ export function nativeKernels(backend: BackendWasm): NativeKernels | null {
     byBackend.set(backend, kernels);
   }
   return kernels;
+}
+
+/**
+ * Has `threads - 1` worker threads share aekit's kernels on this backend (see native-threads.ts); resolves
+ * to why not when they cannot (the kernels then run on the calling thread).
+ * @internal
+ */
+export async function startNativeKernelThreads(
+  backend: BackendWasm,
+  threads: number,
+): Promise<string | undefined> {
+  if (nativeKernels(backend) === null) return `aekit's SIMD kernels are not available (${lastReason})`;
+  const source = sources.get(backend);
+  return source === undefined
+    ? 'internal: no module behind the kernels'
+    : startKernelThreads(backend, source, threads);
 }
 
 /** Why the last attempt to load the native kernels failed, if it did. */
