@@ -84,3 +84,28 @@ void sigmoid_cross_entropy_grad(const float* z, const float* y, float* dz, int n
     if (r > 2) dz[i + 2] = wasm_f32x4_extract_lane(g, 2);
   }
 }
+
+// The same two kernels cut into tasks of `chunk` values (a multiple of 256), which every thread calling them
+// takes from `*next` until none is left; the sum leaves task t's part in partials[t].
+EXPORT("sigmoid_cross_entropy_sum_tasks")
+void sigmoid_cross_entropy_sum_tasks(const float* z, const float* y, int n, double* partials, int* next, int chunk) {
+  const int tasks = (n + chunk - 1) / chunk;
+  for (;;) {
+    const int t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+    if (t >= tasks) return;
+    const int i = t * chunk;
+    partials[t] = sigmoid_cross_entropy_sum(z + i, y + i, n - i < chunk ? n - i : chunk);
+  }
+}
+
+EXPORT("sigmoid_cross_entropy_grad_tasks")
+void sigmoid_cross_entropy_grad_tasks(const float* z, const float* y, float* dz, int n, float scale, int* next,
+                                      int chunk) {
+  const int tasks = (n + chunk - 1) / chunk;
+  for (;;) {
+    const int t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+    if (t >= tasks) return;
+    const int i = t * chunk;
+    sigmoid_cross_entropy_grad(z + i, y + i, dz + i, n - i < chunk ? n - i : chunk, scale);
+  }
+}

@@ -3,6 +3,7 @@ import { createRng, OptionError, setLogger, validateSpec } from '@aekit/core';
 import { type BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sigmoidCrossEntropyLoss } from '../engine/losses.js';
 import { convCases, itMatchesReference, matMulCases, poolCases } from '../kernels/test-utils/kernel-cases.js';
 import { kernelThreads } from '../kernels/wasm/native-threads.js';
 import { blobImages } from '../test-utils/data.js';
@@ -80,6 +81,28 @@ describe('the wasm device on several threads', () => {
     // aekit's own kernels share their work with as many threads.
     const threads = kernelThreads(tf.backend() as unknown as BackendWasm);
     if (cores > 1) expect(threads?.count).toBe(expectedThreads);
+  });
+
+  it('computes the cross-entropy from logits and its gradient shared between the threads', () => {
+    // 40,011 values: several tasks of 8,192 and a tail; against float64 with s = 1 / (1 + e^-z).
+    const rng = createRng(6);
+    const shape = [3, 13337];
+    const size = 3 * 13337;
+    const zv = Float32Array.from({ length: size }, () => (rng.next() - 0.5) * 60);
+    const yv = Float32Array.from({ length: size }, () => rng.next());
+    const [z, y] = [tf.tensor(zv, shape), tf.tensor(yv, shape)];
+    let loss = 0;
+    const grad = new Float64Array(size);
+    zv.forEach((v, i) => {
+      const t = yv[i]!;
+      loss -= t * Math.log(1 / (1 + Math.exp(-v))) + (1 - t) * Math.log(1 / (1 + Math.exp(v)));
+      grad[i] = (1 / (1 + Math.exp(-v)) - t) / 3;
+    });
+    const f = (v: tf.Tensor) => sigmoidCrossEntropyLoss(tf, 'sum', v, y);
+    expect(Math.abs(f(z).dataSync()[0]! / (loss / 3) - 1)).toBeLessThan(1e-6);
+    const g = tf.grad(f)(z).dataSync() as Float32Array;
+    expect(g.reduce((m, v, i) => Math.max(m, Math.abs(v - grad[i]!)), 0)).toBeLessThan(1e-7);
+    tf.dispose([z, y]);
   });
 
   it('runs Adam shared between the threads step for step as tfjs AdamOptimizer', () => {

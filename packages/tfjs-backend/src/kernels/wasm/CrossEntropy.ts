@@ -5,11 +5,42 @@ import { binaryCrossEntropy } from '../shared/binary-cross-entropy.js';
 import type { CrossEntropyDefinition } from '../shared/cross-entropy.js';
 import { sigmoidCrossEntropy } from '../shared/sigmoid-cross-entropy.js';
 import { addressOf, type NativeKernels, nativeKernels } from './native.js';
+import { type KernelThreads, kernelThreads, type TaskExport } from './native-threads.js';
 
 /** A cross-entropy's SIMD kernels, on addresses in the backend's memory. */
 interface NativeCrossEntropy<A> {
   sum(native: NativeKernels, x: number, y: number, n: number, attrs: A): number;
   grad(native: NativeKernels, x: number, y: number, dx: number, n: number, scale: number, attrs: A): void;
+  /** Exports of the same kernels cut into tasks, `(x, y, n, partials, next, chunk)` and `(x, y, dx, n, scale, next, chunk)`. */
+  tasks?: { sum: TaskExport; grad: TaskExport };
+}
+
+/** Fewer values stay on one thread; tasks of TASK_VALUES values (a multiple of the sum's blocks of 256) otherwise. */
+const PARALLEL_VALUES = 1 << 15;
+const TASK_VALUES = 1 << 13;
+
+function threadsFor(backend: BackendWasm, n: number): KernelThreads | undefined {
+  return n >= PARALLEL_VALUES ? kernelThreads(backend) : undefined;
+}
+
+/** The loss summed by tasks on several threads: each task's float64 part, added in task order. */
+function sumByTasks(
+  backend: BackendWasm,
+  threads: KernelThreads,
+  name: TaskExport,
+  x: number,
+  y: number,
+  n: number,
+) {
+  const tasks = Math.ceil(n / TASK_VALUES);
+  const partials = backend.makeOutput([2 * tasks], 'float32');
+  const at = addressOf(backend, partials);
+  threads.run(name, () => [x, y, n, at, threads.counter, TASK_VALUES]);
+  const parts = new Float64Array((backend.typedArrayFromHeap(partials) as Float32Array).buffer, at, tasks);
+  let sum = 0;
+  for (const part of parts) sum += part;
+  backend.disposeData(partials.dataId);
+  return sum;
 }
 
 /**
@@ -27,10 +58,14 @@ function crossEntropyConfigs<A extends { divisor: number }>(
   const loss = ({ inputs, backend, attrs }: Args): TensorInfo => {
     const [x, y] = [inputs[def.input]!, inputs.y!];
     const native = nativeKernels(backend);
+    const n = util.sizeFromShape(x.shape);
+    const threads = simd.tasks && threadsFor(backend, n);
     const sum =
-      native !== null
-        ? simd.sum(native, addressOf(backend, x), addressOf(backend, y), util.sizeFromShape(x.shape), attrs)
-        : def.sum(heap(backend, x), heap(backend, y), attrs);
+      native === null
+        ? def.sum(heap(backend, x), heap(backend, y), attrs)
+        : threads
+          ? sumByTasks(backend, threads, simd.tasks!.sum, addressOf(backend, x), addressOf(backend, y), n)
+          : simd.sum(native, addressOf(backend, x), addressOf(backend, y), n, attrs);
     const out = backend.makeOutput([], 'float32');
     heap(backend, out)[0] = sum / attrs.divisor;
     return out;
@@ -42,7 +77,14 @@ function crossEntropyConfigs<A extends { divisor: number }>(
     const native = nativeKernels(backend);
     if (native !== null) {
       const at = (t: TensorInfo) => addressOf(backend, t);
-      simd.grad(native, at(x), at(y), at(out), util.sizeFromShape(x.shape), scale, attrs);
+      const n = util.sizeFromShape(x.shape);
+      const threads = simd.tasks && threadsFor(backend, n);
+      if (threads) {
+        const args = [at(x), at(y), at(out), n, scale, threads.counter, TASK_VALUES];
+        threads.run(simd.tasks!.grad, () => args);
+      } else {
+        simd.grad(native, at(x), at(y), at(out), n, scale, attrs);
+      }
     } else {
       def.gradInto(heap(backend, x), heap(backend, y), scale, attrs, heap(backend, out));
     }
@@ -63,4 +105,5 @@ export const binaryCrossEntropyConfigs = crossEntropyConfigs<BinaryCrossEntropyA
 export const sigmoidCrossEntropyConfigs = crossEntropyConfigs(sigmoidCrossEntropy, {
   sum: (native, z, y, n) => native.sigmoidCrossEntropySum(z, y, n),
   grad: (native, z, y, dz, n, scale) => native.sigmoidCrossEntropyGrad(z, y, dz, n, scale),
+  tasks: { sum: 'sigmoid_cross_entropy_sum_tasks', grad: 'sigmoid_cross_entropy_grad_tasks' },
 });

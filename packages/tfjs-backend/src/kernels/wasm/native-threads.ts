@@ -21,7 +21,12 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
  */
 
 /** The exports a job can run: each takes the task counter's address among its arguments. */
-export const TASK_EXPORTS = ['matmul_tasks', 'adam_update_tasks'] as const;
+export const TASK_EXPORTS = [
+  'matmul_tasks',
+  'adam_update_tasks',
+  'sigmoid_cross_entropy_sum_tasks',
+  'sigmoid_cross_entropy_grad_tasks',
+] as const;
 export type TaskExport = (typeof TASK_EXPORTS)[number];
 
 const GEN = 0;
