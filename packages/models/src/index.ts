@@ -18,6 +18,6 @@ export {
   superResolutionAutoencoder,
 } from './image-to-image.js';
 export { type LstmAutoencoderOptions, lstmAutoencoder } from './lstm.js';
-export { type PcaSolution, pcaWarmStart } from './pca-warm-start.js';
+export { type PcaSolution, type PcaWarmStartOptions, pcaWarmStart } from './pca-warm-start.js';
 export { type SparseAutoencoderOptions, type SparsityPenalty, sparseAutoencoder } from './sparse.js';
 export { type VaeOptions, vae } from './vae.js';

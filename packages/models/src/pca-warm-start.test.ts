@@ -84,6 +84,34 @@ describe('pcaWarmStart', () => {
     }
   });
 
+  it('with clip, reconstructs as PCA clipped to [0, 1] does (from the code and from ReLU pairs), within 1e-5', () => {
+    const pca = randomPca(1);
+    const rng = createRng(4);
+    for (const hidden of [[2 * F], [2 * F + 4, 8]]) {
+      const spec = deepAutoencoder({ inputShape: [F], hidden, ...linear });
+      const weights = pcaWarmStart(spec, pca, 3, { clip: [0, 1] });
+      let worst = 0;
+      let clipped = 0;
+      for (let s = 0; s < 20; s++) {
+        const x = Float64Array.from({ length: F }, () => rng.next() * 2 - 0.5);
+        const got = forward(spec, weights, x);
+        const want = pcaReconstruct(pca, x);
+        for (let j = 0; j < F; j++) {
+          const c = Math.min(1, Math.max(0, want[j]!));
+          if (c !== want[j]) clipped++;
+          worst = Math.max(worst, Math.abs(got[j]! - c));
+        }
+      }
+      expect(clipped, 'values outside [0, 1] occur').toBeGreaterThan(50);
+      expect(worst, hidden.join('-')).toBeLessThan(1e-5);
+    }
+    expect(() =>
+      pcaWarmStart(deepAutoencoder({ inputShape: [F], hidden: [64], ...linear }), pca, 0, { clip: [0, 1] }),
+    ).toThrow(
+      /clipping its output needs a last decoder hidden layer of at least 2 x 48 units .* it has 64 \(decoder.0\)/,
+    );
+  });
+
   it('keeps random input weights on the extra hidden units and zero weights out of them', () => {
     const spec = deepAutoencoder({ inputShape: [F], hidden: [12], ...linear });
     const w = new Map(pcaWarmStart(spec, randomPca(1), 3).map((t) => [t.name, t.data]));

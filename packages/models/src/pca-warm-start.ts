@@ -15,6 +15,14 @@ export interface PcaSolution {
   components: ArrayLike<number>;
 }
 
+export interface PcaWarmStartOptions {
+  /**
+   * Clip the reconstruction to [low, high] (e.g. [0, 1] for min-max scaled images): never further from a
+   * target inside the range than PCA's own. Needs a last decoder hidden layer of at least 2 x features units.
+   */
+  clip?: [number, number];
+}
+
 /** Layers that carry no weights and leave a dense stack's values as they are (flatten/reshape of one sample). */
 const PASS_THROUGH = new Set<Layer['type']>(['flatten', 'reshape']);
 
@@ -56,10 +64,19 @@ function denseStack(
  * and get zero weights into every pair unit, the code and the output, so they start with no effect
  * and training can grow them into nonlinear corrections. Every other weight comes from `initialWeights`.
  *
+ * With `clip: [lo, hi]` the last decoder hidden layer (at least 2 x features units) holds
+ * [ReLU(y - lo), ReLU(y - hi)] of PCA's reconstruction y and the output is lo + ReLU(y - lo) - ReLU(y - hi),
+ * PCA's reconstruction clipped to [lo, hi].
+ *
  * Throws an OptionError naming the model and what it needs for a spec it cannot start at PCA (conv or
  * Gaussian latent, a nonlinear code or output, a hidden layer of fewer than 2k units, another activation).
  */
-export function pcaWarmStart(spec: ModelSpec, pca: PcaSolution, seed: number): NamedTensor[] {
+export function pcaWarmStart(
+  spec: ModelSpec,
+  pca: PcaSolution,
+  seed: number,
+  options: PcaWarmStartOptions = {},
+): NamedTensor[] {
   const features = shapeSize(spec.inputShape);
   if (spec.latent.type !== 'deterministic') {
     refuse(
@@ -126,9 +143,24 @@ export function pcaWarmStart(spec: ModelSpec, pca: PcaSolution, seed: number): N
     return s;
   });
 
-  // Walk the dense layers in order. `from` describes the previous layer's output: the input, the code, or
-  // a hidden layer whose first 2k units hold the pairs [ReLU(v), ReLU(-v)] of the k values v carried.
-  type From = 'input' | 'code' | 'pairs';
+  // With `clip`, the last decoder hidden layer computes [ReLU(y - lo), ReLU(y - hi)] of PCA's reconstruction
+  // y, and the output lo + ReLU(y - lo) - ReLU(y - hi) = clip(y, lo, hi).
+  const clipAt = options.clip && decoder.at(-2);
+  if (options.clip) {
+    const [lo, hi] = options.clip;
+    if (!(lo < hi)) refuse(spec, `clip [${lo}, ${hi}] is empty; give [low, high] with low < high`);
+    if (!clipAt || clipAt.layer.units < 2 * features) {
+      refuse(
+        spec,
+        `clipping its output needs a last decoder hidden layer of at least 2 x ${features} units (one pair per output value), it has ${clipAt ? `${clipAt.layer.units} (${clipAt.prefix})` : 'none'}`,
+      );
+    }
+  }
+
+  // Walk the dense layers in order. `from` describes the previous layer's output: the input, the code, a
+  // hidden layer whose first 2k units hold the pairs [ReLU(v), ReLU(-v)] of the k values v carried, or
+  // the clip layer.
+  type From = 'input' | 'code' | 'pairs' | 'clip';
   let from: From = 'input';
   let inputs = features;
   for (const { prefix, layer } of [...encoder, ...decoder]) {
@@ -141,30 +173,41 @@ export function pcaWarmStart(spec: ModelSpec, pca: PcaSolution, seed: number): N
       if (from === 'code') return row === c ? 1 : 0;
       return row === c ? 1 : row === k + c ? -1 : 0;
     };
+    // Weight of input `row` in y_j = mean_j + Σ_c v_c U_cj, PCA's reconstruction of value j.
+    const toReconstruction = (row: number, j: number): number => {
+      let w = 0;
+      for (let c = 0; c < k; c++) w += carried(row, c) * u(c, j);
+      return w;
+    };
     // Rows of the input that feed nothing yet: the extra hidden units of the previous layer.
-    const carrying = (row: number) => from !== 'pairs' || row < 2 * k;
+    const carrying = (row: number) =>
+      from === 'pairs' ? row < 2 * k : from === 'clip' ? row < 2 * features : true;
     const isCode = prefix === code.prefix;
     const isOutput = prefix === output.prefix;
-    const toPairs = !isCode && !isOutput;
+    const isClip = prefix === clipAt?.prefix;
+    const set = isClip ? 2 * features : isCode || isOutput ? units : 2 * k;
     for (let row = 0; row < inputs; row++) {
-      for (let col = 0; col < (toPairs ? 2 * k : units); col++) {
+      for (let col = 0; col < set; col++) {
         let w = 0;
         if (carrying(row)) {
-          if (isOutput) {
-            // Output j = mean_j + Σ_c v_c U_cj.
-            for (let c = 0; c < k; c++) w += carried(row, c) * u(c, col);
-          } else if (isCode) {
-            w = carried(row, col);
-          } else {
-            w = col < k ? carried(row, col) : -carried(row, col - k);
-          }
+          if (isOutput && from === 'clip') w = row === col ? 1 : row === features + col ? -1 : 0;
+          else if (isOutput) w = toReconstruction(row, col);
+          else if (isClip) w = toReconstruction(row, col % features);
+          else if (isCode) w = carried(row, col);
+          else w = col < k ? carried(row, col) : -carried(row, col - k);
         }
         kernel[row * units + col] = w;
       }
     }
     const shift = from === 'input' ? uMean : undefined;
     if (isOutput) {
-      for (let j = 0; j < units; j++) bias[j] = Number(pca.mean[j]);
+      for (let j = 0; j < units; j++) bias[j] = from === 'clip' ? options.clip![0] : Number(pca.mean[j]);
+    } else if (isClip) {
+      const [lo, hi] = options.clip!;
+      for (let j = 0; j < features; j++) {
+        bias[j] = Number(pca.mean[j]) - lo;
+        bias[features + j] = Number(pca.mean[j]) - hi;
+      }
     } else if (isCode) {
       for (let c = 0; c < units; c++) bias[c] = shift ? -shift[c]! : 0;
     } else {
@@ -173,7 +216,7 @@ export function pcaWarmStart(spec: ModelSpec, pca: PcaSolution, seed: number): N
         bias[k + c] = shift ? shift[c]! : 0;
       }
     }
-    from = isCode ? 'code' : isOutput ? 'input' : 'pairs';
+    from = isCode ? 'code' : isClip ? 'clip' : isOutput ? 'input' : 'pairs';
     inputs = units;
   }
   return weights;
