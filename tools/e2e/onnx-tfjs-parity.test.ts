@@ -20,7 +20,8 @@ const backend = createTfjsBackend({ device: 'js' });
 function specs(): [string, ModelSpec][] {
   const out: [string, ModelSpec][] = [];
   for (const [name, fn] of Object.entries(models)) {
-    if (typeof fn !== 'function' || name.startsWith('parse')) continue;
+    // Builders take one optional options object; functions that need arguments (parsers, pcaWarmStart) are not.
+    if (typeof fn !== 'function' || fn.length > 0 || name.startsWith('parse')) continue;
     const spec = (fn as () => unknown)() as ModelSpec;
     if (spec && typeof spec === 'object' && 'encoder' in spec && 'decoder' in spec) out.push([name, spec]);
   }
