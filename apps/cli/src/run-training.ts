@@ -630,6 +630,8 @@ function evenlySpaced(from: Samples, size: number, max: number): Float32Array {
 /** The weights a PCA warm start set and its MSE on each validation sample (epoch 0). */
 interface WarmStart {
   weights: NamedTensor[];
+  /** The range the outputs are clipped to, when they are. */
+  clip?: [number, number];
   /** The validation samples. */
   val: Float32Array;
   valErrors: Float64Array;
@@ -642,9 +644,9 @@ const meanOf = (values: Float64Array) => values.reduce((s, v) => s + v, 0) / val
 const INIT_FIX = 'use --model dense or deep (hidden sizes >= 2 x --latent-dim), or leave --init out';
 
 /** `pcaWarmStart` for the CLI: a spec it cannot start at PCA is an OptionError of --init with the fix. */
-function warmWeights(spec: ModelSpec, pca: Pca, seed: number): NamedTensor[] {
+function warmWeights(spec: ModelSpec, pca: Pca, seed: number, clip?: [number, number]): NamedTensor[] {
   try {
-    return pcaWarmStart(spec, pca, seed);
+    return pcaWarmStart(spec, pca, seed, clip ? { clip } : {});
   } catch (error) {
     if (!(error instanceof OptionError)) throw error;
     throw new OptionError(`--init pca: ${error.message}; ${INIT_FIX}`, {
@@ -668,7 +670,9 @@ function pcaForInit(samples: Samples, spec: ModelSpec, k: number): BaselinePca {
 /**
  * `--init pca`: sets the model's weights to PCA's solution (`pcaWarmStart`) with as many components as its
  * code has values, the PCA fitted on the training part only (as the baseline fits it), so that the
- * validation part judges the start and the fine-tuned epochs alike; says the start's validation loss.
+ * validation part judges the start and the fine-tuned epochs alike; says the start's validation loss. Data
+ * in [0, 1] get outputs clipped to [0, 1] when the last decoder hidden layer has 2 x features units or more
+ * (`pcaWarmStart`'s `clip`).
  */
 async function startAtPca(
   model: TrainableModel,
@@ -682,15 +686,27 @@ async function startAtPca(
       { details: { option: '--validation-fraction', actual: options.validationFraction } },
     );
   }
-  const k = shapeSize(inferShapes(model.spec).latent);
-  const weights = warmWeights(model.spec, pcaForInit(train, model.spec, k).pca, options.seed);
-  model.setWeights(weights);
+  const spec = model.spec;
+  const k = shapeSize(inferShapes(spec).latent);
   const size = train.images.length / train.count;
+  // Values in [0, 1] (min-max scaled, or images unscaled) get outputs clipped to [0, 1] where the last decoder
+  // hidden layer can hold it: never further from a target in that range than PCA's reconstruction.
+  const unitRange = spec.scaler ? spec.scaler.type === 'minmax' : spec.inputShape.length === 3;
+  const dense = spec.decoder.flatMap((l) => (l.type === 'dense' ? [l.units] : []));
+  const clip: [number, number] | undefined =
+    unitRange && dense.length >= 2 && dense.at(-2)! >= 2 * size ? [0, 1] : undefined;
+  const weights = warmWeights(spec, pcaForInit(train, spec, k).pca, options.seed, clip);
+  model.setWeights(weights);
   const valErrors = msePer(val, await model.reconstruct(val), size);
+  const clipped = clip
+    ? ', outputs clipped to [0, 1]'
+    : unitRange
+      ? ` (with a first --hidden size of at least ${2 * size}, the outputs would be clipped to [0, 1])`
+      : '';
   getIo().out(
-    `--init pca: started at PCA(${k}) of the ${train.count} training samples · val MSE ${fmt(meanOf(valErrors))} (epoch 0)`,
+    `--init pca: started at PCA(${k}) of the ${train.count} training samples${clipped} · val MSE ${fmt(meanOf(valErrors))} (epoch 0)`,
   );
-  return { weights, val, valErrors, components: k };
+  return { weights, val, valErrors, components: k, ...(clip && { clip }) };
 }
 
 /**
@@ -698,7 +714,7 @@ async function startAtPca(
  * stays only where the validation part agrees, when its per-sample errors there are lower than those of the
  * PCA fitted on every training sample (`full`: the baseline's PCA, which has seen the validation part, so the
  * test is conservative) by more than twice the standard error of the paired differences. Otherwise the
- * model becomes that PCA's solution and reconstructs as the PCA baseline does.
+ * model becomes that PCA's solution and reconstructs as the PCA baseline does (clipped, when the start was).
  */
 async function keepWarmStartUnlessBeaten(
   model: TrainableModel,
@@ -710,7 +726,7 @@ async function keepWarmStartUnlessBeaten(
   const size = val.length / warm.valErrors.length;
   const tunedWeights = model.getWeights();
   const tuned = msePer(val, await model.reconstruct(val), size);
-  model.setWeights(warmWeights(model.spec, full, seed));
+  model.setWeights(warmWeights(model.spec, full, seed, warm.clip));
   const pca = msePer(val, await model.reconstruct(val), size);
   const n = tuned.length;
   const gains = pca.map((e, i) => e - tuned[i]!);
@@ -722,7 +738,7 @@ async function keepWarmStartUnlessBeaten(
     getIo().out(`--init pca: ${said}; kept the fine-tuned model`);
   } else {
     getIo().out(
-      `--init pca: ${said}, not lower by twice the standard error; the model is that PCA(${warm.components}), as the baseline`,
+      `--init pca: ${said}, not lower by twice the standard error; the model is that PCA(${warm.components})${warm.clip ? ', its outputs clipped to [0, 1]' : ', as the baseline'}`,
     );
   }
 }

@@ -4,6 +4,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadCheckpoint } from '@aekit/core/node';
 import { loadColorPatches, readImageFile } from '@aekit/datasets';
 import { Pca } from '@aekit/eval/baselines';
 import { encodePng } from '@aekit/eval/images';
@@ -60,7 +61,7 @@ describe('aekit train --init pca', () => {
     expect(Math.max(...got.map((v, i) => Math.abs(v - want[i]!)))).toBeLessThan(1e-5);
   });
 
-  it("deep on 16x16 photo tiles: test MSE at most PCA(16)'s from its own line, far below the mean sample", async () => {
+  it("deep on 16x16 photo tiles: test MSE at most PCA(16)'s from its own line, below it with clipped outputs", async () => {
     const r = await aekit(
       'train',
       '--data',
@@ -70,7 +71,7 @@ describe('aekit train --init pca', () => {
       '--model',
       'deep',
       '--hidden',
-      '64',
+      '1536',
       '--latent-dim',
       '16',
       '--init',
@@ -88,7 +89,7 @@ describe('aekit train --init pca', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
-      /--init pca: started at PCA\(16\) of the 288 training samples · val MSE \S+ \(epoch 0\)/,
+      /--init pca: started at PCA\(16\) of the 288 training samples, outputs clipped to \[0, 1\] · val MSE \S+ \(epoch 0\)/,
     );
     const m =
       /test MSE (\S+) \(minmax units\) on 80 samples · mean-sample baseline (\S+) · PCA\(16\) (\S+)/.exec(
@@ -97,6 +98,10 @@ describe('aekit train --init pca', () => {
     expect(m, r.stdout).not.toBeNull();
     expect(Number(m![1])).toBeLessThanOrEqual(Number(m![3]));
     expect(Number(m![1])).toBeLessThan(Number(m![2]) / 10);
+    // The clipped reconstruction is never further from a tile's value than PCA's: below it at full precision.
+    const { meta = {} } = await loadCheckpoint(join(root, 'run'), { optimizer: false });
+    const baselines = meta.baselines as { pca: { mse: number } };
+    expect(meta.testMse as number).toBeLessThan(baselines.pca.mse);
   }, 60_000);
 
   it('refuses what it cannot start at PCA with the fix (exit 2)', async () => {
