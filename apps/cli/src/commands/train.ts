@@ -175,7 +175,7 @@ export function registerTrainCommand(program: Command): void {
     .addOption(
       new Option(
         '--init <kind>',
-        "initial weights: random, or pca (dense and deep: PCA's solution with --latent-dim components, with a linear code and output and MSE, hidden sizes >= 2 x --latent-dim; fine-tuned with a small --lr such as 1e-4, and its best validation epoch kept only when it beats PCA of every training sample on the validation part by twice the standard error, else that PCA)",
+        "initial weights: random, or pca (dense and deep: PCA's solution with --latent-dim components, with a linear code and output and MSE, hidden sizes >= 2 x --latent-dim; outputs clipped to [0, 1] for min-max scaled data when the first --hidden size is >= 2 x the sample's values; fine-tuned with a small --lr such as 1e-4, and its best validation epoch kept only when it beats PCA of every training sample on the validation part by twice the standard error, else that PCA)",
       )
         .argParser(choiceOption('--init', WEIGHT_INITS))
         .default('random'),
