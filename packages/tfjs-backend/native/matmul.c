@@ -6,8 +6,9 @@
 // Training a dense layer runs all three shapes (forward x.W, input gradient dy.W^T, weight gradient
 // x^T.dy); the tfjs wasm backend sends only the first to XNNPACK and builds (packs) an XNNPACK operator
 // for each new weight tensor, that is, every step. Here each panel of NR columns of B is copied to
-// `scratch` (K * NR floats) in k-major order, then swept by MR x NR register tiles: per k, NR/4 vector
-// loads of B, MR broadcasts of A, MR * NR/4 multiply-adds into accumulators that stay in registers.
+// `scratch` (K * NR floats per panel, a few panels at a time) in k-major order, then swept by MR x NR
+// register tiles: per k, NR/4 vector loads of B, MR broadcasts of A, MR * NR/4 multiply-adds into
+// accumulators that stay in registers.
 #include "common.h"
 
 #define MR 4
@@ -96,44 +97,63 @@ INLINE void tile(const float* a, int sm, int sk, const float* bp, int K, float* 
   if (rows > 3) store_row(c + 3 * ldc, c30, c31, b0, b1, lo, hi, cols);
 }
 
-INLINE void sweep(const float* a, int sm, int sk, const float* bp, int M, int K, float* c, int N, int j0, int cols,
-                  v128_t b0, v128_t b1, v128_t lo, v128_t hi) {
-  for (int i = 0; i < M; i += MR) {
-    const int rows = M - i < MR ? M - i : MR;
-    tile(a + i * sm, sm, sk, bp, K, c + i * N + j0, N, rows, cols, b0, b1, lo, hi);
-  }
+
+// Panels packed together: as many as fit in GROUP_FLOATS floats (at most MAX_GROUP), so that a row block of A
+// is read once for the whole group and C is written a row block at a time, 4 rows of up to 64 values: one
+// panel after another would write each row of C in 32-byte pieces, 98 passes over a 128 x 784 output.
+#define GROUP_FLOATS 16384
+#define MAX_GROUP 8
+
+INLINE int group_panels(int K) {
+  const int g = GROUP_FLOATS / (K * NR);
+  return g < 1 ? 1 : g > MAX_GROUP ? MAX_GROUP : g;
 }
 
-// The scratch `matmul` needs for a product of inner dimension K: one packed column panel.
-EXPORT("matmul_scratch_floats")
-int matmul_scratch_floats(int K) { return K * NR; }
+// Bias values j0 + 4 h .. j0 + 4 h + 3 of a panel of `cols` columns, zero past the end (or without a bias).
+INLINE v128_t bias4(const float* bias, int j0, int cols, int h) {
+  if (!bias) return wasm_f32x4_splat(0.0f);
+  const float* q = bias + j0 + 4 * h;
+  const int n = cols - 4 * h;
+  if (n >= 4) return wasm_v128_load(q);
+  return wasm_f32x4_make(n > 0 ? q[0] : 0.0f, n > 1 ? q[1] : 0.0f, n > 2 ? q[2] : 0.0f, 0.0f);
+}
+
+// Row blocks [i0, i1) of one group of panels [p0, p1), packed at scratch; constant strides in each branch,
+// so that the compiler specialises the inner loop.
+INLINE void sweep_group(const float* a, int sm, int sk, const float* bias, const float* scratch, int K, float* c,
+                        int N, int i0, int i1, int p0, int p1, v128_t vlo, v128_t vhi) {
+  for (int i = i0; i < i1; i += MR) {
+    const int rows = i1 - i < MR ? i1 - i : MR;
+    for (int p = p0; p < p1; p++) {
+      const int j0 = p * NR;
+      const int cols = N - j0 < NR ? N - j0 : NR;
+      tile(a + i * sm, sm, sk, scratch + (p - p0) * K * NR, K, c + i * N + j0, N, rows, cols,
+           bias4(bias, j0, cols, 0), bias4(bias, j0, cols, 1), vlo, vhi);
+    }
+  }
+}
 
 // Panels [p0, p1) of NR columns of C, rows [i0, i1).
 INLINE void matmul_block(const float* a, const float* b, const float* bias, float* c, int M, int N, int K,
                          int transA, int transB, v128_t vlo, v128_t vhi, float* scratch, int i0, int i1, int p0,
                          int p1) {
-  for (int p = p0; p < p1; p++) {
-    const int j0 = p * NR;
-    const int cols = N - j0 < NR ? N - j0 : NR;
-    pack_panel(b, scratch, K, N, j0, cols, transB);
-    v128_t b0 = wasm_f32x4_splat(0.0f), b1 = b0;
-    if (bias) {
-      const float* q = bias + j0;
-      if (cols == NR) {
-        b0 = wasm_v128_load(q);
-        b1 = wasm_v128_load(q + 4);
-      } else {
-        b0 = wasm_f32x4_make(q[0], cols > 1 ? q[1] : 0.0f, cols > 2 ? q[2] : 0.0f, cols > 3 ? q[3] : 0.0f);
-        b1 = wasm_f32x4_make(cols > 4 ? q[4] : 0.0f, cols > 5 ? q[5] : 0.0f, cols > 6 ? q[6] : 0.0f, 0.0f);
-      }
+  const int group = group_panels(K);
+  for (int g0 = p0; g0 < p1; g0 += group) {
+    const int g1 = g0 + group < p1 ? g0 + group : p1;
+    for (int p = g0; p < g1; p++) {
+      const int j0 = p * NR;
+      pack_panel(b, scratch + (p - g0) * K * NR, K, N, j0, N - j0 < NR ? N - j0 : NR, transB);
     }
-    // Constant strides in each branch, so the compiler specialises the inner loop.
     if (transA)
-      sweep(a + i0, 1, M, scratch, i1 - i0, K, c + i0 * N, N, j0, cols, b0, b1, vlo, vhi);
+      sweep_group(a, 1, M, bias, scratch, K, c, N, i0, i1, g0, g1, vlo, vhi);
     else
-      sweep(a + i0 * K, K, 1, scratch, i1 - i0, K, c + i0 * N, N, j0, cols, b0, b1, vlo, vhi);
+      sweep_group(a, K, 1, bias, scratch, K, c, N, i0, i1, g0, g1, vlo, vhi);
   }
 }
+
+// The scratch `matmul` needs for a product of inner dimension K: one packed group of column panels.
+EXPORT("matmul_scratch_floats")
+int matmul_scratch_floats(int K) { return K * NR * group_panels(K); }
 
 // scratch: matmul_scratch_floats(K) floats. bias: N floats or 0 (none).
 EXPORT("matmul")
