@@ -627,15 +627,14 @@ function evenlySpaced(from: Samples, size: number, max: number): Float32Array {
   return gatherRows(from.images, size, rows, 'PCA baseline');
 }
 
-/** The weights a PCA warm start set and its MSE on each validation sample (epoch 0). */
+/** What a PCA warm start needs to judge the fine-tuned model. */
 interface WarmStart {
-  weights: NamedTensor[];
+  /** The validation samples, of `size` values each. */
+  val: Float32Array;
+  size: number;
+  components: number;
   /** The range the outputs are clipped to, when they are. */
   clip?: [number, number];
-  /** The validation samples. */
-  val: Float32Array;
-  valErrors: Float64Array;
-  components: number;
 }
 
 /** Mean of `values`. */
@@ -706,7 +705,7 @@ async function startAtPca(
   getIo().out(
     `--init pca: started at PCA(${k}) of the ${train.count} training samples${clipped} · val MSE ${fmt(meanOf(valErrors))} (epoch 0)`,
   );
-  return { weights, val, valErrors, components: k, ...(clip && { clip }) };
+  return { val, size, components: k, ...(clip && { clip }) };
 }
 
 /**
@@ -722,8 +721,7 @@ async function keepWarmStartUnlessBeaten(
   full: Pca,
   seed: number,
 ): Promise<void> {
-  const { val } = warm;
-  const size = val.length / warm.valErrors.length;
+  const { val, size } = warm;
   const tunedWeights = model.getWeights();
   const tuned = msePer(val, await model.reconstruct(val), size);
   model.setWeights(warmWeights(model.spec, full, seed, warm.clip));
