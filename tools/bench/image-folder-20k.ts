@@ -26,7 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@aekit/core';
 import { loadColorPatches, loadImageFolder, readImageFile } from '@aekit/datasets';
-import { encodePng } from '@aekit/eval/images';
+import { cropPng } from '@aekit/eval/images';
 
 const count = Number(process.argv[2] ?? 20_000);
 const device = process.argv[3] ?? 'wasm';
@@ -96,14 +96,7 @@ try {
       const side = size + Math.floor(rng.next() * 2 * size);
       const y0 = Math.floor(rng.next() * (photo.height - side));
       const x0 = Math.floor(rng.next() * (photo.width - side));
-      const tile = new Uint8Array(side * side * 3);
-      for (let y = 0; y < side; y++)
-        for (let x = 0; x < side; x++)
-          for (let c = 0; c < 3; c++)
-            tile[(y * side + x) * 3 + c] = Math.round(
-              photo.data[((y0 + y) * photo.width + x0 + x) * photo.channels + c]! * 255,
-            );
-      await writeFile(join(root, 'photos', name, `${i}.png`), encodePng(tile, side, side));
+      await writeFile(join(root, 'photos', name, `${i}.png`), cropPng(photo, x0, y0, side));
     }
   }
   const data = join(root, 'photos');

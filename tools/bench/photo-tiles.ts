@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRng } from '@aekit/core';
 import { loadColorPatches, readImageFile } from '@aekit/datasets';
-import { encodePng } from '@aekit/eval/images';
+import { cropPng } from '@aekit/eval/images';
 
 /** `count` tiles of side x side pixels, shared evenly among `photos`, into `dir/<photo index>/<tile>.png`. */
 export async function writePhotoTiles(
@@ -28,16 +28,7 @@ export async function writePhotoTiles(
     for (let t = 0; t < share; t++) {
       const y0 = Math.floor(rng.next() * (photo.height - side));
       const x0 = Math.floor(rng.next() * (photo.width - side));
-      const tile = new Uint8Array(side * side * 3);
-      for (let y = 0; y < side; y++)
-        for (let x = 0; x < side; x++)
-          for (let c = 0; c < 3; c++)
-            tile[(y * side + x) * 3 + c] = Math.round(
-              photo.data[
-                ((y0 + y) * photo.width + x0 + x) * photo.channels + Math.min(c, photo.channels - 1)
-              ]! * 255,
-            );
-      await writeFile(join(dir, String(p), `${t}.png`), encodePng(tile, side, side));
+      await writeFile(join(dir, String(p), `${t}.png`), cropPng(photo, x0, y0, side));
     }
   }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadCheckpoint } from '@aekit/core/node';
 import { loadColorPatches, readImageFile } from '@aekit/datasets';
 import { Pca } from '@aekit/eval/baselines';
-import { encodePng } from '@aekit/eval/images';
+import { cropPng } from '@aekit/eval/images';
 import { deepAutoencoder, pcaWarmStart } from '@aekit/models';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,14 +26,7 @@ beforeAll(async () => {
     for (let t = 0; t < 200; t++) {
       const y0 = Math.floor((t % 10) * ((photo.height - 16) / 10));
       const x0 = Math.floor(Math.floor(t / 10) * ((photo.width - 16) / 20));
-      const tile = new Uint8Array(16 * 16 * 3);
-      for (let y = 0; y < 16; y++)
-        for (let x = 0; x < 16; x++)
-          for (let c = 0; c < 3; c++)
-            tile[(y * 16 + x) * 3 + c] = Math.round(
-              photo.data[((y0 + y) * photo.width + x0 + x) * photo.channels + c]! * 255,
-            );
-      await writeFile(join(root, 'photos', name, `${t}.png`), encodePng(tile, 16, 16));
+      await writeFile(join(root, 'photos', name, `${t}.png`), cropPng(photo, x0, y0, 16));
     }
   }
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@aekit/core/node';
 import { loadColorPatches, readImageFile } from '@aekit/datasets';
-import { encodePng } from '@aekit/eval/images';
+import { cropPng } from '@aekit/eval/images';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_USAGE } from '../main.js';
 import { aekit } from '../test-utils/aekit.js';
@@ -23,14 +23,7 @@ beforeAll(async () => {
     for (let t = 0; t < 60; t++) {
       const y0 = Math.floor((t % 6) * ((photo.height - 40) / 6));
       const x0 = Math.floor(Math.floor(t / 6) * ((photo.width - 56) / 10));
-      const tile = new Uint8Array(40 * 56 * 3);
-      for (let y = 0; y < 40; y++)
-        for (let x = 0; x < 56; x++)
-          for (let c = 0; c < 3; c++)
-            tile[(y * 56 + x) * 3 + c] = Math.round(
-              photo.data[((y0 + y) * photo.width + x0 + x) * photo.channels + c]! * 255,
-            );
-      await writeFile(join(root, 'photos', name, `${t}.png`), encodePng(tile, 56, 40));
+      await writeFile(join(root, 'photos', name, `${t}.png`), cropPng(photo, x0, y0, 56, 40));
     }
   }
 });

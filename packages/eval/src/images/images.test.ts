@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { encodePng, imageGrid, writePng } from './index.js';
+import { cropPng, encodePng, imageGrid, writePng } from './index.js';
 
 function decode(bytes: Uint8Array): pngjs.PNGWithMetadata {
   return pngjs.PNG.sync.read(Buffer.from(bytes));
@@ -33,6 +33,24 @@ describe('encodePng', () => {
 
   it('refuses a buffer whose length fits no channel count, naming the sizes', () => {
     expect(() => encodePng(new Uint8Array(5), 2, 1)).toThrow(/5 values do not fit 2x1 pixels/);
+  });
+});
+
+describe('cropPng', () => {
+  it('cuts a region of a decoded image as RGB PNG bytes (grey in all three channels); outside: an error', () => {
+    // 3x2 RGB image: pixel (x, y) = [x / 4, y / 4, 1].
+    const data = Float32Array.from({ length: 18 }, (_, i) => {
+      const p = Math.floor(i / 3);
+      return [(p % 3) / 4, Math.floor(p / 3) / 4, 1][i % 3]!;
+    });
+    const png = decode(cropPng({ data, width: 3, height: 2, channels: 3 }, 1, 0, 2, 2));
+    expect([png.width, png.height]).toEqual([2, 2]);
+    expect(at(png, 1, 1)).toEqual([128, 64, 255, 255]);
+    const grey = decode(cropPng({ data: [0.5, 1], width: 2, height: 1, channels: 1 }, 1, 0, 1, 1));
+    expect(at(grey, 0, 0)).toEqual([255, 255, 255, 255]);
+    expect(() => cropPng({ data, width: 3, height: 2, channels: 3 }, 2, 0, 2, 2)).toThrow(
+      /cropPng: the 2x2 region at \(2, 0\) leaves the 3x2 image; pass a region inside it/,
+    );
   });
 });
 
