@@ -2,39 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './export-onnx.js';
 import { IO_NAMES } from './metadata.js';
 import { onnx } from './proto.js';
-import type { OrtModule, OrtSession } from './runtime.js';
-import { loadNodeRuntime } from './runtime-node.js';
-import { createSessionOn, type Platform } from './session.js';
+import { createSessionOn } from './session.js';
+import { recordingNodePlatform } from './test-utils/recording-platform.js';
 import { layerSpecs, randomWeights } from './testing/index.js';
 
 /** onnxruntime-node, recording each session's graph and the calls made on it. */
 function recordingPlatform() {
-  const created: { graph: onnx.GraphProto; session: OrtSession; runs: number }[] = [];
-  const platform: Platform = {
-    defaultRuntime: () => 'node',
-    runtimes: ['node'],
-    readPath: () => Promise.reject(new Error('bytes only')),
-    hasWebGpu: () => false,
-    hasCuda: () => false,
-    async load(runtime, device) {
-      const ort = await loadNodeRuntime(runtime, device);
-      const create: OrtModule['InferenceSession']['create'] = async (model, options) => {
-        const session = await ort.InferenceSession.create(model, options);
-        const entry = { graph: onnx.ModelProto.decode(model).graph as onnx.GraphProto, session, runs: 0 };
-        created.push(entry);
-        return {
-          inputNames: session.inputNames,
-          outputNames: session.outputNames,
-          release: () => session.release(),
-          run: (feeds, fetches) => {
-            entry.runs++;
-            return session.run(feeds, fetches);
-          },
-        };
-      };
-      return { ...ort, InferenceSession: { create } };
-    },
-  };
+  const created: { graph: onnx.GraphProto; runs: number }[] = [];
+  const platform = recordingNodePlatform((model) => {
+    const entry = { graph: onnx.ModelProto.decode(model).graph as onnx.GraphProto, runs: 0 };
+    created.push(entry);
+    return (feeds, asked, run) => {
+      entry.runs++;
+      return run(feeds, asked);
+    };
+  });
   return { platform, created };
 }
 

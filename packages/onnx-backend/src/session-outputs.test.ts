@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './export-onnx.js';
 import { IO_NAMES } from './metadata.js';
 import { createSession } from './node-platform.js';
-import type { OrtModule, OrtTensor } from './runtime.js';
 import { loadNodeRuntime } from './runtime-node.js';
-import { createSessionOn, type Platform } from './session.js';
+import { createSessionOn } from './session.js';
+import { recordingNodePlatform } from './test-utils/recording-platform.js';
 import { layerSpecs, randomWeights } from './testing/index.js';
 
 /**
@@ -14,31 +14,12 @@ import { layerSpecs, randomWeights } from './testing/index.js';
  */
 function recordingPlatform(refuseInto = false) {
   const fetches: ('names' | 'into')[] = [];
-  const platform: Platform = {
-    defaultRuntime: () => 'node',
-    runtimes: ['node'],
-    readPath: () => Promise.reject(new Error('bytes only')),
-    hasWebGpu: () => false,
-    hasCuda: () => false,
-    async load(runtime, device) {
-      const ort = await loadNodeRuntime(runtime, device);
-      const create: OrtModule['InferenceSession']['create'] = async (model, options) => {
-        const session = await ort.InferenceSession.create(model, options);
-        return {
-          inputNames: session.inputNames,
-          outputNames: session.outputNames,
-          release: () => session.release(),
-          run: (feeds, asked) => {
-            const into = asked !== undefined && !Array.isArray(asked);
-            fetches.push(into ? 'into' : 'names');
-            if (into && refuseInto) return Promise.reject(new Error('preallocated output shape mismatch'));
-            return session.run(feeds, asked as Record<string, OrtTensor>);
-          },
-        };
-      };
-      return { ...ort, InferenceSession: { create } };
-    },
-  };
+  const platform = recordingNodePlatform(() => (feeds, asked, run) => {
+    const into = asked !== undefined && !Array.isArray(asked);
+    fetches.push(into ? 'into' : 'names');
+    if (into && refuseInto) return Promise.reject(new Error('preallocated output shape mismatch'));
+    return run(feeds, asked);
+  });
   return { platform, fetches };
 }
 
