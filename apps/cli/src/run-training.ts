@@ -9,10 +9,7 @@ import {
   type Device,
   type EpochMetrics,
   type FitOptions,
-  gatherRows,
   inferShapes,
-  type ModelSpec,
-  type NamedTensor,
   OptionError,
   type Scaler,
   scaleValues,
@@ -41,14 +38,14 @@ import {
   type MissingPolicy,
   type ScalerType,
 } from '@aekit/datasets';
-import { Pca } from '@aekit/eval/baselines';
 import { imageGrid, writePng } from '@aekit/eval/images';
-import { msePer, scoreDenoiser, scoreReconstructions } from '@aekit/eval/metrics';
-import { pcaWarmStart } from '@aekit/models';
+import { scoreDenoiser, scoreReconstructions } from '@aekit/eval/metrics';
 import { createTfjsBackend } from '@aekit/tfjs-backend';
+import { type BaselinePca, type BaselineScores, baselineScores, type Samples } from './baseline-scores.js';
 import { getIo } from './io.js';
 import { MISSING_FILL_META, type MissingFill } from './missing-fill.js';
 import { getModel, type ModelCreateOptions } from './model-registry.js';
+import { keepWarmStartUnlessBeaten, pcaForInit, startAtPca } from './pca-init.js';
 import { ProgressBar } from './progress-bar.js';
 import {
   FEATURE_ERRORS_PNG,
@@ -155,19 +152,6 @@ export interface TrainSummary {
   skipped?: number;
 }
 
-export interface BaselineScores {
-  /** Every test sample reconstructed as the mean training sample. */
-  meanSample: number;
-  /** PCA fitted on the training samples with as many components as the model's code has values. */
-  pca?: {
-    components: number;
-    mse: number /** Training samples PCA was fitted on, when fewer than all. */;
-    fittedOn?: number;
-  };
-  /** Why there is no PCA baseline, when the code is too large for one (see `PCA_MAX_COMPONENTS`). */
-  pcaSkipped?: string;
-}
-
 export interface DenoisingScores {
   /** The corruption, as `--noise` writes it (e.g. `gaussian:0.5`). */
   noise: string;
@@ -210,12 +194,6 @@ function checkDataDir(dir: string | undefined): void {
       { details: { option: '--data-dir', actual: dir } },
     );
   }
-}
-
-/** Samples a run trains or tests on, whatever they came from. */
-export interface Samples {
-  images: Float32Array;
-  count: number;
 }
 
 function split(data: Samples, fraction: number): { train: Float32Array; val?: Float32Array; nVal: number } {
@@ -543,202 +521,6 @@ function withTableDefaults(options: TrainOptions, run: RunData): TrainOptions {
       .join(' ')}`,
   );
   return { ...options, ...applied };
-}
-
-/** A PCA fitted as the baseline is (`fitBaselinePca`). */
-export interface BaselinePca {
-  pca: Pca;
-  /** Training samples it was fitted on, when fewer than all. */
-  fittedOn?: number;
-}
-
-/**
- * PCA with `components` (capped by the data) fitted on `train` as the baseline is, on at most `PCA_FIT_MAX`
- * evenly spaced samples: undefined when no component count fits (k < 1 or k >= the sample size), a reason
- * when the code has more than `PCA_MAX_COMPONENTS` values.
- */
-export function fitBaselinePca(
-  train: Samples,
-  size: number,
-  components: number,
-): BaselinePca | string | undefined {
-  const k = Math.min(components, size, train.count);
-  if (k < 1 || k >= size) return undefined;
-  if (k > PCA_MAX_COMPONENTS) return `PCA(${k}) skipped: the code has more than ${PCA_MAX_COMPONENTS} values`;
-  const fitted = evenlySpaced(
-    train,
-    size,
-    Math.max(k, Math.min(PCA_FIT_MAX, Math.floor(PCA_FIT_VALUES / size))),
-  );
-  const pca = Pca.fit(fitted, size, { components: k, tolerance: PCA_TOLERANCE, iterations: PCA_ITERATIONS });
-  return fitted.length < train.images.length ? { pca, fittedOn: fitted.length / size } : { pca };
-}
-
-/**
- * Test MSE of the mean training sample and of PCA with `components` (capped by the data), on the same values;
- * `fitted`: that PCA when it is already fitted on `train` (`fitBaselinePca`).
- */
-export function baselineScores(
-  train: Samples,
-  test: Samples,
-  size: number,
-  components: number,
-  fitted = fitBaselinePca(train, size, components),
-): BaselineScores {
-  const mean = new Float64Array(size);
-  for (let i = 0; i < train.images.length; i++) mean[i % size] = mean[i % size]! + train.images[i]!;
-  for (let j = 0; j < size; j++) mean[j] = mean[j]! / train.count;
-  const mse = (y: (i: number) => number) => {
-    let sum = 0;
-    for (let i = 0; i < test.images.length; i++) sum += (test.images[i]! - y(i)) ** 2;
-    return sum / test.images.length;
-  };
-  const meanSample = mse((i) => mean[i % size]!);
-  if (fitted === undefined) return { meanSample };
-  if (typeof fitted === 'string') return { meanSample, pcaSkipped: fitted };
-  const recon = fitted.pca.reconstruct(test.images);
-  const pca = { components: fitted.pca.componentCount, mse: mse((i) => recon[i]!) };
-  return { meanSample, pca: fitted.fittedOn === undefined ? pca : { ...pca, fittedOn: fitted.fittedOn } };
-}
-
-/**
- * The PCA baseline is fitted on at most this many training samples (evenly spaced): its subspace
- * iteration over 16,000 images of 64x64x3 ran for more than 6 minutes in JS (and over 2,000 of them, with
- * up to 40 iterations, still for minutes).
- */
-export const PCA_FIT_MAX = 2000;
-/**
- * No PCA baseline for a code of more values than this: a conv model's code on 64x64x3 images has 2,048, and
- * a subspace iteration for that many components over 12,288-value samples ran for more than 10 minutes after
- * a 40 s epoch (20,000-image run).
- */
-export const PCA_MAX_COMPONENTS = 256;
-/** ... and on at most this many values: 651 samples of 64x64x3 (12,288 values each). */
-const PCA_FIT_VALUES = 8_000_000;
-/** The baseline's subspace iteration stops at this relative change of captured variance (PCA's own default: 1e-7)... */
-const PCA_TOLERANCE = 1e-5;
-/** ... or after this many iterations (PCA's own default: 40). */
-const PCA_ITERATIONS = 20;
-
-/** At most `max` samples of `from`, evenly spaced (all of them when there are no more). */
-function evenlySpaced(from: Samples, size: number, max: number): Float32Array {
-  if (from.count <= max) return from.images;
-  const rows = Uint32Array.from({ length: max }, (_, i) => Math.floor((i * from.count) / max));
-  return gatherRows(from.images, size, rows, 'PCA baseline');
-}
-
-/** What a PCA warm start needs to judge the fine-tuned model. */
-interface WarmStart {
-  /** The validation samples, of `size` values each. */
-  val: Float32Array;
-  size: number;
-  components: number;
-  /** The range the outputs are clipped to, when they are. */
-  clip?: [number, number];
-}
-
-/** Mean of `values`. */
-const meanOf = (values: Float64Array) => values.reduce((s, v) => s + v, 0) / values.length;
-
-const INIT_FIX = 'use --model dense or deep (hidden sizes >= 2 x --latent-dim), or leave --init out';
-
-/** `pcaWarmStart` for the CLI: a spec it cannot start at PCA is an OptionError of --init with the fix. */
-function warmWeights(spec: ModelSpec, pca: Pca, seed: number, clip?: [number, number]): NamedTensor[] {
-  try {
-    return pcaWarmStart(spec, pca, seed, clip ? { clip } : {});
-  } catch (error) {
-    if (!(error instanceof OptionError)) throw error;
-    throw new OptionError(`--init pca: ${error.message}; ${INIT_FIX}`, {
-      cause: error,
-      details: { option: '--init', actual: 'pca' },
-    });
-  }
-}
-
-/** PCA with `k` components as the baseline fits it, or an OptionError of --init when there is none. */
-function pcaForInit(samples: Samples, spec: ModelSpec, k: number): BaselinePca {
-  const size = samples.images.length / samples.count;
-  const fitted = fitBaselinePca(samples, size, k);
-  if (typeof fitted === 'object' && fitted.pca.componentCount === k) return fitted;
-  throw new OptionError(
-    `--init pca: model "${spec.name}" has a code of ${k} values, and PCA(${k}) cannot be fitted on ${samples.count} training samples of ${size} values${typeof fitted === 'string' ? ` (${fitted})` : ''}; lower --latent-dim`,
-    { details: { option: '--init', actual: 'pca' } },
-  );
-}
-
-/**
- * `--init pca`: sets the model's weights to PCA's solution (`pcaWarmStart`) with as many components as its
- * code has values, the PCA fitted on the training part only (as the baseline fits it), so that the
- * validation part judges the start and the fine-tuned epochs alike; says the start's validation loss. Data
- * in [0, 1] get outputs clipped to [0, 1] when the last decoder hidden layer has 2 x features units or more
- * (`pcaWarmStart`'s `clip`).
- */
-async function startAtPca(
-  model: TrainableModel,
-  options: TrainOptions,
-  train: Samples,
-  val: Float32Array | undefined,
-): Promise<WarmStart> {
-  if (!val) {
-    throw new OptionError(
-      `--init pca keeps the best validation epoch, the warm start included, but --validation-fraction ${options.validationFraction} leaves no validation samples; raise it (e.g. 0.1)`,
-      { details: { option: '--validation-fraction', actual: options.validationFraction } },
-    );
-  }
-  const spec = model.spec;
-  const k = shapeSize(inferShapes(spec).latent);
-  const size = train.images.length / train.count;
-  // Values in [0, 1] (min-max scaled, or images unscaled) get outputs clipped to [0, 1] where the last decoder
-  // hidden layer can hold it: never further from a target in that range than PCA's reconstruction.
-  const unitRange = spec.scaler ? spec.scaler.type === 'minmax' : spec.inputShape.length === 3;
-  const dense = spec.decoder.flatMap((l) => (l.type === 'dense' ? [l.units] : []));
-  const clip: [number, number] | undefined =
-    unitRange && dense.length >= 2 && dense.at(-2)! >= 2 * size ? [0, 1] : undefined;
-  const weights = warmWeights(spec, pcaForInit(train, spec, k).pca, options.seed, clip);
-  model.setWeights(weights);
-  const valErrors = msePer(val, await model.reconstruct(val), size);
-  const clipped = clip
-    ? ', outputs clipped to [0, 1]'
-    : unitRange
-      ? ` (with a first --hidden size of at least ${2 * size}, the outputs would be clipped to [0, 1])`
-      : '';
-  getIo().out(
-    `--init pca: started at PCA(${k}) of the ${train.count} training samples${clipped} · val MSE ${fmt(meanOf(valErrors))} (epoch 0)`,
-  );
-  return { val, size, components: k, ...(clip && { clip }) };
-}
-
-/**
- * After fine-tuning from a PCA warm start (the trainer kept its best validation epoch): the fine-tuned model
- * stays only where the validation part agrees, when its per-sample errors there are lower than those of the
- * PCA fitted on every training sample (`full`: the baseline's PCA, which has seen the validation part, so the
- * test is conservative) by more than twice the standard error of the paired differences. Otherwise the
- * model becomes that PCA's solution and reconstructs as the PCA baseline does (clipped, when the start was).
- */
-async function keepWarmStartUnlessBeaten(
-  model: TrainableModel,
-  warm: WarmStart,
-  full: Pca,
-  seed: number,
-): Promise<void> {
-  const { val, size } = warm;
-  const tunedWeights = model.getWeights();
-  const tuned = msePer(val, await model.reconstruct(val), size);
-  model.setWeights(warmWeights(model.spec, full, seed, warm.clip));
-  const pca = msePer(val, await model.reconstruct(val), size);
-  const n = tuned.length;
-  const gains = pca.map((e, i) => e - tuned[i]!);
-  const gain = meanOf(gains);
-  const se = Math.sqrt(gains.reduce((s, g) => s + (g - gain) ** 2, 0) / Math.max(1, n - 1) / n);
-  const said = `fine-tuned val MSE ${fmt(meanOf(tuned))}, PCA(${warm.components}) of every training sample ${fmt(meanOf(pca))} (fine-tuned lower by ${gain.toExponential(2)} ± ${se.toExponential(2)} on ${n} samples)`;
-  if (gain > 2 * se) {
-    model.setWeights(tunedWeights);
-    getIo().out(`--init pca: ${said}; kept the fine-tuned model`);
-  } else {
-    getIo().out(
-      `--init pca: ${said}, not lower by twice the standard error; the model is that PCA(${warm.components})${warm.clip ? ', its outputs clipped to [0, 1]' : ', as the baseline'}`,
-    );
-  }
 }
 
 async function train(given: TrainOptions, entry: ReturnType<typeof getModel>): Promise<TrainSummary> {
