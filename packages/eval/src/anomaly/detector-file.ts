@@ -1,6 +1,6 @@
-import { DataError } from '@aekit/core';
 import { SCORE_KINDS, type ScoreKind } from './score-kind.js';
 import type { ScoreSummary } from './score-summary.js';
+import { badField, readVersionedFile, type VersionedFileKind } from './versioned-file.js';
 
 export const DETECTOR_FORMAT = 'aekit-detector';
 /**
@@ -38,33 +38,22 @@ export interface DetectorFile {
 
 const SCORES: readonly string[] = SCORE_KINDS;
 
+const KIND: VersionedFileKind = {
+  what: 'detector file',
+  format: DETECTOR_FORMAT,
+  version: DETECTOR_FORMAT_VERSION,
+  fix: 'write the file again with detect fit (or AnomalyDetector.toJSON)',
+};
+
 function bad(field: string, problem: string): never {
-  throw new DataError(
-    'DATA_INVALID',
-    `detector file: ${field} ${problem}; write the file again with detect fit (or AnomalyDetector.toJSON).`,
-  );
+  return badField(KIND, field, problem);
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** Checks a detector file (object or JSON text) field by field; a wrong field throws `DataError` naming it. */
 export function parseDetectorFile(file: DetectorFile | string): DetectorFile {
-  let f: Record<string, unknown>;
-  try {
-    f = (typeof file === 'string' ? JSON.parse(file) : file) as Record<string, unknown>;
-  } catch (e) {
-    throw new DataError('DATA_INVALID', `detector file: not JSON (${(e as Error).message}).`, { cause: e });
-  }
-  if (typeof f !== 'object' || f === null || f.format !== DETECTOR_FORMAT) {
-    bad('format', `is not "${DETECTOR_FORMAT}" (is this a detector file?)`);
-  }
-  if (!Number.isInteger(f.version) || (f.version as number) < 1) bad('version', `is ${String(f.version)}`);
-  if ((f.version as number) > DETECTOR_FORMAT_VERSION) {
-    throw new DataError(
-      'DATA_INVALID',
-      `detector file: version ${f.version} was written by a newer aekit (this one reads up to ${DETECTOR_FORMAT_VERSION}); upgrade aekit.`,
-    );
-  }
+  const f = readVersionedFile(file, KIND);
   if (!SCORES.includes(f.score as string))
     bad('score', `is ${JSON.stringify(f.score)}, not one of ${SCORES.join(', ')}`);
   const t = f.threshold as Record<string, unknown> | undefined;

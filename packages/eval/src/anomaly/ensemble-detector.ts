@@ -1,4 +1,4 @@
-import { type Autoencoder, DataError, OptionError, ShapeMismatchError } from '@aekit/core';
+import { type Autoencoder, OptionError, ShapeMismatchError } from '@aekit/core';
 import { AnomalyDetector, type DetectorInput } from './detector.js';
 import { type DetectorFile, parseDetectorFile } from './detector-file.js';
 import { type ScoreSummary, summarizeScores, zScoreStats } from './score-summary.js';
@@ -9,6 +9,7 @@ import {
   type ThresholdRule,
   thresholdFor,
 } from './threshold.js';
+import { badField, readVersionedFile, type VersionedFileKind } from './versioned-file.js';
 
 export const ENSEMBLE_FORMAT = 'aekit-detector-ensemble';
 /** Version of the ensemble file this package writes; it reads this one and every older one. */
@@ -156,31 +157,20 @@ export class EnsembleDetector {
   }
 }
 
+const KIND: VersionedFileKind = {
+  what: 'ensemble file',
+  format: ENSEMBLE_FORMAT,
+  version: ENSEMBLE_FORMAT_VERSION,
+  fix: 'write the file again with EnsembleDetector.toJSON',
+};
+
 function bad(field: string, problem: string): never {
-  throw new DataError(
-    'DATA_INVALID',
-    `ensemble file: ${field} ${problem}; write the file again with EnsembleDetector.toJSON.`,
-  );
+  return badField(KIND, field, problem);
 }
 
 /** Checks an ensemble file (object or JSON text); each member is checked as a detector file. */
 export function parseEnsembleFile(file: EnsembleFile | string): EnsembleFile {
-  let f: Record<string, unknown>;
-  try {
-    f = (typeof file === 'string' ? JSON.parse(file) : file) as Record<string, unknown>;
-  } catch (e) {
-    throw new DataError('DATA_INVALID', `ensemble file: not JSON (${(e as Error).message}).`, { cause: e });
-  }
-  if (typeof f !== 'object' || f === null || f.format !== ENSEMBLE_FORMAT) {
-    bad('format', `is not "${ENSEMBLE_FORMAT}" (is this an ensemble file?)`);
-  }
-  if (!Number.isInteger(f.version) || (f.version as number) < 1) bad('version', `is ${String(f.version)}`);
-  if ((f.version as number) > ENSEMBLE_FORMAT_VERSION) {
-    throw new DataError(
-      'DATA_INVALID',
-      `ensemble file: version ${f.version} was written by a newer aekit (this one reads up to ${ENSEMBLE_FORMAT_VERSION}); upgrade aekit.`,
-    );
-  }
+  const f = readVersionedFile(file, KIND);
   if (!Array.isArray(f.members) || f.members.length < 2)
     bad('members', 'is not a list of two or more detectors');
   const members = (f.members as unknown[]).map((m) => parseDetectorFile(m as DetectorFile));
