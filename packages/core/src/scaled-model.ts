@@ -9,20 +9,12 @@ import { scaleValues, unscaleValues } from './spec/scaler.js';
 export function withScaler<M extends Autoencoder>(model: M): Autoencoder {
   const scaler = model.spec.scaler;
   if (!scaler || model.rawValues) return model;
-  const view: Autoencoder = {
-    rawValues: true,
-    get spec() {
-      return model.spec;
-    },
-    encode: (x) => model.encode(scaleValues(scaler, x)),
-    decode: async (z) => unscaleValues(scaler, await model.decode(z)),
-    reconstruct: async (x) => unscaleValues(scaler, await model.reconstruct(scaleValues(scaler, x))),
-  };
-  if (model.encodeDistribution) {
-    const dist = model.encodeDistribution.bind(model);
-    view.encodeDistribution = (x) => dist(scaleValues(scaler, x));
-  }
-  return view;
+  return through(
+    model,
+    (x) => scaleValues(scaler, x),
+    (y) => unscaleValues(scaler, y),
+    true,
+  );
 }
 
 /**
@@ -33,17 +25,35 @@ export function withScaler<M extends Autoencoder>(model: M): Autoencoder {
 export function inScaledUnits<M extends Autoencoder>(model: M): Autoencoder {
   const scaler = model.spec.scaler;
   if (!scaler || !model.rawValues) return model;
+  return through(
+    model,
+    (x) => unscaleValues(scaler, x),
+    (y) => scaleValues(scaler, y),
+  );
+}
+
+/**
+ * `model` seen through a change of units: inputs of `encode`/`reconstruct`/`encodeDistribution` go through
+ * `into`, outputs of `decode`/`reconstruct` through `back`; codes are left as they are.
+ */
+function through(
+  model: Autoencoder,
+  into: (x: Float32Array) => Float32Array,
+  back: (y: Float32Array) => Float32Array,
+  rawValues?: true,
+): Autoencoder {
   const view: Autoencoder = {
+    ...(rawValues && { rawValues }),
     get spec() {
       return model.spec;
     },
-    encode: (x) => model.encode(unscaleValues(scaler, x)),
-    decode: async (z) => scaleValues(scaler, await model.decode(z)),
-    reconstruct: async (x) => scaleValues(scaler, await model.reconstruct(unscaleValues(scaler, x))),
+    encode: (x) => model.encode(into(x)),
+    decode: async (z) => back(await model.decode(z)),
+    reconstruct: async (x) => back(await model.reconstruct(into(x))),
   };
   if (model.encodeDistribution) {
     const dist = model.encodeDistribution.bind(model);
-    view.encodeDistribution = (x) => dist(unscaleValues(scaler, x));
+    view.encodeDistribution = (x) => dist(into(x));
   }
   return view;
 }
