@@ -201,10 +201,11 @@ convolution goes), measured in the same run. Both engines run at each thread cou
 aekit's wasm device through \`AEKIT_WASM_THREADS\`, PyTorch through \`torch.set_num_threads\`.
 Each configuration runs in its own process, ${ctx.reps} time(s); a cell is the median over them (a run's
 training images/s is the median over its epochs, so the warm-up epoch does not count). Phases: train;
-reconstruct and encode (\`model.reconstruct\` / \`model.encode\`, 256 images a call; PyTorch: the forward
-pass and the encoder in eval mode under \`no_grad\`); onnx = the model exported with \`exportOnnx\` run
-through aekit's session API on onnxruntime-node (CPU provider, as many intra-op threads as the column's
-count; each call warmed up once over the images it then times), compared with PyTorch's reconstruct / encode.
+reconstruct and encode (\`model.reconstruct\` / \`model.encode\`; PyTorch: the forward pass and the encoder
+in eval mode under \`no_grad\`); onnx = the model exported with \`exportOnnx\` run through aekit's session
+API on onnxruntime-node (CPU provider, as many intra-op threads as the column's count), compared with
+PyTorch's reconstruct / encode. Both engines' predict cells time the same loop (torch_bench.py's \`rate()\`):
+one warm-up call on 256 images, then calls of 256 images over all of them, each output dropped.
 Fastest vs fastest = aekit's fastest cell / PyTorch's fastest cell (above 1: aekit is faster).
 GFLOP/s = images/s x FLOPs per image counted from the spec (dense, convolution and transposed-convolution
 products only: forward = 2 x multiply-adds, a training step = 3 x forward), at each engine's fastest

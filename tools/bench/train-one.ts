@@ -52,6 +52,22 @@ const time = async (f: () => Promise<unknown> | unknown) => {
   return images / ((performance.now() - start) / 1000);
 };
 
+/**
+ * Predict throughput as torch_bench.py's `rate()` measures PyTorch's: one warm-up call on the first 256
+ * images, then calls of 256 over all of them, each call's output dropped (what a caller streaming its data
+ * through does; PyTorch's caching allocator then reuses one output buffer, aekit returns a fresh array per call).
+ */
+const PREDICT_CALL = 256;
+const rate = async (f: (batch: Float32Array) => Promise<unknown> | unknown) => {
+  const per = x.length / images;
+  await f(x.subarray(0, PREDICT_CALL * per));
+  return time(async () => {
+    for (let start = 0; start < images; start += PREDICT_CALL) {
+      await f(x.subarray(start * per, Math.min(images, start + PREDICT_CALL) * per));
+    }
+  });
+};
+
 if (engine === 'aekit') {
   const backend = createTfjsBackend({ device });
   await backend.init();
@@ -74,24 +90,20 @@ if (engine === 'aekit') {
       },
     },
   );
-  await model.reconstruct(x.subarray(0, 256 * 784)); // warm-up
-  result.predictImagesPerSecond = await time(() => model.reconstruct(x));
-  await model.encode(x.subarray(0, 256 * 784));
-  result.encodeImagesPerSecond = await time(() => model.encode(x));
+  result.predictImagesPerSecond = await rate((b) => model.reconstruct(b));
+  result.encodeImagesPerSecond = await rate((b) => model.encode(b));
   const weights = model.getWeights();
   model.dispose();
   try {
-    // As many intra-op threads as the process's wasm device (PyTorch's set_num_threads in its peer), and
-    // each call warmed up once as it is then timed (torch_bench.py's rate() warms up on the batch shape it
-    // times): ONNX Runtime's first call at a new batch size grows its memory arena, which on a 2-core VM
-    // cost as much as the graph itself (docs/benchmarks.md, "Where reconstruct's time went").
+    // As many intra-op threads as the process's wasm device (PyTorch's set_num_threads in its peer); rate()
+    // warms up on the batch shape it times: ONNX Runtime's first call at a new batch size grows its memory
+    // arena, which on a 2-core VM cost as much as the graph itself (docs/benchmarks.md, "Where
+    // reconstruct's time went").
     const threads = typeof result.threads === 'number' ? result.threads : undefined;
     const session = await createSession(exportOnnx(spec, weights), { device: 'cpu', threads });
     result.onnxThreads = threads;
-    await session.reconstruct(x);
-    result.onnxImagesPerSecond = await time(() => session.reconstruct(x));
-    await session.encode(x);
-    result.onnxEncodeImagesPerSecond = await time(() => session.encode(x));
+    result.onnxImagesPerSecond = await rate((b) => session.reconstruct(b));
+    result.onnxEncodeImagesPerSecond = await rate((b) => session.encode(b));
   } catch (error) {
     result.onnxError = (error as Error).message.split('\n')[0];
   }
@@ -113,8 +125,7 @@ if (engine === 'aekit') {
     result.epochs.push({ imagesPerSecond: rate, loss });
     result.rssAfterEpoch.push(process.memoryUsage().rss);
   }
-  trainer.predict(x.subarray(0, 256 * 784), 256);
-  result.predictImagesPerSecond = await time(() => trainer.predict(x, 256));
+  result.predictImagesPerSecond = await rate((b) => trainer.predict(b, PREDICT_CALL));
   trainer.dispose();
 }
 result.peakRss = process.resourceUsage().maxRSS * 1024;
