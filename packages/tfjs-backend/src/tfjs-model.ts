@@ -15,6 +15,7 @@ import type { ConcreteTfjsDevice } from './device/devices.js';
 import { forwardContext } from './engine/context.js';
 import type { ForwardContext } from './engine/layers.js';
 import { Network } from './engine/network.js';
+import { readInto } from './read-into.js';
 import type { Tensor, Tf } from './tf.js';
 import { averageSums, evaluateLossSums } from './training/evaluate-loss.js';
 import { type TfjsFitResult, Trainer } from './training/trainer.js';
@@ -89,21 +90,29 @@ export class TfjsModel implements TrainableModel {
     await this.activate();
     const n = batchCount(x, sampleShape, what);
     const per = x.length / Math.max(n, 1);
-    const parts: Float32Array[] = [];
-    for (let start = 0; start < n; start += batchSize) {
-      const end = Math.min(n, start + batchSize);
-      const out = this.tf.tidy(() =>
+    const run = (start: number, end: number) =>
+      this.tf.tidy(() =>
         fn(this.tf.tensor(x.subarray(start * per, end * per), [end - start, ...sampleShape])),
       );
-      parts.push((await out.data()) as Float32Array);
-      out.dispose();
+    if (n === 0) return new Float32Array(0);
+    const first = run(0, Math.min(n, batchSize));
+    if (n <= batchSize) {
+      try {
+        return (await first.data()) as Float32Array;
+      } finally {
+        first.dispose();
+      }
     }
-    if (parts.length === 1) return parts[0]!;
-    const total = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      total.set(p, offset);
-      offset += p.length;
+    // One result array, each batch copied into it from where the backend keeps it (read-into.ts).
+    const perOut = first.size / batchSize;
+    const total = new Float32Array(n * perOut);
+    for (let start = 0; start < n; start += batchSize) {
+      const out = start === 0 ? first : run(start, Math.min(n, start + batchSize));
+      try {
+        await readInto(this.tf, out, total, start * perOut);
+      } finally {
+        out.dispose();
+      }
     }
     return total;
   }
