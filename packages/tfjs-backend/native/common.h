@@ -6,10 +6,28 @@
 #define INLINE static inline __attribute__((always_inline))
 #define EXPORT(name) __attribute__((export_name(name)))
 
+// v unchanged, but opaque to the compiler: a constant it cannot fold back into its uses.
+INLINE v128_t opaque4(v128_t v) {
+  __asm__("" : "+r"(v));
+  return v;
+}
+
 INLINE void zero(float* p, int n) {
   int i = 0;
   for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, wasm_f32x4_splat(0.0f));
   for (; i < n; i++) p[i] = 0.0f;
+}
+
+// The last r = n % 4 values (1 <= r <= 3) as one vector padded with zeros, and the first r lanes of v
+// stored back.
+INLINE v128_t tail4(const float* p, int r) {
+  return wasm_f32x4_make(p[0], r > 1 ? p[1] : 0.0f, r > 2 ? p[2] : 0.0f, 0.0f);
+}
+
+INLINE void store_tail4(float* p, v128_t v, int r) {
+  p[0] = wasm_f32x4_extract_lane(v, 0);
+  if (r > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
+  if (r > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
 }
 
 // The taps k in [0, n) whose position start + k * step (step > 0) lies inside [0, limit): k in [*lo, *hi),

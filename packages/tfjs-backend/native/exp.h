@@ -23,3 +23,41 @@ INLINE v128_t exp4_nonpositive(v128_t x) {
   // Times 2^n: the low bits of `shifted` (n, two's complement) moved into the exponent field.
   return wasm_i32x4_add(p, wasm_i32x4_shl(shifted, 23));
 }
+
+// The constants of exp4_nonpositive_fast, as values the compiler cannot fold back into their uses: V8
+// rebuilds every v128.const where it is used (three instructions each, inside the loop), so a loop takes
+// them from exp4_fast_constants() once, and holds them in registers.
+typedef struct {
+  v128_t log2e, magic, ln2, c1, c2, c3, c4, c5;
+} Exp4FastConstants;
+
+INLINE Exp4FastConstants exp4_fast_constants(void) {
+  return (Exp4FastConstants){
+      opaque4(wasm_f32x4_splat(1.44269504088896341f)),
+      // 1.5 * 2^23 + 127: adding it rounds to an integer n and leaves n + 127, 2^n's exponent field, in the
+      // low mantissa bits.
+      opaque4(wasm_f32x4_splat(12583039.0f)),
+      opaque4(wasm_f32x4_splat(0.693147180559945f)),
+      opaque4(wasm_f32x4_splat(0.9999997019767761f)),
+      opaque4(wasm_f32x4_splat(0.49999114871025085f)),
+      opaque4(wasm_f32x4_splat(0.16667675971984863f)),
+      opaque4(wasm_f32x4_splat(0.041902557015419006f)),
+      opaque4(wasm_f32x4_splat(0.008289458230137825f)),
+  };
+}
+
+// e^x of four floats -87 <= x <= 0 for a result added to 1 (a sigmoid): one-step range reduction x = n ln2
+// + r and a degree-5 minimax polynomial 1 + r (c1 + c2 r + ... + c5 r^4) for e^r, |r| <= ln2 / 2
+// (relative error about 1e-7, up to about 3e-6 near e^-87, where the result is below 1e-36). Below -87 the
+// result is meaningless: the caller masks it. About half the instructions of exp4_nonpositive.
+INLINE v128_t exp4_nonpositive_fast(v128_t x, const Exp4FastConstants* k) {
+  const v128_t shifted = wasm_f32x4_add(wasm_f32x4_mul(x, k->log2e), k->magic);
+  const v128_t scale = wasm_i32x4_shl(shifted, 23);  // 2^n
+  const v128_t n = wasm_f32x4_sub(shifted, k->magic);
+  const v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, k->ln2));
+  v128_t p = wasm_f32x4_add(wasm_f32x4_mul(k->c5, r), k->c4);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), k->c3);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), k->c2);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), k->c1);
+  return wasm_f32x4_add(scale, wasm_f32x4_mul(wasm_f32x4_mul(r, scale), p));
+}

@@ -37,11 +37,6 @@ INLINE v128_t grad4(v128_t z, v128_t y, v128_t scale) {
   return wasm_f32x4_mul(scale, wasm_f32x4_sub(s, y));
 }
 
-// The last n % 4 values as one vector padded with zeros.
-INLINE v128_t tail4(const float* p, int r) {
-  return wasm_f32x4_make(p[0], r > 1 ? p[1] : 0.0f, r > 2 ? p[2] : 0.0f, 0.0f);
-}
-
 INLINE double sum_f64(v128_t v) {
   const v128_t lo = wasm_f64x2_promote_low_f32x4(v);
   const v128_t hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
@@ -77,12 +72,7 @@ void sigmoid_cross_entropy_grad(const float* z, const float* y, float* dz, int n
   int i = 0;
   for (; i + 4 <= n; i += 4) wasm_v128_store(dz + i, grad4(wasm_v128_load(z + i), wasm_v128_load(y + i), vs));
   const int r = n - i;
-  if (r > 0) {
-    const v128_t g = grad4(tail4(z + i, r), tail4(y + i, r), vs);
-    dz[i] = wasm_f32x4_extract_lane(g, 0);
-    if (r > 1) dz[i + 1] = wasm_f32x4_extract_lane(g, 1);
-    if (r > 2) dz[i + 2] = wasm_f32x4_extract_lane(g, 2);
-  }
+  if (r > 0) store_tail4(dz + i, grad4(tail4(z + i, r), tail4(y + i, r), vs), r);
 }
 
 // The same two kernels cut into tasks of `chunk` values (a multiple of 256), which every thread calling them

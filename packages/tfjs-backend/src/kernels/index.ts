@@ -29,6 +29,7 @@ import { identityConfig as wasmIdentity } from './wasm/Identity.js';
 import { maxPoolGradConfig as wasmMaxPoolGrad } from './wasm/MaxPoolGrad.js';
 import { reluGradConfig as wasmReluGrad } from './wasm/ReluGrad.js';
 import { resizeNearestNeighborGradConfig as wasmResizeNearestNeighborGrad } from './wasm/ResizeNearestNeighborGrad.js';
+import { sigmoidConfig as wasmSigmoid } from './wasm/Sigmoid.js';
 import { sumConfig as wasmSum } from './wasm/Sum.js';
 import { maxPoolGradConfig as webgpuMaxPoolGrad } from './webgpu/MaxPoolGrad.js';
 import { resizeNearestNeighborGradConfig as webgpuResizeNearestNeighborGrad } from './webgpu/ResizeNearestNeighborGrad.js';
@@ -48,6 +49,7 @@ const trainingKernels: Record<string, KernelConfig[]> = {
     ...wasmSigmoidCrossEntropy,
     wasmAdamUpdate,
     wasmReluGrad,
+    wasmSigmoid,
     wasmSum,
     wasmIdentity,
   ],

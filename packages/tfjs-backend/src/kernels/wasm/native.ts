@@ -98,6 +98,8 @@ export interface NativeKernels {
   sumRows(x: number, out: number, rows: number, cols: number): void;
   /** dx = dy where x > 0, else 0. */
   reluGrad(dy: number, x: number, dx: number, n: number): void;
+  /** y = 1 / (1 + e^-x), n values. */
+  sigmoid(x: number, y: number, n: number): void;
   /** Binary cross-entropy summed over n values (float64), probabilities clipped to [lo, hi]. */
   binaryCrossEntropySum(p: number, y: number, n: number, lo: number, hi: number): number;
   binaryCrossEntropyGrad(
@@ -147,6 +149,7 @@ const EXPORT_NAMES: Record<keyof NativeKernels, string> = {
   matmulScratchFloats: 'matmul_scratch_floats',
   sumRows: 'sum_rows',
   reluGrad: 'relu_grad',
+  sigmoid: 'sigmoid',
   binaryCrossEntropySum: 'binary_cross_entropy_sum',
   binaryCrossEntropyGrad: 'binary_cross_entropy_grad',
   sigmoidCrossEntropySum: 'sigmoid_cross_entropy_sum',
