@@ -107,13 +107,12 @@ static void outer_accumulate(float* dw, const float* x, int xs, const float* d, 
   }
 }
 
-EXPORT("conv2d_backprop_filter")
-void conv2d_backprop_filter(const float* x, const float* dy, float* dw, int batch, int inH, int inW, int inC,
-                            int outH, int outW, int outC, int filterH, int filterW, int strideH, int strideW,
-                            int dilationH, int dilationW, int padTop, int padLeft) {
-  zero(dw, filterH * filterW * inC * outC);
+// dw accumulated over images b0 .. b1 - 1 (not zeroed here).
+static void accumulate_images(const float* x, const float* dy, float* dw, int b0, int b1, int inH, int inW, int inC,
+                              int outH, int outW, int outC, int filterH, int filterW, int strideH, int strideW,
+                              int dilationH, int dilationW, int padTop, int padLeft) {
   const int xs = strideW * inC;
-  for (int b = 0; b < batch; b++) {
+  for (int b = b0; b < b1; b++) {
     for (int oh = 0; oh < outH; oh++) {
       const float* dyRow = dy + ((b * outH + oh) * outW) * outC;
       for (int kh = 0; kh < filterH; kh++) {
@@ -132,5 +131,34 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, int batc
         }
       }
     }
+  }
+}
+
+EXPORT("conv2d_backprop_filter")
+void conv2d_backprop_filter(const float* x, const float* dy, float* dw, int batch, int inH, int inW, int inC,
+                            int outH, int outW, int outC, int filterH, int filterW, int strideH, int strideW,
+                            int dilationH, int dilationW, int padTop, int padLeft) {
+  zero(dw, filterH * filterW * inC * outC);
+  accumulate_images(x, dy, dw, 0, batch, inH, inW, inC, outH, outW, outC, filterH, filterW, strideH, strideW,
+                    dilationH, dilationW, padTop, padLeft);
+}
+
+// The same cut into tasks of `chunk` images, which every thread calling this takes from `*next` until none
+// is left. Task t sums its images into its own filter-sized part, parts + t * (filter size); the caller adds
+// the parts up in task order (sum_rows), so the result does not depend on which thread ran which task.
+EXPORT("conv2d_backprop_filter_tasks")
+void conv2d_backprop_filter_tasks(const float* x, const float* dy, float* parts, int batch, int inH, int inW,
+                                  int inC, int outH, int outW, int outC, int filterH, int filterW, int strideH,
+                                  int strideW, int dilationH, int dilationW, int padTop, int padLeft, int chunk,
+                                  int* next) {
+  const int size = filterH * filterW * inC * outC;
+  for (;;) {
+    const int t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+    const int b0 = t * chunk;
+    if (b0 >= batch) return;
+    float* dw = parts + t * size;
+    zero(dw, size);
+    accumulate_images(x, dy, dw, b0, b0 + chunk < batch ? b0 + chunk : batch, inH, inW, inC, outH, outW, outC,
+                      filterH, filterW, strideH, strideW, dilationH, dilationW, padTop, padLeft);
   }
 }

@@ -19,34 +19,55 @@ INLINE void add_into(float* dst, const float* src, int n) {
   for (; c < n; c++) dst[c] += src[c];
 }
 
+// dx of images n0 .. n0 + images - 1 (zeroed first, then the product and the scatter-add).
+static void transpose_images(const float* dy, const float* w, float* dx, float* scratch, int n0, int images,
+                             int inH, int inW, int inC, int outH, int outW, int outC, int fh, int fw, int sh,
+                             int sw, int dh, int dw, int pt, int pl) {
+  const int width = fh * fw * inC;
+  const int positions = outH * outW;
+  float* cols = scratch + matmul_scratch_floats(outC);
+  zero(dx + n0 * inH * inW * inC, images * inH * inW * inC);
+  matmul(dy + n0 * positions * outC, w, 0, cols, images * positions, width, outC, 0, 1, -__builtin_inff(),
+         __builtin_inff(), scratch);
+  for (int n = 0; n < images; n++) {
+    float* image = dx + (n0 + n) * inH * inW * inC;
+    for (int oy = 0; oy < outH; oy++) {
+      int i0, i1;
+      taps(oy * sh - pt, dh, fh, inH, &i0, &i1);
+      for (int ox = 0; ox < outW; ox++) {
+        int j0, j1;
+        taps(ox * sw - pl, dw, fw, inW, &j0, &j1);
+        const float* p = cols + ((n * outH + oy) * outW + ox) * width;
+        for (int i = i0; i < i1; i++) {
+          float* row = image + (oy * sh + i * dh - pt) * inW * inC;
+          for (int j = j0; j < j1; j++) add_into(row + (ox * sw + j * dw - pl) * inC, p + (i * fw + j) * inC, inC);
+        }
+      }
+    }
+  }
+}
+
 // scratch: matmul_scratch_floats(outC) floats, then chunk * outH * outW * fh * fw * inC floats (cols).
 EXPORT("conv2d_transpose")
 void conv2d_transpose(const float* dy, const float* w, float* dx, float* scratch, int chunk, int batch, int inH,
                       int inW, int inC, int outH, int outW, int outC, int fh, int fw, int sh, int sw, int dh, int dw,
                       int pt, int pl) {
-  const int width = fh * fw * inC;
-  const int positions = outH * outW;
-  float* cols = scratch + matmul_scratch_floats(outC);
-  zero(dx, batch * inH * inW * inC);
   for (int n0 = 0; n0 < batch; n0 += chunk) {
-    const int images = batch - n0 < chunk ? batch - n0 : chunk;
-    matmul(dy + n0 * positions * outC, w, 0, cols, images * positions, width, outC, 0, 1, -__builtin_inff(),
-           __builtin_inff(), scratch);
-    for (int n = 0; n < images; n++) {
-      float* image = dx + (n0 + n) * inH * inW * inC;
-      for (int oy = 0; oy < outH; oy++) {
-        int i0, i1;
-        taps(oy * sh - pt, dh, fh, inH, &i0, &i1);
-        for (int ox = 0; ox < outW; ox++) {
-          int j0, j1;
-          taps(ox * sw - pl, dw, fw, inW, &j0, &j1);
-          const float* p = cols + ((n * outH + oy) * outW + ox) * width;
-          for (int i = i0; i < i1; i++) {
-            float* row = image + (oy * sh + i * dh - pt) * inW * inC;
-            for (int j = j0; j < j1; j++) add_into(row + (ox * sw + j * dw - pl) * inC, p + (i * fw + j) * inC, inC);
-          }
-        }
-      }
-    }
+    transpose_images(dy, w, dx, scratch, n0, batch - n0 < chunk ? batch - n0 : chunk, inH, inW, inC, outH, outW,
+                     outC, fh, fw, sh, sw, dh, dw, pt, pl);
+  }
+}
+
+// The same, one chunk of images per task, which every thread calling this (each with its own scratch) takes
+// from `*next` until none is left: the images' dx are disjoint, so the result does not depend on who ran what.
+EXPORT("conv2d_transpose_tasks")
+void conv2d_transpose_tasks(const float* dy, const float* w, float* dx, float* scratch, int chunk, int batch,
+                            int inH, int inW, int inC, int outH, int outW, int outC, int fh, int fw, int sh, int sw,
+                            int dh, int dw, int pt, int pl, int* next) {
+  for (;;) {
+    const int n0 = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED) * chunk;
+    if (n0 >= batch) return;
+    transpose_images(dy, w, dx, scratch, n0, batch - n0 < chunk ? batch - n0 : chunk, inH, inW, inC, outH, outW,
+                     outC, fh, fw, sh, sw, dh, dw, pt, pl);
   }
 }

@@ -56,6 +56,9 @@ export function convCases(seed: number): KernelCase[] {
     [1, 14, 14, 64, 64, 3, 2, 'same'],
     [3, 10, 9, 5, 7, 3, 3, 'valid'],
     [2, 6, 7, 3, 9, 4, 2, 'same'],
+    // Big enough for the kernel threads, in several tasks with a short last one (chunks of images).
+    [7, 28, 28, 8, 16, 3, 2, 'same'],
+    [9, 14, 14, 16, 32, 3, 2, 'valid'],
   ];
   // Forward convolutions: fewer than 4 output channels (aekit's kernel on wasm) and more (XNNPACK's).
   const forward: Array<[number, number, number, number, number, number, number, number, 'same' | 'valid']> = [

@@ -10,7 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { requireStockKernel } from '../stock-kernels.js';
 import { addressOf, nativeKernels } from './native.js';
-import { type KernelThreads, kernelThreads } from './native-threads.js';
+import { type KernelThreads, kernelThreadsFor } from './native-threads.js';
 import { dispose, transpose } from './wasm-ops.js';
 
 interface MatMulArgs {
@@ -59,7 +59,7 @@ function nativeMatMul(args: MatMulArgs): TensorInfo | null {
   if (bias !== undefined && (bias.dtype !== 'float32' || !perColumn(bias))) return null;
   const outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
   const out = backend.makeOutput([...outer, M, N], 'float32');
-  const threads = M * N * K >= PARALLEL_MACS ? kernelThreads(backend) : undefined;
+  const threads = kernelThreadsFor(backend, M * N * K);
   const scratchFloats = native.matmulScratchFloats(K);
   const scratch = backend.makeOutput([scratchFloats * (threads?.count ?? 1)], 'float32');
   const pa = addressOf(backend, a);
@@ -88,8 +88,6 @@ function nativeMatMul(args: MatMulArgs): TensorInfo | null {
   return out;
 }
 
-/** Products smaller than this many multiply-adds (about 10 us) stay on one thread. */
-const PARALLEL_MACS = 1 << 18;
 /** Register tile of native/matmul.c: MR rows by NR columns (a panel). */
 const MR = 4;
 const NR = 8;

@@ -9,7 +9,11 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { addressOf, convGeometry, nativeKernels } from './native.js';
+import { kernelThreadsFor } from './native-threads.js';
 import { conv2dExplicit, dispose, slice, transpose } from './wasm-ops.js';
+
+/** Tasks per kernel thread: enough that a late thread leaves the rest to the others, few filter-sized parts. */
+const FILTER_TASKS_PER_THREAD = 4;
 
 /**
  * Filter gradient of a 2-D convolution (the wasm backend has no Conv2DBackpropFilter kernel). It runs
@@ -47,12 +51,29 @@ export function conv2DBackpropFilter(args: {
   const native = nativeKernels(backend);
   if (native !== null) {
     const dw = backend.makeOutput(filterShape, 'float32');
-    native.conv2dBackpropFilter(
-      addressOf(backend, x),
-      addressOf(backend, dy),
-      addressOf(backend, dw),
+    const size = filterHeight * filterWidth * info.inChannels * info.outChannels;
+    const threads = kernelThreadsFor(backend, info.batchSize * outHeight * outWidth * size);
+    if (threads === undefined) {
+      native.conv2dBackpropFilter(
+        addressOf(backend, x),
+        addressOf(backend, dy),
+        addressOf(backend, dw),
+        ...convGeometry(info),
+      );
+      return dw;
+    }
+    // Tasks of `chunk` images, each summed into its own part; the parts are then added up in task order.
+    const chunk = Math.ceil(info.batchSize / (FILTER_TASKS_PER_THREAD * threads.count));
+    const tasks = Math.ceil(info.batchSize / chunk);
+    const parts = backend.makeOutput([tasks, size], 'float32');
+    const [px, pdy, pParts] = [x, dy, parts].map((t) => addressOf(backend, t)) as [number, number, number];
+    threads.run('conv2d_backprop_filter_tasks', () => [
+      ...[px, pdy, pParts],
       ...convGeometry(info),
-    );
+      ...[chunk, threads.counter],
+    ]);
+    native.sumRows(pParts, addressOf(backend, dw), tasks, size);
+    dispose(backend, parts);
     return dw;
   }
   // Rows/cols of the (padded) input that the last output position still reaches; the rest is cropped.

@@ -9,6 +9,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { requireStockKernel } from '../stock-kernels.js';
 import { addressOf, convGeometry, nativeKernels } from './native.js';
+import { kernelThreadsFor } from './native-threads.js';
 import { conv2dExplicit, dispose } from './wasm-ops.js';
 
 /** Floats of the column buffer one product of the native kernel fills (about 256 KB, within L2). */
@@ -81,15 +82,25 @@ export function conv2DBackpropInput(args: {
     const perImage = info.outHeight * info.outWidth * kh * kw * ci;
     const chunk = Math.max(1, Math.min(info.batchSize, Math.floor(COLUMN_FLOATS / perImage)));
     const dx = backend.makeOutput(inputShape, 'float32');
-    const scratch = backend.makeOutput([native.matmulScratchFloats(co) + chunk * perImage], 'float32');
-    native.conv2dTranspose(
-      addressOf(backend, dy),
-      addressOf(backend, filter),
-      addressOf(backend, dx),
-      addressOf(backend, scratch),
-      chunk,
-      ...convGeometry(info),
-    );
+    // Each thread its own scratch (the product's packed panels, then its chunk's columns).
+    const threads = kernelThreadsFor(backend, perImage * co * info.batchSize);
+    const perThread = native.matmulScratchFloats(co) + chunk * perImage;
+    const scratch = backend.makeOutput([perThread * (threads?.count ?? 1)], 'float32');
+    const [pdy, pw, pdx, pScratch] = [dy, filter, dx, scratch].map((t) => addressOf(backend, t)) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    if (threads === undefined) {
+      native.conv2dTranspose(pdy, pw, pdx, pScratch, chunk, ...convGeometry(info));
+    } else {
+      threads.run('conv2d_transpose_tasks', (t) => [
+        ...[pdy, pw, pdx, pScratch + t * perThread * 4, chunk],
+        ...convGeometry(info),
+        threads.counter,
+      ]);
+    }
     dispose(backend, scratch);
     return dx;
   }

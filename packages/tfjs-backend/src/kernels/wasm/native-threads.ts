@@ -26,6 +26,8 @@ export const TASK_EXPORTS = [
   'adam_update_tasks',
   'sigmoid_cross_entropy_sum_tasks',
   'sigmoid_cross_entropy_grad_tasks',
+  'conv2d_transpose_tasks',
+  'conv2d_backprop_filter_tasks',
 ] as const;
 export type TaskExport = (typeof TASK_EXPORTS)[number];
 
@@ -106,6 +108,14 @@ let enabled = true;
 /** The threads started for this backend's kernels, if any and not paused. @internal */
 export function kernelThreads(backend: BackendWasm): KernelThreads | undefined {
   return enabled ? byBackend.get(backend) : undefined;
+}
+
+/** Products smaller than this many multiply-adds (about 10 us) stay on one thread. */
+export const PARALLEL_MACS = 1 << 18;
+
+/** The kernel threads for a job of `macs` multiply-adds: none (the calling thread alone) below PARALLEL_MACS. @internal */
+export function kernelThreadsFor(backend: BackendWasm, macs: number): KernelThreads | undefined {
+  return macs >= PARALLEL_MACS ? kernelThreads(backend) : undefined;
 }
 
 /** Pauses (false) or resumes the kernel threads: while paused, every kernel runs on the calling thread. @internal */
