@@ -24,40 +24,35 @@ INLINE v128_t exp4_nonpositive(v128_t x) {
   return wasm_i32x4_add(p, wasm_i32x4_shl(shifted, 23));
 }
 
-// The constants of exp4_nonpositive_fast, as values the compiler cannot fold back into their uses: V8
-// rebuilds every v128.const where it is used (three instructions each, inside the loop), so a loop takes
-// them from exp4_fast_constants() once, and holds them in registers.
+// The constants of exp4_fast, as values the compiler cannot fold back into their uses: V8 rebuilds every
+// v128.const where it is used (three instructions each, inside the loop), so a loop takes them from
+// exp4_fast_constants() once and holds them in registers.
 typedef struct {
-  v128_t log2e, magic, ln2, c1, c2, c3, c4, c5;
+  v128_t log2e, magic, one, c1, c2, c3, c4, c5;
 } Exp4FastConstants;
 
 INLINE Exp4FastConstants exp4_fast_constants(void) {
   return (Exp4FastConstants){
-      opaque4(wasm_f32x4_splat(1.44269504088896341f)),
-      // 1.5 * 2^23 + 127: adding it rounds to an integer n and leaves n + 127, 2^n's exponent field, in the
-      // low mantissa bits.
-      opaque4(wasm_f32x4_splat(12583039.0f)),
-      opaque4(wasm_f32x4_splat(0.693147180559945f)),
-      opaque4(wasm_f32x4_splat(0.9999997019767761f)),
-      opaque4(wasm_f32x4_splat(0.49999114871025085f)),
-      opaque4(wasm_f32x4_splat(0.16667675971984863f)),
-      opaque4(wasm_f32x4_splat(0.041902557015419006f)),
-      opaque4(wasm_f32x4_splat(0.008289458230137825f)),
+      opaque4(wasm_f32x4_splat(1.44269504088896341f)), opaque4(wasm_f32x4_splat(12582912.0f)),
+      opaque4(wasm_f32x4_splat(1.0f)),                 opaque4(wasm_f32x4_splat(0.6931470036506653f)),
+      opaque4(wasm_f32x4_splat(0.24022242426872253f)), opaque4(wasm_f32x4_splat(0.05550733581185341f)),
+      opaque4(wasm_f32x4_splat(0.009671512991189957f)), opaque4(wasm_f32x4_splat(0.001326472731307149f)),
   };
 }
 
-// e^x of four floats -87 <= x <= 0 for a result added to 1 (a sigmoid): one-step range reduction x = n ln2
-// + r and a degree-5 minimax polynomial 1 + r (c1 + c2 r + ... + c5 r^4) for e^r, |r| <= ln2 / 2
-// (relative error about 1e-7, up to about 3e-6 near e^-87, where the result is below 1e-36). Below -87 the
-// result is meaningless: the caller masks it. About half the instructions of exp4_nonpositive.
-INLINE v128_t exp4_nonpositive_fast(v128_t x, const Exp4FastConstants* k) {
-  const v128_t shifted = wasm_f32x4_add(wasm_f32x4_mul(x, k->log2e), k->magic);
-  const v128_t scale = wasm_i32x4_shl(shifted, 23);  // 2^n
-  const v128_t n = wasm_f32x4_sub(shifted, k->magic);
-  const v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, k->ln2));
-  v128_t p = wasm_f32x4_add(wasm_f32x4_mul(k->c5, r), k->c4);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), k->c3);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), k->c2);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), k->c1);
-  return wasm_f32x4_add(scale, wasm_f32x4_mul(wasm_f32x4_mul(r, scale), p));
+// e^x of four floats -87 <= x <= 88 (the caller clamps; NaN stays NaN) as 2^y, y = x log2e = n + f with n
+// an integer and |f| <= 1/2: 2^f by a degree-5 minimax polynomial 1 + f (c1 + c2 f + ... + c5 f^4)
+// (relative error 1.1e-7; exactly 1 at 0), times 2^n through the exponent bits. The rounding of x log2e adds
+// a relative error of about |x| 4e-8. About half the instructions of exp4_nonpositive.
+INLINE v128_t exp4_fast(v128_t x, const Exp4FastConstants* k) {
+  const v128_t y = wasm_f32x4_mul(x, k->log2e);
+  // Adding 1.5 * 2^23 rounds y to an integer n and leaves n in the low mantissa bits.
+  const v128_t shifted = wasm_f32x4_add(y, k->magic);
+  const v128_t f = wasm_f32x4_sub(y, wasm_f32x4_sub(shifted, k->magic));
+  v128_t p = wasm_f32x4_add(wasm_f32x4_mul(k->c5, f), k->c4);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, f), k->c3);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, f), k->c2);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, f), k->c1);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, f), k->one);
+  return wasm_i32x4_add(p, wasm_i32x4_shl(shifted, 23));
 }

@@ -87,8 +87,11 @@ describe('wasm training kernels match the tfjs CPU kernels', () => {
     const spy = vi.spyOn(kernels, 'sigmoid');
     try {
       const y = tf.sigmoid(tf.tensor([0, -0, 17, 100, Infinity, -88, -100, -Infinity]));
-      expect(Array.from(y.dataSync())).toEqual([0.5, 0.5, 1, 1, 1, 0, 0, 0]);
+      const values = Array.from(y.dataSync());
       y.dispose();
+      expect(values.slice(0, 5)).toEqual([0.5, 0.5, 1, 1, 1]);
+      // e^88 at most: sigmoid(-88) = 6.1e-39, where float32 is no longer normal.
+      for (const v of values.slice(5)) expect(v >= 0 && v < 1e-38).toBe(true);
       expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();
