@@ -28,6 +28,7 @@ import {
 import { identityConfig as wasmIdentity } from './wasm/Identity.js';
 import { maxPoolGradConfig as wasmMaxPoolGrad } from './wasm/MaxPoolGrad.js';
 import { reluGradConfig as wasmReluGrad } from './wasm/ReluGrad.js';
+import { resizeNearestNeighborConfig as wasmResizeNearestNeighbor } from './wasm/ResizeNearestNeighbor.js';
 import { resizeNearestNeighborGradConfig as wasmResizeNearestNeighborGrad } from './wasm/ResizeNearestNeighborGrad.js';
 import { sigmoidConfig as wasmSigmoid } from './wasm/Sigmoid.js';
 import { sumConfig as wasmSum } from './wasm/Sum.js';
@@ -42,6 +43,7 @@ const trainingKernels: Record<string, KernelConfig[]> = {
     wasmConv2DBackpropFilter,
     wasmConv2DBackpropInput,
     wasmMaxPoolGrad,
+    wasmResizeNearestNeighbor,
     wasmResizeNearestNeighborGrad,
     wasmBatchMatMul,
     wasmFusedMatMul,

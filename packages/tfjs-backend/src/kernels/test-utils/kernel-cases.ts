@@ -113,7 +113,7 @@ export function convCases(seed: number): KernelCase[] {
   return cases;
 }
 
-/** Random MaxPool and nearest-neighbour-resize gradient cases. */
+/** Random MaxPool gradient cases, nearest-neighbour resizes and their gradients. */
 export function poolCases(seed: number): KernelCase[] {
   const rng = createRng(seed);
   const cases: KernelCase[] = [];
@@ -155,6 +155,12 @@ export function poolCases(seed: number): KernelCase[] {
   for (const [b, ih, iw, c, oh, ow, alignCorners, halfPixelCenters] of resizes) {
     const xShape = [b, ih, iw, c];
     const dyShape = [b, oh, ow, c];
+    cases.push({
+      label: `${xShape} -> ${oh}x${ow} align=${alignCorners} half=${halfPixelCenters}`,
+      kernelName: 'ResizeNearestNeighbor',
+      inputs: { images: { shape: xShape, values: randomValues(rng, size(xShape)) } },
+      attrs: { alignCorners, halfPixelCenters, size: [oh, ow] },
+    });
     cases.push({
       label: `${xShape} -> ${oh}x${ow} align=${alignCorners} half=${halfPixelCenters}`,
       kernelName: 'ResizeNearestNeighborGrad',

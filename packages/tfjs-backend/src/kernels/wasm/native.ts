@@ -63,6 +63,17 @@ export interface NativeKernels {
   conv2dFewOutputs(x: number, filter: number, y: number, ...geometry: ConvGeometry): void;
   /** Max-pool gradient; a pool's geometry has outC = inC. */
   maxPoolGrad(x: number, dy: number, dx: number, ...geometry: ConvGeometry): void;
+  /** Nearest-neighbour resize of x into y, for the mapping src = floor(i * in / out) only. */
+  resizeNearest(
+    x: number,
+    y: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    channels: number,
+    outH: number,
+    outW: number,
+  ): void;
   /** For the mapping src = floor(i * in / out) only. */
   resizeNearestGrad(
     dy: number,
@@ -144,6 +155,7 @@ const EXPORT_NAMES: Record<keyof NativeKernels, string> = {
   conv2dTranspose: 'conv2d_transpose',
   conv2dFewOutputs: 'conv2d_few_outputs',
   maxPoolGrad: 'max_pool_grad',
+  resizeNearest: 'resize_nearest',
   resizeNearestGrad: 'resize_nearest_grad',
   matmul: 'matmul',
   matmulScratchFloats: 'matmul_scratch_floats',
