@@ -1,6 +1,12 @@
 import { type Activation, type Layer, layerOutputShape, toPair } from '@aekit/core';
 import type * as TfCore from '@tensorflow/tfjs-core';
-import { Dense, type DenseAttrs } from '../kernels/custom-kernels.js';
+import {
+  CONV2D_BIAS_MIN_FILTERS,
+  Conv2DBias,
+  type Conv2DBiasAttrs,
+  Dense,
+  type DenseAttrs,
+} from '../kernels/custom-kernels.js';
 import type { Tensor, Tf, Variable } from '../tf.js';
 import { applyActivation } from './activations.js';
 
@@ -55,6 +61,31 @@ function fusedDense(
   const inputs: TfCore.NamedTensorMap = layer.useBias ? { x, kernel, bias: param('bias') } : { x, kernel };
   const y = tf.engine().runKernel(Dense, inputs, { ...attrs }) as Tensor;
   return fusable ? y : act(ctx, y, layer.activation);
+}
+
+/**
+ * A convolution layer as aekit's Conv2DBias kernel (convolution, bias and ReLU in one call, one gradient
+ * function) where the backend has it; undefined where it does not, under double backpropagation, or for
+ * layers of few filters.
+ */
+function fusedConv(
+  ctx: ForwardContext,
+  x: Tensor,
+  layer: Extract<Layer, { type: 'conv2d' }>,
+  param: ParamLookup,
+): Tensor | undefined {
+  const { tf } = ctx;
+  if (ctx.secondOrder || layer.filters < CONV2D_BIAS_MIN_FILTERS) return undefined;
+  if (tf.getKernel(Conv2DBias, tf.getBackend()) === undefined) return undefined;
+  const attrs: Conv2DBiasAttrs = {
+    strides: toPair(layer.strides),
+    pad: layer.padding,
+    activation: layer.activation === 'relu' ? 'relu' : 'linear',
+  };
+  const filter = param('kernel');
+  const inputs: TfCore.NamedTensorMap = layer.useBias ? { x, filter, bias: param('bias') } : { x, filter };
+  const y = tf.engine().runKernel(Conv2DBias, inputs, { ...attrs }) as Tensor;
+  return layer.activation === 'relu' || layer.activation === 'linear' ? y : act(ctx, y, layer.activation);
 }
 
 function batchNorm(
@@ -162,6 +193,8 @@ export function layerForward(ctx: ForwardContext, layer: Layer, x: Tensor, param
         act(ctx, addBias(tf, dense(tf, x, param('kernel')), layer.useBias, param), layer.activation)
       );
     case 'conv2d': {
+      const fused = fusedConv(ctx, x, layer, param);
+      if (fused !== undefined) return fused;
       const y = tf.conv2d(x as never, param('kernel') as never, toPair(layer.strides), layer.padding);
       return act(ctx, addBias(tf, y, layer.useBias, param), layer.activation);
     }

@@ -50,3 +50,21 @@ export interface DenseAttrs {
 
 /** Gradient of ReLU: inputs {dy, x}, out = dy where x > 0, else 0 (tfjs runs Step, Cast and Multiply). */
 export const ReluGrad = 'AekitReluGrad';
+
+/**
+ * A 2-D convolution's forward pass with its bias and activation: inputs {x [batch, h, w, inC], filter [fh,
+ * fw, inC, outC], bias? [outC]}, out = activation(conv(x, filter) + bias), NHWC, with the activation
+ * 'linear' or 'relu'. tfjs runs Conv2D, Add and Relu: its fused convolution does not fuse the ReLU while it
+ * records gradients.
+ */
+export const Conv2DBias = 'AekitConv2D';
+
+/** Conv2DBias takes layers of at least this many filters: below it, aekit's own Conv2D kernel on wasm (input
+ * channels in the vector lanes) is faster than the XNNPACK convolution the fused one is. */
+export const CONV2D_BIAS_MIN_FILTERS = 4;
+
+export interface Conv2DBiasAttrs {
+  strides: [number, number];
+  pad: 'same' | 'valid';
+  activation: 'linear' | 'relu';
+}

@@ -1,4 +1,6 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { registerConvGradient } from './conv-gradient.js';
+import { conv2dBiasConfig } from './conv-kernel.js';
 import { adamUpdateConfig as cpuAdamUpdate } from './cpu/AdamUpdate.js';
 import { conv2DBackpropFilterConfig as cpuConv2DBackpropFilter } from './cpu/Conv2DBackpropFilter.js';
 import {
@@ -39,6 +41,7 @@ import { resizeNearestNeighborGradConfig as webgpuResizeNearestNeighborGrad } fr
 const trainingKernels: Record<string, KernelConfig[]> = {
   wasm: [
     denseConfig('wasm'),
+    conv2dBiasConfig('wasm'),
     wasmConv2D,
     wasmConv2DBackpropFilter,
     wasmConv2DBackpropInput,
@@ -84,6 +87,7 @@ export function registerTrainingKernels(backendName: string): string[] {
   if (configs.length > 0) {
     registerCrossEntropyGradients();
     registerDenseGradient();
+    registerConvGradient();
     registerReluGradient();
   }
   for (const config of configs) {

@@ -1,0 +1,78 @@
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { createRng } from '@aekit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Conv2DBias, type Conv2DBiasAttrs } from './custom-kernels.js';
+import { registerTrainingKernels } from './index.js';
+
+const rng = createRng(11);
+const uniform = (shape: number[], lo: number, hi: number) =>
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => lo + (hi - lo) * rng.next()),
+    shape,
+  );
+
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i]!));
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+  }
+  return diff / Math.max(scale, 1e-12);
+}
+
+describe('a convolution, its bias and its ReLU as one kernel on wasm', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    registerTrainingKernels('wasm');
+  });
+
+  it.each([
+    // batch, height, width, inC, filters, kernel, stride, pad, activation, bias
+    [3, 9, 11, 5, 7, 3, 1, 'same', 'relu', true],
+    [1, 14, 14, 8, 16, 3, 2, 'same', 'relu', true],
+    [2, 10, 9, 3, 4, 3, 2, 'valid', 'linear', true],
+    [2, 8, 8, 6, 5, 2, 1, 'valid', 'relu', false],
+  ] as const)(
+    'x [%i, %i, %i, %i], %i filters %ix%i stride %i %s, %s, bias %s: output and gradients equal Conv2D + Add + activation',
+    async (b, h, w, ci, co, k, s, pad, activation, useBias) => {
+      const x = uniform([b, h, w, ci], -1, 1);
+      const filter = uniform([k, k, ci, co], -0.5, 0.5);
+      const bias = uniform([co], -0.3, 0.3);
+      const attrs: Conv2DBiasAttrs = { strides: [s, s], pad, activation };
+      const fused = (a: tf.Tensor, f: tf.Tensor, c: tf.Tensor) =>
+        tf.engine().runKernel(Conv2DBias, useBias ? { x: a, filter: f, bias: c } : { x: a, filter: f }, {
+          ...attrs,
+        }) as tf.Tensor;
+      const composed = (a: tf.Tensor, f: tf.Tensor, c: tf.Tensor) => {
+        const conv = tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, s, pad);
+        const z = useBias ? tf.add(conv, c) : conv;
+        return activation === 'relu' ? tf.relu(z) : z;
+      };
+      const profile = await tf.profile(() => fused(x, filter, bias));
+      expect(profile.kernelNames).toContain(Conv2DBias);
+      expect(profile.kernelNames).not.toContain('Add');
+      expect(profile.kernelNames).not.toContain('Relu');
+      const y = fused(x, filter, bias);
+      expect(maxRelDiff(y.dataSync(), composed(x, filter, bias).dataSync())).toBeLessThan(1e-5);
+      // Some outputs clipped by the ReLU and some not, so both branches of its gradient count.
+      if (activation === 'relu')
+        expect(Array.from(y.dataSync()).filter((v) => v === 0).length).toBeGreaterThan(0);
+      const weights = uniform(y.shape, -2, 2);
+      const grads = (f: typeof fused) =>
+        useBias
+          ? tf.grads((a, k2, c) => tf.sum(tf.mul(f(a, k2, c), weights)))([x, filter, bias])
+          : tf.grads((a, k2) => tf.sum(tf.mul(f(a, k2, bias), weights)))([x, filter]);
+      const [fg, cg] = [grads(fused), grads(composed)];
+      expect(fg.length).toBe(useBias ? 3 : 2);
+      fg.forEach((g, i) => {
+        expect(g.shape).toEqual(cg[i]!.shape);
+        expect(maxRelDiff(g.dataSync(), cg[i]!.dataSync())).toBeLessThan(1e-5);
+      });
+      tf.dispose([x, filter, bias, weights, y, ...fg, ...cg]);
+    },
+  );
+});
