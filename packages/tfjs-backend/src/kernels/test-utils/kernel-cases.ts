@@ -69,6 +69,9 @@ export function convCases(seed: number): KernelCase[] {
     [1, 12, 12, 7, 1, 3, 1, 2, 'same'],
     [1, 8, 8, 1, 1, 5, 2, 1, 'valid'],
     [2, 7, 7, 8, 8, 3, 1, 1, 'same'],
+    // Big enough for the kernel threads (chunks of images, a short last one).
+    [9, 28, 28, 16, 1, 3, 1, 1, 'same'],
+    [6, 30, 26, 10, 2, 3, 1, 1, 'valid'],
   ];
   for (const [b, h, w, ci, co, k, s, d, pad] of forward) {
     const xShape = [b, h, w, ci];

@@ -6,10 +6,15 @@ import {
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
+  util,
 } from '@tensorflow/tfjs-core';
 import { requireStockKernel } from '../stock-kernels.js';
 import { addressOf, convGeometry, nativeKernels } from './native.js';
+import { kernelThreadsFor } from './native-threads.js';
 import { dispose, transpose } from './wasm-ops.js';
+
+/** Tasks (chunks of images) per kernel thread. */
+const IMAGE_TASKS_PER_THREAD = 4;
 
 /** Below this many output channels aekit's kernel (input channels in the lanes) beats XNNPACK's. */
 const FEW_OUTPUTS = 4;
@@ -44,12 +49,23 @@ function conv2d(args: {
   // [filterH, filterW, inC, outC] -> [outC, filterH, filterW, inC]: the same memory when outC is 1.
   const filterT = outC === 1 ? filter : transpose(backend, filter, [3, 0, 1, 2]);
   const out = backend.makeOutput(info.outShape, 'float32');
-  native.conv2dFewOutputs(
-    addressOf(backend, x),
-    addressOf(backend, filterT),
-    addressOf(backend, out),
-    ...convGeometry(info),
-  );
+  const [px, pw, py] = [x, filterT, out].map((t) => addressOf(backend, t)) as [number, number, number];
+  const macs = util.sizeFromShape(info.outShape) * info.filterHeight * info.filterWidth * info.inChannels;
+  const threads = kernelThreadsFor(backend, macs);
+  if (threads === undefined) {
+    native.conv2dFewOutputs(px, pw, py, ...convGeometry(info));
+  } else {
+    // Chunks of images, a few per thread, so that a late thread leaves the rest to the others.
+    const chunk = Math.ceil(info.batchSize / (IMAGE_TASKS_PER_THREAD * threads.count));
+    threads.run('conv2d_few_outputs_tasks', () => [
+      px,
+      pw,
+      py,
+      ...convGeometry(info),
+      chunk,
+      threads.counter,
+    ]);
+  }
   if (filterT !== filter) dispose(backend, filterT);
   return out;
 }

@@ -28,6 +28,7 @@ export const TASK_EXPORTS = [
   'sigmoid_cross_entropy_grad_tasks',
   'conv2d_transpose_tasks',
   'conv2d_backprop_filter_tasks',
+  'conv2d_few_outputs_tasks',
 ] as const;
 export type TaskExport = (typeof TASK_EXPORTS)[number];
 
