@@ -3,14 +3,13 @@
 // position, a second adds dy where the lane's winner is that position.
 #include "common.h"
 
-EXPORT("max_pool_grad")
-void max_pool_grad(const float* x, const float* dy, float* dx, int batch, int inH, int inW, int C, int outH,
-                   int outW, int outC, int filterH, int filterW, int strideH, int strideW, int dilationH,
-                   int dilationW, int padTop, int padLeft) {
-  (void)outC;  // A pool's geometry: outC equals C.
-  zero(dx, batch * inH * inW * C);
+// dx of images b0 .. b1 - 1 (zeroed first).
+static void pool_grad_images(const float* x, const float* dy, float* dx, int b0, int b1, int inH, int inW, int C,
+                             int outH, int outW, int filterH, int filterW, int strideH, int strideW, int dilationH,
+                             int dilationW, int padTop, int padLeft) {
+  zero(dx + b0 * inH * inW * C, (b1 - b0) * inH * inW * C);
   const int c4 = C & ~3;
-  for (int b = 0; b < batch; b++) {
+  for (int b = b0; b < b1; b++) {
     const float* xb = x + b * inH * inW * C;
     float* dxb = dx + b * inH * inW * C;
     for (int oh = 0; oh < outH; oh++) {
@@ -60,5 +59,29 @@ void max_pool_grad(const float* x, const float* dy, float* dx, int batch, int in
         }
       }
     }
+  }
+}
+
+EXPORT("max_pool_grad")
+void max_pool_grad(const float* x, const float* dy, float* dx, int batch, int inH, int inW, int C, int outH,
+                   int outW, int outC, int filterH, int filterW, int strideH, int strideW, int dilationH,
+                   int dilationW, int padTop, int padLeft) {
+  (void)outC;  // A pool's geometry: outC equals C.
+  pool_grad_images(x, dy, dx, 0, batch, inH, inW, C, outH, outW, filterH, filterW, strideH, strideW, dilationH,
+                   dilationW, padTop, padLeft);
+}
+
+// The same, `chunk` images per task, which every thread calling this takes from `*next` until none is left
+// (the images' dx are disjoint).
+EXPORT("max_pool_grad_tasks")
+void max_pool_grad_tasks(const float* x, const float* dy, float* dx, int batch, int inH, int inW, int C, int outH,
+                         int outW, int outC, int filterH, int filterW, int strideH, int strideW, int dilationH,
+                         int dilationW, int padTop, int padLeft, int chunk, int* next) {
+  (void)outC;
+  for (;;) {
+    const int b0 = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED) * chunk;
+    if (b0 >= batch) return;
+    pool_grad_images(x, dy, dx, b0, b0 + chunk < batch ? b0 + chunk : batch, inH, inW, C, outH, outW, filterH,
+                     filterW, strideH, strideW, dilationH, dilationW, padTop, padLeft);
   }
 }

@@ -127,6 +127,8 @@ export function poolCases(seed: number): KernelCase[] {
     [3, 9, 11, 3, 3, 2, 'valid', 0],
     [1, 10, 10, 1, 3, 1, 'same', 0.3],
     [2, 5, 6, 4, 2, 1, 'valid', 0],
+    // Big enough for the kernel threads (chunks of images, a short last one), with ties and a channel tail.
+    [9, 56, 57, 18, 2, 2, 'same', 0.3],
   ];
   for (const [b, h, w, c, p, s, pad, zeros] of pools) {
     const xShape = [b, h, w, c];

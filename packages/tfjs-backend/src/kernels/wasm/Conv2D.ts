@@ -10,11 +10,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import { requireStockKernel } from '../stock-kernels.js';
 import { addressOf, convGeometry, nativeKernels } from './native.js';
-import { kernelThreadsFor } from './native-threads.js';
+import { imagesPerTask, kernelThreadsFor } from './native-threads.js';
 import { dispose, transpose } from './wasm-ops.js';
-
-/** Tasks (chunks of images) per kernel thread. */
-const IMAGE_TASKS_PER_THREAD = 4;
 
 /** Below this many output channels aekit's kernel (input channels in the lanes) beats XNNPACK's. */
 const FEW_OUTPUTS = 4;
@@ -55,8 +52,7 @@ function conv2d(args: {
   if (threads === undefined) {
     native.conv2dFewOutputs(px, pw, py, ...convGeometry(info));
   } else {
-    // Chunks of images, a few per thread, so that a late thread leaves the rest to the others.
-    const chunk = Math.ceil(info.batchSize / (IMAGE_TASKS_PER_THREAD * threads.count));
+    const chunk = imagesPerTask(info.batchSize, threads);
     threads.run('conv2d_few_outputs_tasks', () => [
       px,
       pw,

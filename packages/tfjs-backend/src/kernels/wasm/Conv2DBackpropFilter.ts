@@ -9,11 +9,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { addressOf, convGeometry, nativeKernels } from './native.js';
-import { kernelThreadsFor } from './native-threads.js';
+import { imagesPerTask, kernelThreadsFor } from './native-threads.js';
 import { conv2dExplicit, dispose, slice, transpose } from './wasm-ops.js';
-
-/** Tasks per kernel thread: enough that a late thread leaves the rest to the others, few filter-sized parts. */
-const FILTER_TASKS_PER_THREAD = 4;
 
 /**
  * Filter gradient of a 2-D convolution (the wasm backend has no Conv2DBackpropFilter kernel). It runs
@@ -63,7 +60,7 @@ export function conv2DBackpropFilter(args: {
       return dw;
     }
     // Tasks of `chunk` images, each summed into its own part; the parts are then added up in task order.
-    const chunk = Math.ceil(info.batchSize / (FILTER_TASKS_PER_THREAD * threads.count));
+    const chunk = imagesPerTask(info.batchSize, threads);
     const tasks = Math.ceil(info.batchSize / chunk);
     const parts = backend.makeOutput([tasks, size], 'float32');
     const [px, pdy, pParts] = [x, dy, parts].map((t) => addressOf(backend, t)) as [number, number, number];

@@ -29,6 +29,7 @@ export const TASK_EXPORTS = [
   'conv2d_transpose_tasks',
   'conv2d_backprop_filter_tasks',
   'conv2d_few_outputs_tasks',
+  'max_pool_grad_tasks',
 ] as const;
 export type TaskExport = (typeof TASK_EXPORTS)[number];
 
@@ -117,6 +118,14 @@ export const PARALLEL_MACS = 1 << 18;
 /** The kernel threads for a job of `macs` multiply-adds: none (the calling thread alone) below PARALLEL_MACS. @internal */
 export function kernelThreadsFor(backend: BackendWasm, macs: number): KernelThreads | undefined {
   return macs >= PARALLEL_MACS ? kernelThreads(backend) : undefined;
+}
+
+/** Tasks per thread when a kernel cuts a batch into chunks of images: enough that a late thread leaves the rest to the others. */
+const IMAGE_TASKS_PER_THREAD = 4;
+
+/** Images per task for a batch cut into chunks of images on these threads. @internal */
+export function imagesPerTask(batch: number, threads: Pick<KernelThreads, 'count'>): number {
+  return Math.max(1, Math.ceil(batch / (IMAGE_TASKS_PER_THREAD * threads.count)));
 }
 
 /** Pauses (false) or resumes the kernel threads: while paused, every kernel runs on the calling thread. @internal */
