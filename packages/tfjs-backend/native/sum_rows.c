@@ -44,3 +44,16 @@ void sum_rows(const float* x, float* out, int rows, int cols) {
     out[c] = s;
   }
 }
+
+// The same in tasks of `chunk` rows: task t writes the column sums of its rows to parts + t * cols, which the
+// caller adds up in task order (sum_rows of the parts), so the result does not depend on who ran which task.
+EXPORT("sum_rows_tasks")
+void sum_rows_tasks(const float* x, float* parts, int rows, int cols, int* next, int chunk) {
+  const int tasks = (rows + chunk - 1) / chunk;
+  for (;;) {
+    const int t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+    if (t >= tasks) return;
+    const int r = t * chunk;
+    sum_rows(x + r * cols, parts + t * cols, rows - r < chunk ? rows - r : chunk, cols);
+  }
+}

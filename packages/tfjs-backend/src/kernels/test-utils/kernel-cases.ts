@@ -193,6 +193,8 @@ export function elementwiseCases(seed: number): KernelCase[] {
     [[6, 5, 4], [0, 1], false],
     [[6, 5, 4], [1, 2], false],
     [[6, 5, 4], [0, 1, 2], false],
+    // Enough values for the kernel threads: tasks of whole rows, a short last one.
+    [[5, 77, 85, 3], [0, 1, 2], false],
   ];
   for (const [shape, axis, keepDims] of sums) {
     cases.push({
@@ -204,6 +206,7 @@ export function elementwiseCases(seed: number): KernelCase[] {
   }
   for (const shape of [
     [16, 28, 28, 16],
+    [7, 70, 67],
     [3, 7],
     [1, 13],
   ]) {

@@ -3,11 +3,7 @@ import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tens
 import { AdamUpdate, type AdamUpdateAttrs } from '../custom-kernels.js';
 import { adamUpdateInto } from '../shared/adam.js';
 import { addressOf, nativeKernels } from './native.js';
-import { kernelThreads } from './native-threads.js';
-
-/** Parameters with fewer values stay on one thread; tasks of ADAM_CHUNK values (a multiple of 4) otherwise. */
-const PARALLEL_VALUES = 1 << 15;
-const ADAM_CHUNK = 1 << 13;
+import { kernelThreadsForValues, TASK_VALUES } from './native-threads.js';
 
 type Inputs = Record<'param' | 'm' | 'v' | 'gradient' | 'accBeta1' | 'accBeta2', TensorInfo>;
 
@@ -29,9 +25,9 @@ function adamUpdate(args: { inputs: Inputs; backend: BackendWasm; attrs: AdamUpd
       ...[attrs.learningRate, attrs.beta1, attrs.beta2, attrs.epsilon],
       ...[1 - scalar(inputs.accBeta1), 1 - scalar(inputs.accBeta2)],
     ] as Parameters<typeof native.adamUpdate>;
-    const threads = n >= PARALLEL_VALUES ? kernelThreads(backend) : undefined;
+    const threads = kernelThreadsForValues(backend, n);
     if (threads === undefined) native.adamUpdate(...args);
-    else threads.run('adam_update_tasks', () => [...args, threads.counter, ADAM_CHUNK]);
+    else threads.run('adam_update_tasks', () => [...args, threads.counter, TASK_VALUES]);
     return outs;
   }
   // Views are taken after the allocations: growing the heap detaches older views.

@@ -5,7 +5,12 @@ import { binaryCrossEntropy } from '../shared/binary-cross-entropy.js';
 import type { CrossEntropyDefinition } from '../shared/cross-entropy.js';
 import { sigmoidCrossEntropy } from '../shared/sigmoid-cross-entropy.js';
 import { addressOf, type NativeKernels, nativeKernels } from './native.js';
-import { type KernelThreads, kernelThreads, type TaskExport } from './native-threads.js';
+import {
+  type KernelThreads,
+  kernelThreadsForValues,
+  TASK_VALUES,
+  type TaskExport,
+} from './native-threads.js';
 
 /** A cross-entropy's SIMD kernels, on addresses in the backend's memory. */
 interface NativeCrossEntropy<A> {
@@ -13,14 +18,6 @@ interface NativeCrossEntropy<A> {
   grad(native: NativeKernels, x: number, y: number, dx: number, n: number, scale: number, attrs: A): void;
   /** Exports of the same kernels cut into tasks, `(x, y, n, partials, next, chunk)` and `(x, y, dx, n, scale, next, chunk)`. */
   tasks?: { sum: TaskExport; grad: TaskExport };
-}
-
-/** Fewer values stay on one thread; tasks of TASK_VALUES values (a multiple of the sum's blocks of 256) otherwise. */
-const PARALLEL_VALUES = 1 << 15;
-const TASK_VALUES = 1 << 13;
-
-function threadsFor(backend: BackendWasm, n: number): KernelThreads | undefined {
-  return n >= PARALLEL_VALUES ? kernelThreads(backend) : undefined;
 }
 
 /** The loss summed by tasks on several threads: each task's float64 part, added in task order. */
@@ -59,7 +56,7 @@ function crossEntropyConfigs<A extends { divisor: number }>(
     const [x, y] = [inputs[def.input]!, inputs.y!];
     const native = nativeKernels(backend);
     const n = util.sizeFromShape(x.shape);
-    const threads = simd.tasks && threadsFor(backend, n);
+    const threads = simd.tasks && kernelThreadsForValues(backend, n);
     const sum =
       native === null
         ? def.sum(heap(backend, x), heap(backend, y), attrs)
@@ -78,7 +75,7 @@ function crossEntropyConfigs<A extends { divisor: number }>(
     if (native !== null) {
       const at = (t: TensorInfo) => addressOf(backend, t);
       const n = util.sizeFromShape(x.shape);
-      const threads = simd.tasks && threadsFor(backend, n);
+      const threads = simd.tasks && kernelThreadsForValues(backend, n);
       if (threads) {
         const args = [at(x), at(y), at(out), n, scale, threads.counter, TASK_VALUES];
         threads.run(simd.tasks!.grad, () => args);

@@ -3,6 +3,7 @@ import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tens
 import { ReluGrad } from '../custom-kernels.js';
 import { reluGradInto } from '../shared/relu-grad.js';
 import { addressOf, nativeKernels } from './native.js';
+import { kernelThreadsForValues, TASK_VALUES } from './native-threads.js';
 
 function reluGrad(args: { inputs: { dy: TensorInfo; x: TensorInfo }; backend: BackendWasm }): TensorInfo {
   const { inputs, backend } = args;
@@ -10,7 +11,15 @@ function reluGrad(args: { inputs: { dy: TensorInfo; x: TensorInfo }; backend: Ba
   const native = nativeKernels(backend);
   if (native !== null) {
     const n = util.sizeFromShape(inputs.x.shape);
-    native.reluGrad(addressOf(backend, inputs.dy), addressOf(backend, inputs.x), addressOf(backend, out), n);
+    const args = [
+      addressOf(backend, inputs.dy),
+      addressOf(backend, inputs.x),
+      addressOf(backend, out),
+      n,
+    ] as const;
+    const threads = kernelThreadsForValues(backend, n);
+    if (threads === undefined) native.reluGrad(...args);
+    else threads.run('relu_grad_tasks', () => [...args, threads.counter, TASK_VALUES]);
     return out;
   }
   // Views are taken after the allocation: growing the heap detaches older views.

@@ -9,6 +9,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import { requireStockKernel } from '../stock-kernels.js';
 import { addressOf, nativeKernels } from './native.js';
+import { kernelThreadsForValues, TASK_VALUES } from './native-threads.js';
+import { dispose } from './wasm-ops.js';
 
 /**
  * Sum over every axis but the last (a bias gradient) with aekit's column-sum kernel: the stock wasm Sum
@@ -28,7 +30,21 @@ function sum(args: { inputs: { x: TensorInfo }; backend: BackendWasm; attrs: Sum
   const cols = x.shape[rank - 1] as number;
   const outShape = attrs.keepDims ? [...new Array<number>(rank - 1).fill(1), cols] : [cols];
   const out = backend.makeOutput(outShape, 'float32');
-  native.sumRows(addressOf(backend, x), addressOf(backend, out), util.sizeFromShape(x.shape) / cols, cols);
+  const n = util.sizeFromShape(x.shape);
+  const rows = n / cols;
+  const threads = kernelThreadsForValues(backend, n);
+  if (threads === undefined || rows < 2) {
+    native.sumRows(addressOf(backend, x), addressOf(backend, out), rows, cols);
+    return out;
+  }
+  // Tasks of whole rows, each summed into its own part; the parts added up in task order.
+  const chunk = Math.max(1, Math.floor(TASK_VALUES / cols));
+  const tasks = Math.ceil(rows / chunk);
+  const parts = backend.makeOutput([tasks, cols], 'float32');
+  const [px, pParts] = [x, parts].map((t) => addressOf(backend, t)) as [number, number];
+  threads.run('sum_rows_tasks', () => [px, pParts, rows, cols, threads.counter, chunk]);
+  native.sumRows(pParts, addressOf(backend, out), tasks, cols);
+  dispose(backend, parts);
   return out;
 }
 

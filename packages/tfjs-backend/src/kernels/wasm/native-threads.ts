@@ -30,6 +30,8 @@ export const TASK_EXPORTS = [
   'conv2d_backprop_filter_tasks',
   'conv2d_few_outputs_tasks',
   'max_pool_grad_tasks',
+  'relu_grad_tasks',
+  'sum_rows_tasks',
 ] as const;
 export type TaskExport = (typeof TASK_EXPORTS)[number];
 
@@ -118,6 +120,16 @@ export const PARALLEL_MACS = 1 << 18;
 /** The kernel threads for a job of `macs` multiply-adds: none (the calling thread alone) below PARALLEL_MACS. @internal */
 export function kernelThreadsFor(backend: BackendWasm, macs: number): KernelThreads | undefined {
   return macs >= PARALLEL_MACS ? kernelThreads(backend) : undefined;
+}
+
+/** Element-wise jobs on fewer values than this (memory-bound, about 10 us) stay on one thread. */
+export const PARALLEL_VALUES = 1 << 15;
+/** Values per task of an element-wise job (a multiple of 256, the blocks of the cross-entropy sums). */
+export const TASK_VALUES = 1 << 13;
+
+/** The kernel threads for an element-wise job on `n` values: none below PARALLEL_VALUES. @internal */
+export function kernelThreadsForValues(backend: BackendWasm, n: number): KernelThreads | undefined {
+  return n >= PARALLEL_VALUES ? kernelThreads(backend) : undefined;
 }
 
 /** Tasks per thread when a kernel cuts a batch into chunks of images: enough that a late thread leaves the rest to the others. */
