@@ -161,7 +161,7 @@ export function poolCases(seed: number): KernelCase[] {
     const xShape = [b, ih, iw, c];
     const dyShape = [b, oh, ow, c];
     cases.push({
-      label: `${xShape} -> ${oh}x${ow} align=${alignCorners} half=${halfPixelCenters}`,
+      label: `resize ${xShape} -> ${oh}x${ow} align=${alignCorners} half=${halfPixelCenters}`,
       kernelName: 'ResizeNearestNeighbor',
       inputs: { images: { shape: xShape, values: randomValues(rng, size(xShape)) } },
       attrs: { alignCorners, halfPixelCenters, size: [oh, ow] },
