@@ -19,10 +19,29 @@ INLINE void add_into(float* dst, const float* src, int n) {
   for (; c < n; c++) dst[c] += src[c];
 }
 
-// dx of images n0 .. n0 + images - 1 (zeroed first, then the product and the scatter-add).
+// v = clamp(v + bias[c], lo, hi) over n pixels of C channels (bias 0: none).
+static void bias_clamp(float* v, int n, int C, const float* bias, float lo, float hi) {
+  const v128_t vlo = wasm_f32x4_splat(lo), vhi = wasm_f32x4_splat(hi);
+  const int c4 = C & ~3;
+  for (int p = 0; p < n; p++, v += C) {
+    int c = 0;
+    for (; c < c4; c += 4) {
+      const v128_t b = bias ? wasm_v128_load(bias + c) : wasm_f32x4_splat(0.0f);
+      wasm_v128_store(v + c, wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_add(wasm_v128_load(v + c), b), vlo), vhi));
+    }
+    for (; c < C; c++) {
+      const float x = v[c] + (bias ? bias[c] : 0.0f);
+      v[c] = x < lo ? lo : x > hi ? hi : x;
+    }
+  }
+}
+
+// dx of images n0 .. n0 + images - 1 (zeroed first, then the product and the scatter-add), then, where
+// `fused`, its bias and clamp while the images are still in cache (Conv2DTranspose + bias + ReLU).
 static void transpose_images(const float* dy, const float* w, float* dx, float* scratch, int n0, int images,
                              int inH, int inW, int inC, int outH, int outW, int outC, int fh, int fw, int sh,
-                             int sw, int dh, int dw, int pt, int pl) {
+                             int sw, int dh, int dw, int pt, int pl, int fused, const float* bias, float lo,
+                             float hi) {
   const int width = fh * fw * inC;
   const int positions = outH * outW;
   float* cols = scratch + matmul_scratch_floats(outC);
@@ -45,16 +64,18 @@ static void transpose_images(const float* dy, const float* w, float* dx, float* 
       }
     }
   }
+  if (fused) bias_clamp(dx + n0 * inH * inW * inC, images * inH * inW, inC, bias, lo, hi);
 }
 
 // scratch: matmul_scratch_floats(outC) floats, then chunk * outH * outW * fh * fw * inC floats (cols).
+// With `fused`, dx = clamp(dx + bias, lo, hi) (bias: inC floats, or 0 for none).
 EXPORT("conv2d_transpose")
 void conv2d_transpose(const float* dy, const float* w, float* dx, float* scratch, int chunk, int batch, int inH,
                       int inW, int inC, int outH, int outW, int outC, int fh, int fw, int sh, int sw, int dh, int dw,
-                      int pt, int pl) {
+                      int pt, int pl, int fused, const float* bias, float lo, float hi) {
   for (int n0 = 0; n0 < batch; n0 += chunk) {
     transpose_images(dy, w, dx, scratch, n0, batch - n0 < chunk ? batch - n0 : chunk, inH, inW, inC, outH, outW,
-                     outC, fh, fw, sh, sw, dh, dw, pt, pl);
+                     outC, fh, fw, sh, sw, dh, dw, pt, pl, fused, bias, lo, hi);
   }
 }
 
@@ -63,11 +84,12 @@ void conv2d_transpose(const float* dy, const float* w, float* dx, float* scratch
 EXPORT("conv2d_transpose_tasks")
 void conv2d_transpose_tasks(const float* dy, const float* w, float* dx, float* scratch, int chunk, int batch,
                             int inH, int inW, int inC, int outH, int outW, int outC, int fh, int fw, int sh, int sw,
-                            int dh, int dw, int pt, int pl, int* next) {
+                            int dh, int dw, int pt, int pl, int fused, const float* bias, float lo, float hi,
+                            int* next) {
   for (;;) {
     const int n0 = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED) * chunk;
     if (n0 >= batch) return;
     transpose_images(dy, w, dx, scratch, n0, batch - n0 < chunk ? batch - n0 : chunk, inH, inW, inC, outH, outW,
-                     outC, fh, fw, sh, sw, dh, dw, pt, pl);
+                     outC, fh, fw, sh, sw, dh, dw, pt, pl, fused, bias, lo, hi);
   }
 }

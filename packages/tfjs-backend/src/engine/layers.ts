@@ -4,6 +4,8 @@ import {
   CONV2D_BIAS_MIN_FILTERS,
   Conv2DBias,
   type Conv2DBiasAttrs,
+  Conv2DTransposeBias,
+  type Conv2DTransposeBiasAttrs,
   Dense,
   type DenseAttrs,
 } from '../kernels/custom-kernels.js';
@@ -85,6 +87,28 @@ function fusedConv(
   const filter = param('kernel');
   const inputs: TfCore.NamedTensorMap = layer.useBias ? { x, filter, bias: param('bias') } : { x, filter };
   const y = tf.engine().runKernel(Conv2DBias, inputs, { ...attrs }) as Tensor;
+  return layer.activation === 'relu' || layer.activation === 'linear' ? y : act(ctx, y, layer.activation);
+}
+
+/** A transposed-convolution layer as aekit's Conv2DTransposeBias kernel where the backend has it (see fusedConv). */
+function fusedConvTranspose(
+  ctx: ForwardContext,
+  x: Tensor,
+  layer: Extract<Layer, { type: 'conv2dTranspose' }>,
+  param: ParamLookup,
+  outputShape: [number, number, number, number],
+): Tensor | undefined {
+  const { tf } = ctx;
+  if (ctx.secondOrder || tf.getKernel(Conv2DTransposeBias, tf.getBackend()) === undefined) return undefined;
+  const attrs: Conv2DTransposeBiasAttrs = {
+    outputShape,
+    strides: toPair(layer.strides),
+    pad: layer.padding,
+    activation: layer.activation === 'relu' ? 'relu' : 'linear',
+  };
+  const filter = param('kernel');
+  const inputs: TfCore.NamedTensorMap = layer.useBias ? { x, filter, bias: param('bias') } : { x, filter };
+  const y = tf.engine().runKernel(Conv2DTransposeBias, inputs, { ...attrs }) as Tensor;
   return layer.activation === 'relu' || layer.activation === 'linear' ? y : act(ctx, y, layer.activation);
 }
 
@@ -200,10 +224,13 @@ export function layerForward(ctx: ForwardContext, layer: Layer, x: Tensor, param
     }
     case 'conv2dTranspose': {
       const out = layerOutputShape(layer, x.shape.slice(1)) as number[];
+      const shape: [number, number, number, number] = [x.shape[0]!, out[0]!, out[1]!, out[2]!];
+      const fused = fusedConvTranspose(ctx, x, layer, param, shape);
+      if (fused !== undefined) return fused;
       const y = tf.conv2dTranspose(
         x as never,
         param('kernel') as never,
-        [x.shape[0]!, out[0]!, out[1]!, out[2]!],
+        shape,
         toPair(layer.strides),
         layer.padding,
       );

@@ -68,3 +68,19 @@ export interface Conv2DBiasAttrs {
   pad: 'same' | 'valid';
   activation: 'linear' | 'relu';
 }
+
+/**
+ * A transposed 2-D convolution's forward pass with its bias and activation: inputs {x [batch, h, w, inC],
+ * filter [fh, fw, outC, inC] (tfjs' conv2dTranspose layout), bias? [outC]}, out [batch, outH, outW, outC] =
+ * activation(conv2dTranspose(x, filter) + bias), NHWC, with the activation 'linear' or 'relu' (tfjs runs
+ * Conv2DBackpropInput, Add and Relu).
+ */
+export const Conv2DTransposeBias = 'AekitConv2DTranspose';
+
+export interface Conv2DTransposeBiasAttrs {
+  /** [batch, outH, outW, outC]. */
+  outputShape: [number, number, number, number];
+  strides: [number, number];
+  pad: 'same' | 'valid';
+  activation: 'linear' | 'relu';
+}

@@ -23,6 +23,7 @@ import {
 import { conv2DConfig as wasmConv2D } from './wasm/Conv2D.js';
 import { conv2DBackpropFilterConfig as wasmConv2DBackpropFilter } from './wasm/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig as wasmConv2DBackpropInput } from './wasm/Conv2DBackpropInput.js';
+import { conv2dTransposeBiasConfig as wasmConv2DTransposeBias } from './wasm/Conv2DTransposeBias.js';
 import {
   binaryCrossEntropyConfigs as wasmBinaryCrossEntropy,
   sigmoidCrossEntropyConfigs as wasmSigmoidCrossEntropy,
@@ -42,6 +43,7 @@ const trainingKernels: Record<string, KernelConfig[]> = {
   wasm: [
     denseConfig('wasm'),
     conv2dBiasConfig('wasm'),
+    wasmConv2DTransposeBias,
     wasmConv2D,
     wasmConv2DBackpropFilter,
     wasmConv2DBackpropInput,

@@ -3,6 +3,7 @@ import {
   backend_util,
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
+  getKernel,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
@@ -51,8 +52,28 @@ export function conv2DBackpropInput(args: {
   backend: BackendWasm;
   attrs: Conv2DBackpropInputAttrs;
 }): TensorInfo {
-  const { inputs, backend, attrs } = args;
-  const { dy, filter } = inputs;
+  return transposedConvolution(args.backend, args.inputs.dy, args.inputs.filter, args.attrs);
+}
+
+/** What follows a transposed convolution in a layer: its bias (one value per channel) and a clamp. */
+export interface BiasClamp {
+  bias?: TensorInfo;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Conv2DBackpropInput of `dy` (a Conv2DTranspose layer's input), then, with `epilogue`, its bias and clamp:
+ * inside aekit's kernel, image by image while they are in cache, where that kernel runs; else the stock Add
+ * and Relu-style clamp kernels after it.
+ */
+export function transposedConvolution(
+  backend: BackendWasm,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  attrs: Conv2DBackpropInputAttrs,
+  epilogue?: BiasClamp,
+): TensorInfo {
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
   const info = backend_util.computeConv2DInfo(
     inputShape,
@@ -74,7 +95,12 @@ export function conv2DBackpropInput(args: {
   const right = info.inWidth - dyWidth + info.filterWidth - 1 - left;
   if (info.dataFormat !== 'channelsLast' || Math.min(top, left, bottom, right) < 0) {
     const stock = requireStockKernel(Conv2DBackpropInput, 'wasm');
-    return (stock.kernelFunc as KernelFunc)(args as never) as TensorInfo;
+    const dx = (stock.kernelFunc as KernelFunc)({
+      inputs: { dy, filter },
+      backend,
+      attrs,
+    } as never) as TensorInfo;
+    return epilogue ? withBiasClamp(backend, dx, epilogue) : dx;
   }
   const { filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
   const native = sh > 1 || sw > 1 ? nativeKernels(backend) : null;
@@ -92,12 +118,25 @@ export function conv2DBackpropInput(args: {
       number,
       number,
     ];
+    const fused =
+      epilogue === undefined
+        ? [0, 0, 0, 0]
+        : [1, epilogue.bias ? addressOf(backend, epilogue.bias) : 0, epilogue.lo, epilogue.hi];
     if (threads === undefined) {
-      native.conv2dTranspose(pdy, pw, pdx, pScratch, chunk, ...convGeometry(info));
+      native.conv2dTranspose(
+        pdy,
+        pw,
+        pdx,
+        pScratch,
+        chunk,
+        ...convGeometry(info),
+        ...(fused as [number, number, number, number]),
+      );
     } else {
       threads.run('conv2d_transpose_tasks', (t) => [
         ...[pdy, pw, pdx, pScratch + t * perThread * 4, chunk],
         ...convGeometry(info),
+        ...fused,
         threads.counter,
       ]);
     }
@@ -126,7 +165,20 @@ export function conv2DBackpropInput(args: {
   });
   dispose(backend, rotated);
   if (spread !== dy) dispose(backend, spread);
-  return dx;
+  return epilogue ? withBiasClamp(backend, dx, epilogue) : dx;
+}
+
+/** clamp(x + bias, lo, hi) with the backend's own Add and ClipByValue kernels, x disposed. */
+function withBiasClamp(backend: BackendWasm, x: TensorInfo, { bias, lo, hi }: BiasClamp): TensorInfo {
+  const run = (name: string, inputs: object, attrs: object = {}) => {
+    const config = getKernel(name, 'wasm');
+    if (config === undefined) throw new Error(`internal: the wasm backend has no ${name} kernel`);
+    return (config.kernelFunc as KernelFunc)({ inputs, backend, attrs } as never) as TensorInfo;
+  };
+  const biased = bias ? run('Add', { a: x, b: bias }) : x;
+  const out = run('ClipByValue', { x: biased }, { clipValueMin: lo, clipValueMax: hi });
+  dispose(backend, ...(biased === x ? [x] : [x, biased]));
+  return out;
 }
 
 export const conv2DBackpropInputConfig: KernelConfig = {

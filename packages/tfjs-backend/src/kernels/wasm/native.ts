@@ -49,7 +49,8 @@ export interface NativeKernels {
   /**
    * Input gradient of a strided convolution (Conv2DTranspose's forward pass) into x, from dy and the
    * forward filter [filterH, filterW, inC, outC], `chunk` images per product; scratch holds
-   * matmulScratchFloats(outC) + chunk * outH * outW * filterH * filterW * inC floats.
+   * matmulScratchFloats(outC) + chunk * outH * outW * filterH * filterW * inC floats. With fused = 1,
+   * x = clamp(x + bias, lo, hi) after (bias: inC floats, or 0 for none).
    */
   conv2dTranspose(
     dy: number,
@@ -57,7 +58,7 @@ export interface NativeKernels {
     x: number,
     scratch: number,
     chunk: number,
-    ...geometry: ConvGeometry
+    ...geometryThenEpilogue: [...ConvGeometry, fused: number, bias: number, lo: number, hi: number]
   ): void;
   /** Forward convolution, filter as [outC, filterH, filterW, inC]. */
   conv2dFewOutputs(x: number, filter: number, y: number, ...geometry: ConvGeometry): void;
