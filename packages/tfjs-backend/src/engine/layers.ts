@@ -66,19 +66,20 @@ function fusedDense(
 }
 
 /**
- * A convolution layer as aekit's Conv2DBias kernel (convolution, bias and ReLU in one call, one gradient
- * function) where the backend has it; undefined where it does not, under double backpropagation, or for
- * layers of few filters.
+ * A convolution or transposed-convolution layer as aekit's fused kernel (`kernelName`: the convolution, its
+ * bias and ReLU in one call, one gradient function) where the backend has it; undefined where it does not or
+ * under double backpropagation. Activations other than ReLU and linear run after it.
  */
-function fusedConv(
+function fusedConvLayer(
   ctx: ForwardContext,
+  kernelName: typeof Conv2DBias | typeof Conv2DTransposeBias,
   x: Tensor,
-  layer: Extract<Layer, { type: 'conv2d' }>,
+  layer: Extract<Layer, { type: 'conv2d' | 'conv2dTranspose' }>,
   param: ParamLookup,
+  extraAttrs: Partial<Conv2DTransposeBiasAttrs> = {},
 ): Tensor | undefined {
   const { tf } = ctx;
-  if (ctx.secondOrder || layer.filters < CONV2D_BIAS_MIN_FILTERS) return undefined;
-  if (tf.getKernel(Conv2DBias, tf.getBackend()) === undefined) return undefined;
+  if (ctx.secondOrder || tf.getKernel(kernelName, tf.getBackend()) === undefined) return undefined;
   const attrs: Conv2DBiasAttrs = {
     strides: toPair(layer.strides),
     pad: layer.padding,
@@ -86,29 +87,7 @@ function fusedConv(
   };
   const filter = param('kernel');
   const inputs: TfCore.NamedTensorMap = layer.useBias ? { x, filter, bias: param('bias') } : { x, filter };
-  const y = tf.engine().runKernel(Conv2DBias, inputs, { ...attrs }) as Tensor;
-  return layer.activation === 'relu' || layer.activation === 'linear' ? y : act(ctx, y, layer.activation);
-}
-
-/** A transposed-convolution layer as aekit's Conv2DTransposeBias kernel where the backend has it (see fusedConv). */
-function fusedConvTranspose(
-  ctx: ForwardContext,
-  x: Tensor,
-  layer: Extract<Layer, { type: 'conv2dTranspose' }>,
-  param: ParamLookup,
-  outputShape: [number, number, number, number],
-): Tensor | undefined {
-  const { tf } = ctx;
-  if (ctx.secondOrder || tf.getKernel(Conv2DTransposeBias, tf.getBackend()) === undefined) return undefined;
-  const attrs: Conv2DTransposeBiasAttrs = {
-    outputShape,
-    strides: toPair(layer.strides),
-    pad: layer.padding,
-    activation: layer.activation === 'relu' ? 'relu' : 'linear',
-  };
-  const filter = param('kernel');
-  const inputs: TfCore.NamedTensorMap = layer.useBias ? { x, filter, bias: param('bias') } : { x, filter };
-  const y = tf.engine().runKernel(Conv2DTransposeBias, inputs, { ...attrs }) as Tensor;
+  const y = tf.engine().runKernel(kernelName, inputs, { ...attrs, ...extraAttrs }) as Tensor;
   return layer.activation === 'relu' || layer.activation === 'linear' ? y : act(ctx, y, layer.activation);
 }
 
@@ -217,7 +196,11 @@ export function layerForward(ctx: ForwardContext, layer: Layer, x: Tensor, param
         act(ctx, addBias(tf, dense(tf, x, param('kernel')), layer.useBias, param), layer.activation)
       );
     case 'conv2d': {
-      const fused = fusedConv(ctx, x, layer, param);
+      // Layers of few filters keep to the backend's Conv2D (see CONV2D_BIAS_MIN_FILTERS).
+      const fused =
+        layer.filters >= CONV2D_BIAS_MIN_FILTERS
+          ? fusedConvLayer(ctx, Conv2DBias, x, layer, param)
+          : undefined;
       if (fused !== undefined) return fused;
       const y = tf.conv2d(x as never, param('kernel') as never, toPair(layer.strides), layer.padding);
       return act(ctx, addBias(tf, y, layer.useBias, param), layer.activation);
@@ -225,7 +208,7 @@ export function layerForward(ctx: ForwardContext, layer: Layer, x: Tensor, param
     case 'conv2dTranspose': {
       const out = layerOutputShape(layer, x.shape.slice(1)) as number[];
       const shape: [number, number, number, number] = [x.shape[0]!, out[0]!, out[1]!, out[2]!];
-      const fused = fusedConvTranspose(ctx, x, layer, param, shape);
+      const fused = fusedConvLayer(ctx, Conv2DTransposeBias, x, layer, param, { outputShape: shape });
       if (fused !== undefined) return fused;
       const y = tf.conv2dTranspose(
         x as never,

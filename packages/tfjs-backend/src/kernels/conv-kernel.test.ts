@@ -10,6 +10,7 @@ import {
   type Conv2DTransposeBiasAttrs,
 } from './custom-kernels.js';
 import { registerTrainingKernels } from './index.js';
+import { maxRelDiff } from './test-utils/compare.js';
 
 const rng = createRng(11);
 const uniform = (shape: number[], lo: number, hi: number) =>
@@ -18,14 +19,33 @@ const uniform = (shape: number[], lo: number, hi: number) =>
     shape,
   );
 
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]!));
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-  }
-  return diff / Math.max(scale, 1e-12);
+type Fused = (a: tf.Tensor, f: tf.Tensor, c: tf.Tensor) => tf.Tensor;
+
+/** The fused kernel's output and its gradients (x, filter, and bias when used) against the composition's. */
+function expectSameValueAndGradients(
+  fused: Fused,
+  composed: Fused,
+  [x, filter, bias]: [tf.Tensor, tf.Tensor, tf.Tensor],
+  useBias: boolean,
+  activation: 'relu' | 'linear',
+): void {
+  const y = fused(x, filter, bias);
+  expect(maxRelDiff(y.dataSync(), composed(x, filter, bias).dataSync())).toBeLessThan(1e-5);
+  // Some outputs clipped by the ReLU and some not, so both branches of its gradient count.
+  if (activation === 'relu')
+    expect(Array.from(y.dataSync()).filter((v) => v === 0).length).toBeGreaterThan(0);
+  const weights = uniform(y.shape, -2, 2);
+  const grads = (f: Fused) =>
+    useBias
+      ? tf.grads((a, k, c) => tf.sum(tf.mul(f(a, k, c), weights)))([x, filter, bias])
+      : tf.grads((a, k) => tf.sum(tf.mul(f(a, k, bias), weights)))([x, filter]);
+  const [fg, cg] = [grads(fused), grads(composed)];
+  expect(fg.length).toBe(useBias ? 3 : 2);
+  fg.forEach((g, i) => {
+    expect(g.shape).toEqual(cg[i]!.shape);
+    expect(maxRelDiff(g.dataSync(), cg[i]!.dataSync())).toBeLessThan(1e-5);
+  });
+  tf.dispose([x, filter, bias, weights, y, ...fg, ...cg]);
 }
 
 describe('a convolution or a transposed one, its bias and its ReLU as one kernel on wasm', () => {
@@ -61,23 +81,7 @@ describe('a convolution or a transposed one, its bias and its ReLU as one kernel
       expect(profile.kernelNames).toContain(Conv2DBias);
       expect(profile.kernelNames).not.toContain('Add');
       expect(profile.kernelNames).not.toContain('Relu');
-      const y = fused(x, filter, bias);
-      expect(maxRelDiff(y.dataSync(), composed(x, filter, bias).dataSync())).toBeLessThan(1e-5);
-      // Some outputs clipped by the ReLU and some not, so both branches of its gradient count.
-      if (activation === 'relu')
-        expect(Array.from(y.dataSync()).filter((v) => v === 0).length).toBeGreaterThan(0);
-      const weights = uniform(y.shape, -2, 2);
-      const grads = (f: typeof fused) =>
-        useBias
-          ? tf.grads((a, k2, c) => tf.sum(tf.mul(f(a, k2, c), weights)))([x, filter, bias])
-          : tf.grads((a, k2) => tf.sum(tf.mul(f(a, k2, bias), weights)))([x, filter]);
-      const [fg, cg] = [grads(fused), grads(composed)];
-      expect(fg.length).toBe(useBias ? 3 : 2);
-      fg.forEach((g, i) => {
-        expect(g.shape).toEqual(cg[i]!.shape);
-        expect(maxRelDiff(g.dataSync(), cg[i]!.dataSync())).toBeLessThan(1e-5);
-      });
-      tf.dispose([x, filter, bias, weights, y, ...fg, ...cg]);
+      expectSameValueAndGradients(fused, composed, [x, filter, bias], useBias, activation);
     },
   );
 
@@ -112,23 +116,8 @@ describe('a convolution or a transposed one, its bias and its ReLU as one kernel
       const profile = await tf.profile(() => fused(x, filter, bias));
       expect(profile.kernelNames).toContain(Conv2DTransposeBias);
       if (s > 1) expect(profile.kernelNames).not.toContain('Add');
-      const y = fused(x, filter, bias);
-      expect(y.shape).toEqual(outputShape);
-      expect(maxRelDiff(y.dataSync(), composed(x, filter, bias).dataSync())).toBeLessThan(1e-5);
-      if (activation === 'relu')
-        expect(Array.from(y.dataSync()).filter((v) => v === 0).length).toBeGreaterThan(0);
-      const weights = uniform(y.shape, -2, 2);
-      const grads = (f: typeof fused) =>
-        useBias
-          ? tf.grads((a, k2, c) => tf.sum(tf.mul(f(a, k2, c), weights)))([x, filter, bias])
-          : tf.grads((a, k2) => tf.sum(tf.mul(f(a, k2, bias), weights)))([x, filter]);
-      const [fg, cg] = [grads(fused), grads(composed)];
-      expect(fg.length).toBe(useBias ? 3 : 2);
-      fg.forEach((g, i) => {
-        expect(g.shape).toEqual(cg[i]!.shape);
-        expect(maxRelDiff(g.dataSync(), cg[i]!.dataSync())).toBeLessThan(1e-5);
-      });
-      tf.dispose([x, filter, bias, weights, y, ...fg, ...cg]);
+      expect(tf.tidy(() => fused(x, filter, bias).shape)).toEqual(outputShape);
+      expectSameValueAndGradients(fused, composed, [x, filter, bias], useBias, activation);
     },
   );
 });

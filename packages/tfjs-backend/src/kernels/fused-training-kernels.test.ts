@@ -15,6 +15,7 @@ import {
   SigmoidCrossEntropy,
 } from './custom-kernels.js';
 import { registerTrainingKernels } from './index.js';
+import { maxRelDiff } from './test-utils/compare.js';
 import { setNativeKernelsEnabled } from './wasm/native.js';
 
 const rng = createRng(7);
@@ -22,16 +23,6 @@ function uniform(size: number, lo: number, hi: number): Float32Array {
   const v = new Float32Array(size);
   for (let i = 0; i < size; i++) v[i] = lo + (hi - lo) * rng.next();
   return v;
-}
-
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]!));
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-  }
-  return diff / Math.max(scale, 1e-12);
 }
 
 /** The op composition the fused kernel replaces (tfjs' clipByValue gradient included). */
