@@ -194,7 +194,7 @@ export function elementwiseCases(seed: number): KernelCase[] {
     [[6, 5, 4], [1, 2], false],
     [[6, 5, 4], [0, 1, 2], false],
     // Enough values for the kernel threads: tasks of whole rows, a short last one.
-    [[5, 77, 85, 3], [0, 1, 2], false],
+    [[5, 77, 85, 9], [0, 1, 2], false],
   ];
   for (const [shape, axis, keepDims] of sums) {
     cases.push({
