@@ -1,6 +1,5 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { registerConvGradient } from './conv-gradient.js';
-import { conv2dBiasConfig } from './conv-kernel.js';
 import { adamUpdateConfig as cpuAdamUpdate } from './cpu/AdamUpdate.js';
 import { conv2DBackpropFilterConfig as cpuConv2DBackpropFilter } from './cpu/Conv2DBackpropFilter.js';
 import {
@@ -23,6 +22,7 @@ import {
 import { conv2DConfig as wasmConv2D } from './wasm/Conv2D.js';
 import { conv2DBackpropFilterConfig as wasmConv2DBackpropFilter } from './wasm/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig as wasmConv2DBackpropInput } from './wasm/Conv2DBackpropInput.js';
+import { conv2dBiasConfig as wasmConv2DBias } from './wasm/Conv2DBias.js';
 import { conv2dTransposeBiasConfig as wasmConv2DTransposeBias } from './wasm/Conv2DTransposeBias.js';
 import {
   binaryCrossEntropyConfigs as wasmBinaryCrossEntropy,
@@ -42,7 +42,7 @@ import { resizeNearestNeighborGradConfig as webgpuResizeNearestNeighborGrad } fr
 const trainingKernels: Record<string, KernelConfig[]> = {
   wasm: [
     denseConfig('wasm'),
-    conv2dBiasConfig('wasm'),
+    wasmConv2DBias,
     wasmConv2DTransposeBias,
     wasmConv2D,
     wasmConv2DBackpropFilter,

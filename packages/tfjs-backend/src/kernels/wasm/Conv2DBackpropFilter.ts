@@ -10,6 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { addressOf, convGeometry, nativeKernels } from './native.js';
 import { imagesPerTask, kernelThreadsFor } from './native-threads.js';
+import { addUpTaskParts } from './task-parts.js';
 import { conv2dExplicit, dispose, slice, transpose } from './wasm-ops.js';
 
 /**
@@ -59,18 +60,17 @@ export function conv2DBackpropFilter(args: {
       );
       return dw;
     }
-    // Tasks of `chunk` images, each summed into its own part; the parts are then added up in task order.
+    // Tasks of `chunk` images, each summed into its own part.
     const chunk = imagesPerTask(info.batchSize, threads);
     const tasks = Math.ceil(info.batchSize / chunk);
-    const parts = backend.makeOutput([tasks, size], 'float32');
-    const [px, pdy, pParts] = [x, dy, parts].map((t) => addressOf(backend, t)) as [number, number, number];
-    threads.run('conv2d_backprop_filter_tasks', () => [
-      ...[px, pdy, pParts],
-      ...convGeometry(info),
-      ...[chunk, threads.counter],
-    ]);
-    native.sumRows(pParts, addressOf(backend, dw), tasks, size);
-    dispose(backend, parts);
+    const [px, pdy] = [addressOf(backend, x), addressOf(backend, dy)];
+    addUpTaskParts(backend, native, dw, tasks, size, (parts) =>
+      threads.run('conv2d_backprop_filter_tasks', () => [
+        ...[px, pdy, parts],
+        ...convGeometry(info),
+        ...[chunk, threads.counter],
+      ]),
+    );
     return dw;
   }
   // Rows/cols of the (padded) input that the last output position still reaches; the rest is cropped.

@@ -3,7 +3,6 @@ import {
   backend_util,
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
-  getKernel,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
@@ -11,7 +10,7 @@ import {
 import { requireStockKernel } from '../stock-kernels.js';
 import { addressOf, convGeometry, nativeKernels } from './native.js';
 import { kernelThreadsFor } from './native-threads.js';
-import { conv2dExplicit, dispose } from './wasm-ops.js';
+import { callKernel, conv2dExplicit, dispose } from './wasm-ops.js';
 
 /** Floats of the column buffer one product of the native kernel fills (about 256 KB, within L2). */
 const COLUMN_FLOATS = 1 << 16;
@@ -64,8 +63,8 @@ export interface BiasClamp {
 
 /**
  * Conv2DBackpropInput of `dy` (a Conv2DTranspose layer's input), then, with `epilogue`, its bias and clamp:
- * inside aekit's kernel, image by image while they are in cache, where that kernel runs; else the stock Add
- * and Relu-style clamp kernels after it.
+ * inside aekit's kernel, image by image while they are in cache, where that kernel runs; else the backend's
+ * Add and ClipByValue kernels after it.
  */
 export function transposedConvolution(
   backend: BackendWasm,
@@ -170,13 +169,8 @@ export function transposedConvolution(
 
 /** clamp(x + bias, lo, hi) with the backend's own Add and ClipByValue kernels, x disposed. */
 function withBiasClamp(backend: BackendWasm, x: TensorInfo, { bias, lo, hi }: BiasClamp): TensorInfo {
-  const run = (name: string, inputs: object, attrs: object = {}) => {
-    const config = getKernel(name, 'wasm');
-    if (config === undefined) throw new Error(`internal: the wasm backend has no ${name} kernel`);
-    return (config.kernelFunc as KernelFunc)({ inputs, backend, attrs } as never) as TensorInfo;
-  };
-  const biased = bias ? run('Add', { a: x, b: bias }) : x;
-  const out = run('ClipByValue', { x: biased }, { clipValueMin: lo, clipValueMax: hi });
+  const biased = bias ? callKernel('Add', backend, { a: x, b: bias }) : x;
+  const out = callKernel('ClipByValue', backend, { x: biased }, { clipValueMin: lo, clipValueMax: hi });
   dispose(backend, ...(biased === x ? [x] : [x, biased]));
   return out;
 }

@@ -10,13 +10,8 @@ import {
 import { requireStockKernel } from '../stock-kernels.js';
 import { addressOf, nativeKernels } from './native.js';
 import { kernelThreads, TASK_VALUES } from './native-threads.js';
-import { dispose } from './wasm-ops.js';
+import { addUpTaskParts } from './task-parts.js';
 
-/**
- * Sum over every axis but the last (a bias gradient) with aekit's column-sum kernel: the stock wasm Sum
- * transposes the whole tensor first to reduce over its innermost axes. Other reductions go to the stock
- * kernel.
- */
 /**
  * Sums of fewer values stay on one thread: a dense layer's bias gradient (128 x 784 values, about 0.05 ms)
  * trained slower on two (dense model, 2 threads: 29,291 / 30,082 / 28,551 against 30,114 / 32,989 / 29,355
@@ -24,6 +19,11 @@ import { dispose } from './wasm-ops.js';
  */
 const PARALLEL_SUM_VALUES = 1 << 18;
 
+/**
+ * Sum over every axis but the last (a bias gradient) with aekit's column-sum kernel: the stock wasm Sum
+ * transposes the whole tensor first to reduce over its innermost axes. Other reductions go to the stock
+ * kernel.
+ */
 function sum(args: { inputs: { x: TensorInfo }; backend: BackendWasm; attrs: SumAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x } = inputs;
@@ -44,14 +44,13 @@ function sum(args: { inputs: { x: TensorInfo }; backend: BackendWasm; attrs: Sum
     native.sumRows(addressOf(backend, x), addressOf(backend, out), rows, cols);
     return out;
   }
-  // Tasks of whole rows, each summed into its own part; the parts added up in task order.
+  // Tasks of whole rows, each summed into its own part.
   const chunk = Math.max(1, Math.floor(TASK_VALUES / cols));
   const tasks = Math.ceil(rows / chunk);
-  const parts = backend.makeOutput([tasks, cols], 'float32');
-  const [px, pParts] = [x, parts].map((t) => addressOf(backend, t)) as [number, number];
-  threads.run('sum_rows_tasks', () => [px, pParts, rows, cols, threads.counter, chunk]);
-  native.sumRows(pParts, addressOf(backend, out), tasks, cols);
-  dispose(backend, parts);
+  const px = addressOf(backend, x);
+  addUpTaskParts(backend, native, out, tasks, cols, (parts) =>
+    threads.run('sum_rows_tasks', () => [px, parts, rows, cols, threads.counter, chunk]),
+  );
   return out;
 }
 

@@ -115,7 +115,7 @@ export function kernelThreads(backend: BackendWasm): KernelThreads | undefined {
 }
 
 /** Products smaller than this many multiply-adds (about 10 us) stay on one thread. */
-export const PARALLEL_MACS = 1 << 18;
+const PARALLEL_MACS = 1 << 18;
 
 /** The kernel threads for a job of `macs` multiply-adds: none (the calling thread alone) below PARALLEL_MACS. @internal */
 export function kernelThreadsFor(backend: BackendWasm, macs: number): KernelThreads | undefined {
@@ -123,7 +123,7 @@ export function kernelThreadsFor(backend: BackendWasm, macs: number): KernelThre
 }
 
 /** Element-wise jobs on fewer values than this (memory-bound, about 10 us) stay on one thread. */
-export const PARALLEL_VALUES = 1 << 15;
+const PARALLEL_VALUES = 1 << 15;
 /** Values per task of an element-wise job (a multiple of 256, the blocks of the cross-entropy sums). */
 export const TASK_VALUES = 1 << 13;
 
