@@ -9,7 +9,7 @@
 import type { ModelSpec } from '@aekit/core';
 import { loadDataset } from '@aekit/datasets';
 import { createSession, exportOnnx } from '@aekit/onnx-backend';
-import { createTfjsBackend, selectDevice } from '@aekit/tfjs-backend';
+import { createTfjsBackend, enableWasmRelaxedSimd, selectDevice } from '@aekit/tfjs-backend';
 import type { RunResult } from './report.js';
 import { benchSpec } from './zoo.js';
 
@@ -21,6 +21,9 @@ const [
   batchArg = '128',
   engine = 'aekit',
 ] = process.argv.slice(2);
+// As the aekit CLI does: the wasm kernels' fused multiply-add build on Node 20 too (AEKIT_WASM_RELAXED_SIMD=0:
+// the plain one); the result's `backend` line says which ran.
+enableWasmRelaxedSimd();
 const images = Number(imagesArg);
 const epochs = Number(epochsArg);
 const batchSize = Number(batchArg);

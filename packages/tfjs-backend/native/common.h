@@ -12,6 +12,17 @@ INLINE v128_t opaque4(v128_t v) {
   return v;
 }
 
+// a * b + c. In the relaxed-SIMD build (-mrelaxed-simd, for runtimes that validate it) one f32x4.relaxed_madd,
+// which the runtime compiles to a fused multiply-add where the CPU has one (rounded once: results differ from
+// the plain build's in the last bit); elsewhere a multiply and an add.
+INLINE v128_t madd4(v128_t a, v128_t b, v128_t c) {
+#ifdef __wasm_relaxed_simd__
+  return (v128_t)__builtin_wasm_relaxed_madd_f32x4((__f32x4)a, (__f32x4)b, (__f32x4)c);
+#else
+  return wasm_f32x4_add(wasm_f32x4_mul(a, b), c);
+#endif
+}
+
 INLINE void zero(float* p, int n) {
   int i = 0;
   for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, wasm_f32x4_splat(0.0f));

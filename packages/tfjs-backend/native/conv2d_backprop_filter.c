@@ -21,7 +21,7 @@ INLINE void tile_co(float* dw, int ldw, const float* x, int xs, const float* d, 
     for (int j = 0; j < VB; j++) dv[j] = wasm_v128_load(d + 4 * j);
     for (int i = 0; i < CB; i++) {
       v128_t xv = wasm_v128_load32_splat(x + i);
-      for (int j = 0; j < VB; j++) acc[i][j] = wasm_f32x4_add(acc[i][j], wasm_f32x4_mul(xv, dv[j]));
+      for (int j = 0; j < VB; j++) acc[i][j] = madd4(xv, dv[j], acc[i][j]);
     }
     x += xs;
     d += ds;
@@ -37,7 +37,7 @@ INLINE void tile_ci(float* dw, int ldw, const float* x, int xs, const float* d, 
   for (int j = 0; j < VB; j++) acc[j] = wasm_f32x4_splat(0.0f);
   for (int p = 0; p < n; p++) {
     v128_t dv = wasm_v128_load32_splat(d);
-    for (int j = 0; j < VB; j++) acc[j] = wasm_f32x4_add(acc[j], wasm_f32x4_mul(wasm_v128_load(x + 4 * j), dv));
+    for (int j = 0; j < VB; j++) acc[j] = madd4(wasm_v128_load(x + 4 * j), dv, acc[j]);
     x += xs;
     d += ds;
   }

@@ -8,7 +8,7 @@
 // acc += x[0..n) * w[0..n) lane-wise (full vectors); returns the products of the last n % 4 values.
 INLINE float dot_into(v128_t* acc, const float* a, const float* b, int n) {
   int i = 0;
-  for (; i + 4 <= n; i += 4) *acc = wasm_f32x4_add(*acc, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+  for (; i + 4 <= n; i += 4) *acc = madd4(wasm_v128_load(a + i), wasm_v128_load(b + i), *acc);
   float s = 0.0f;
   for (; i < n; i++) s += a[i] * b[i];
   return s;
@@ -52,10 +52,10 @@ INLINE void four_outputs(float* y, int outC, const float* xb, const float* wc, i
       int i = 0;
       for (; i < c4; i += 4) {
         const v128_t wv = wasm_v128_load(w + i);
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(p + i), wv));
-        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load(p + step + i), wv));
-        a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load(p + 2 * step + i), wv));
-        a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load(p + 3 * step + i), wv));
+        a0 = madd4(wasm_v128_load(p + i), wv, a0);
+        a1 = madd4(wasm_v128_load(p + step + i), wv, a1);
+        a2 = madd4(wasm_v128_load(p + 2 * step + i), wv, a2);
+        a3 = madd4(wasm_v128_load(p + 3 * step + i), wv, a3);
       }
       for (; i < inC; i++) {
         s0 += p[i] * w[i];

@@ -8,7 +8,7 @@
 // for each new weight tensor, that is, every step. Here each panel of NR columns of B is copied to
 // `scratch` (K * NR floats per panel, a few panels at a time) in k-major order, then swept by MR x NR
 // register tiles: per k, NR/4 vector loads of B, MR broadcasts of A, MR * NR/4 multiply-adds into
-// accumulators that stay in registers.
+// accumulators that stay in registers (common.h's madd4: fused in the relaxed-SIMD build).
 #include "common.h"
 
 #define MR 4
@@ -35,8 +35,6 @@ INLINE void pack_panel(const float* b, float* bp, int K, int N, int j0, int cols
     }
   }
 }
-
-INLINE v128_t fma4(v128_t acc, v128_t x, v128_t y) { return wasm_f32x4_add(acc, wasm_f32x4_mul(x, y)); }
 
 INLINE v128_t clamp(v128_t v, v128_t lo, v128_t hi) { return wasm_f32x4_pmin(wasm_f32x4_pmax(v, lo), hi); }
 
@@ -82,14 +80,14 @@ INLINE void tile(const float* a, int sm, int sk, const float* bp, int K, float* 
     a1 += sk;
     a2 += sk;
     a3 += sk;
-    c00 = fma4(c00, x0, p0);
-    c01 = fma4(c01, x0, p1);
-    c10 = fma4(c10, x1, p0);
-    c11 = fma4(c11, x1, p1);
-    c20 = fma4(c20, x2, p0);
-    c21 = fma4(c21, x2, p1);
-    c30 = fma4(c30, x3, p0);
-    c31 = fma4(c31, x3, p1);
+    c00 = madd4(x0, p0, c00);
+    c01 = madd4(x0, p1, c01);
+    c10 = madd4(x1, p0, c10);
+    c11 = madd4(x1, p1, c11);
+    c20 = madd4(x2, p0, c20);
+    c21 = madd4(x2, p1, c21);
+    c30 = madd4(x3, p0, c30);
+    c31 = madd4(x3, p1, c31);
   }
   store_row(c, c00, c01, b0, b1, lo, hi, cols);
   if (rows > 1) store_row(c + ldc, c10, c11, b0, b1, lo, hi, cols);

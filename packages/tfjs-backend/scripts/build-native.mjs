@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Compiles native/*.c into one WebAssembly module (clang + wasm-ld, Debian packages `clang` and `lld`) and writes
-// src/kernels/wasm/native-module.generated.ts with the modules inlined as base64, so the package loads
-// them the same way in Node and in bundlers. Two builds of the same source: one importing an ordinary
-// memory (tfjs's single-threaded wasm backend), one importing a shared memory (its threaded build).
+// Compiles native/*.c into one WebAssembly module (clang 16 + wasm-ld, Debian packages `clang-16` and `lld-16`;
+// CLANG names another) and writes src/kernels/wasm/native-module.generated.ts with the modules inlined as
+// base64, so the package loads them the same way in Node and in bundlers. Four builds of the same source: one
+// importing an ordinary memory (tfjs's single-threaded wasm backend), one importing a shared memory (its
+// threaded build), and each of them again with relaxed SIMD (fused multiply-adds, common.h's madd4) for the
+// runtimes that validate it (native.ts picks). Clang 16 is the first with the final relaxed-SIMD opcodes.
 //
 //   node scripts/build-native.mjs           rebuild and rewrite the generated file
 //   node scripts/build-native.mjs --check   rebuild and fail if the generated file differs
@@ -19,7 +21,7 @@ const sources = readdirSync(nativeDir)
   .sort()
   .map((f) => join(nativeDir, f));
 const target = join(root, 'src', 'kernels', 'wasm', 'native-module.generated.ts');
-const clang = process.env.CLANG ?? 'clang';
+const clang = process.env.CLANG ?? 'clang-16';
 
 const common = [
   '--target=wasm32',
@@ -33,9 +35,12 @@ const common = [
   '-Wl,-z,stack-size=0',
   '-Wl,--strip-all',
 ];
+const sharedFlags = ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'];
 const variants = {
   plain: [],
-  shared: ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'],
+  shared: sharedFlags,
+  plainRelaxed: ['-mrelaxed-simd'],
+  sharedRelaxed: ['-mrelaxed-simd', ...sharedFlags],
 };
 
 export function clangVersion() {
@@ -60,6 +65,12 @@ export function generate() {
       '',
       `/** The same module importing a shared memory (tfjs's threaded wasm build). */`,
       `export const NATIVE_WASM_SHARED: string =\n  '${encoded.shared}';`,
+      '',
+      `/** NATIVE_WASM_PLAIN with relaxed SIMD (fused multiply-adds). */`,
+      `export const NATIVE_WASM_PLAIN_RELAXED: string =\n  '${encoded.plainRelaxed}';`,
+      '',
+      `/** NATIVE_WASM_SHARED with relaxed SIMD (fused multiply-adds). */`,
+      `export const NATIVE_WASM_SHARED_RELAXED: string =\n  '${encoded.sharedRelaxed}';`,
       '',
     ].join('\n');
   } finally {

@@ -53,12 +53,15 @@ export interface LoadedDevice {
   threads?: number;
   /** wasm: whether it runs a SIMD build. */
   simd?: boolean;
+  /** wasm: whether aekit's kernels run their relaxed-SIMD build (fused multiply-adds; kernels/wasm/native.ts). */
+  relaxedSimd?: boolean;
   /** webgpu: the adapter it computes on. */
   adapter?: WebGpuAdapter;
 }
 
 /**
- * What a device computes with, then why it was picked: "wasm (2 threads, SIMD; requested)",
+ * What a device computes with, then why it was picked: "wasm (2 threads, SIMD; requested)", "wasm (2 threads,
+ * relaxed SIMD; requested)" (aekit's kernels with fused multiply-adds),
  * "webgpu (google swiftshader, software adapter; requested)".
  */
 export function describeDevice(loaded: Omit<LoadedDevice, 'tf' | 'backendName'>): string {
@@ -67,11 +70,15 @@ export function describeDevice(loaded: Omit<LoadedDevice, 'tf' | 'backendName'>)
       ? `${describeAdapter(loaded.adapter)}; `
       : loaded.threads === undefined
         ? ''
-        : `${loaded.threads} thread${loaded.threads === 1 ? '' : 's'}, ${loaded.simd ? 'SIMD' : 'no SIMD'}; `;
+        : `${loaded.threads} thread${loaded.threads === 1 ? '' : 's'}, ${simdName(loaded)}; `;
   return `${loaded.device} (${compute}${loaded.reason})`;
 }
 
-type Loaded = Pick<LoadedDevice, 'tf' | 'backendName' | 'threads' | 'simd' | 'adapter'>;
+function simdName(loaded: Pick<LoadedDevice, 'simd' | 'relaxedSimd'>): string {
+  return !loaded.simd ? 'no SIMD' : loaded.relaxedSimd ? 'relaxed SIMD' : 'SIMD';
+}
+
+type Loaded = Pick<LoadedDevice, 'tf' | 'backendName' | 'threads' | 'simd' | 'relaxedSimd' | 'adapter'>;
 
 /** One registry entry per device: `init` imports its package once (the registry caches it) and starts tfjs. */
 interface DeviceEntry {

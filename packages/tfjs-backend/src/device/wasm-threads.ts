@@ -109,11 +109,17 @@ export async function configureWasmThreads(tf: Tf, threads: number): Promise<str
   return undefined;
 }
 
-/** After init: how many threads the wasm backend computes with, and whether it runs a SIMD build. */
-export async function wasmCompute(tf: Tf): Promise<{ threads: number; simd: boolean }> {
+/**
+ * After init: how many threads the wasm backend computes with, whether it runs a SIMD build, and whether
+ * aekit's kernels load their relaxed-SIMD build (which loads them).
+ */
+export async function wasmCompute(tf: Tf): Promise<{ threads: number; simd: boolean; relaxedSimd: boolean }> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  return { threads: wasm.getThreadsCount(), simd };
+  const { nativeKernels, nativeKernelsRelaxed } = await import('../kernels/wasm/native.js');
+  const backend = tf.backend() as unknown as BackendWasm;
+  const relaxedSimd = nativeKernels(backend) !== null && nativeKernelsRelaxed(backend) === true;
+  return { threads: wasm.getThreadsCount(), simd, relaxedSimd };
 }
 
 /**

@@ -8,7 +8,9 @@ const generated = fileURLToPath(new URL('./native-module.generated.ts', import.m
 
 function clangVersion(): string | undefined {
   try {
-    return execFileSync('clang', ['--version'], { encoding: 'utf8' }).split('\n')[0]?.trim();
+    return execFileSync(process.env.CLANG ?? 'clang-16', ['--version'], { encoding: 'utf8' })
+      .split('\n')[0]
+      ?.trim();
   } catch {
     return undefined;
   }
@@ -18,7 +20,7 @@ const recorded = /^\/\/ Compiler: (.*)$/m.exec(readFileSync(generated, 'utf8'))?
 const installed = clangVersion();
 
 describe('the committed SIMD module', () => {
-  // Rebuilding needs the compiler that made it (CI installs Debian's clang and lld).
+  // Rebuilding needs the compiler that made it (CI installs Debian's clang-16 and lld-16).
   it.skipIf(installed === undefined || installed !== recorded)(
     `is what native/*.c compiles to (${recorded})`,
     () => {
