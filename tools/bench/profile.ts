@@ -9,7 +9,7 @@
  * the rest (the engine's bookkeeping, allocation, copies, the loop). --predict: one `reconstruct` of the batch
  * (with --engine: the model's own reconstruct).
  */
-import { createTfjsBackend } from '@aekit/tfjs-backend';
+import { createTfjsBackend, enableWasmRelaxedSimd } from '@aekit/tfjs-backend';
 import { registerTrainingKernels } from '@aekit/tfjs-backend/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
@@ -17,6 +17,8 @@ import { loadFashionMnistTrain } from './fashion-mnist.js';
 import { createSpecTrainer } from './spec-trainer.js';
 import { benchSpec } from './zoo.js';
 
+// The kernels' build the bench runs (train-one.ts): relaxed SIMD unless AEKIT_WASM_RELAXED_SIMD=0.
+enableWasmRelaxedSimd();
 const [modelName = 'conv', device = 'wasm', batchArg = '128'] = process.argv.slice(2);
 const batch = Number(batchArg);
 const makeSpec = () => benchSpec(modelName);

@@ -22,4 +22,16 @@ describe('gatherRows', () => {
     expect(codeOf(() => gatherRows(new Float32Array(4), 2, [-1]))).toBe('OPTION_INVALID');
     expect(codeOf(() => gatherRows(new Float32Array(4), 2, [0.5]))).toBe('OPTION_INVALID');
   });
+
+  it('fills the front of `into` and returns a view of it; an array too short is refused', () => {
+    const data = Float32Array.of(0, 0, 1, 1, 2, 2, 3, 3);
+    const into = new Float32Array(6).fill(9);
+    const picked = gatherRows(data, 2, [2, 1], 'batch', into);
+    expect(picked.buffer).toBe(into.buffer);
+    expect(Array.from(picked)).toEqual([2, 2, 1, 1]);
+    expect(Array.from(into)).toEqual([2, 2, 1, 1, 9, 9]);
+    expect(() => gatherRows(data, 2, [0, 1, 2, 3], 'batch', into)).toThrow(
+      /batch: into holds 6 values, 8 needed/,
+    );
+  });
 });

@@ -2,7 +2,8 @@ import { OptionError, ShapeMismatchError } from './errors.js';
 
 /**
  * Copies the samples at `indices` (each `sampleSize` consecutive values of `data`) into a new array of the
- * same type, in the order given: images or tables (Float32Array), labels (Uint8Array, sampleSize 1). Every
+ * same type, in the order given: images or tables (Float32Array), labels (Uint8Array, sampleSize 1); with
+ * `into`, into its first indices.length * sampleSize values instead (a view of them is returned). Every
  * index is checked: one outside the data throws OptionError naming it and its position.
  */
 export function gatherRows<T extends Float32Array | Uint8Array | Int32Array>(
@@ -10,6 +11,7 @@ export function gatherRows<T extends Float32Array | Uint8Array | Int32Array>(
   sampleSize: number,
   indices: ArrayLike<number>,
   what = 'gatherRows',
+  into?: T,
 ): T {
   if (!(Number.isInteger(sampleSize) && sampleSize > 0)) {
     throw new OptionError(`${what}: sampleSize must be a positive integer, got ${sampleSize}`, {
@@ -24,7 +26,18 @@ export function gatherRows<T extends Float32Array | Uint8Array | Int32Array>(
     );
   }
   const count = data.length / sampleSize;
-  const out = new (data.constructor as new (length: number) => T)(indices.length * sampleSize);
+  const length = indices.length * sampleSize;
+  if (into !== undefined && into.length < length) {
+    throw new ShapeMismatchError(
+      `${what}: into holds ${into.length} values, ${length} needed`,
+      length,
+      into.length,
+    );
+  }
+  const out =
+    into === undefined
+      ? new (data.constructor as new (length: number) => T)(length)
+      : (into.subarray(0, length) as T);
   for (let i = 0; i < indices.length; i++) {
     const index = indices[i]!;
     if (!(Number.isInteger(index) && index >= 0 && index < count)) {
