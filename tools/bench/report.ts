@@ -16,6 +16,8 @@ export interface RunResult {
   threads?: number;
   /** aekit's webgpu device: the adapter it trained on. */
   adapter?: { vendor: string; architecture: string; software: boolean };
+  /** aekit's device line (`describe()`): threads, SIMD or relaxed SIMD, why. */
+  backend?: string;
 }
 
 /** The runs of one configuration: a model on one engine/device at one thread count. */
@@ -179,6 +181,12 @@ export function formatSummary(rows: BenchRow[]): string {
   return out.join('\n');
 }
 
+/** The distinct device lines of aekit's runs, as a sentence after the date ('' when none was recorded). */
+function devices(rows: BenchRow[]): string {
+  const lines = [...new Set(rows.flatMap((r) => r.runs.map((run) => run.backend)))].filter(Boolean);
+  return lines.length === 0 ? '' : ` aekit's devices: ${lines.join('; ')}.`;
+}
+
 export function formatMarkdown(rows: BenchRow[], ctx: BenchContext): string {
   const flops = [...new Set(rows.map((r) => r.model))].map((m) => {
     const f = flopsPerSample(benchSpec(m));
@@ -219,7 +227,7 @@ Memory (peak RSS of each configuration's process; aekit's RSS after the first an
 
 ${formatMemory(rows)}
 
-- Date: ${ctx.date}; CPU: ${ctx.cpu}; Node ${ctx.node}.
+- Date: ${ctx.date}; CPU: ${ctx.cpu}; Node ${ctx.node}.${devices(rows)}
 - 1-minute load average: ${ctx.load[0].toFixed(2)} at the start, ${ctx.load[1].toFixed(2)} at the end
   (between configurations: ${ctx.loadSamples.map((l) => l.toFixed(2)).join(', ')}). Numbers taken on a
   shared machine are noisy; compare ratios within one run.

@@ -18,7 +18,7 @@ export type ToWorker =
 
 /** Worker -> page. */
 export type FromWorker =
-  /** `device`: short ('wasm (SIMD)', 'webgpu'); `description`: the backend's full device line, with why. */
+  /** `device`: short ('wasm (SIMD)', 'wasm (relaxed SIMD)', 'webgpu'); `description`: the backend's full device line, with why. */
   | { type: 'device'; device: string; description: string; parameters: number }
   /** Epoch 0 is the untrained model's loss on the data; `reconstructions` of the preview samples. */
   | { type: 'epoch'; epoch: number; loss: number; reconstructions: Float32Array; seconds: number }

@@ -38,7 +38,8 @@ async function train(request: Extract<ToWorker, { type: 'train' }>): Promise<voi
     model = await backend.createModel(spec, { seed: SEED });
     const parameters = model.getWeights().reduce((n, w) => n + w.data.length, 0);
     const loaded = backend.loaded!;
-    const device = loaded.device === 'wasm' ? `wasm (${loaded.simd ? 'SIMD' : 'no SIMD'})` : loaded.device;
+    const simd = !loaded.simd ? 'no SIMD' : loaded.relaxedSimd ? 'relaxed SIMD' : 'SIMD';
+    const device = loaded.device === 'wasm' ? `wasm (${simd})` : loaded.device;
     post({ type: 'device', device, description: backend.describe(), parameters });
     const data = { x: request.x };
     const sampleSize = request.x.length / request.count;
