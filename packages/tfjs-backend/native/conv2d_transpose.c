@@ -10,7 +10,7 @@
 #include "common.h"
 
 void matmul(const float* a, const float* b, const float* bias, float* c, int M, int N, int K, int transA,
-            int transB, float lo, float hi, float* scratch);
+            int transB, float lo, float hi, int sigmoid, float* scratch);
 int matmul_scratch_floats(int K);
 
 INLINE void add_into(float* dst, const float* src, int n) {
@@ -47,7 +47,7 @@ static void transpose_images(const float* dy, const float* w, float* dx, float* 
   float* cols = scratch + matmul_scratch_floats(outC);
   zero(dx + n0 * inH * inW * inC, images * inH * inW * inC);
   matmul(dy + n0 * positions * outC, w, 0, cols, images * positions, width, outC, 0, 1, -__builtin_inff(),
-         __builtin_inff(), scratch);
+         __builtin_inff(), 0, scratch);
   for (int n = 0; n < images; n++) {
     float* image = dx + (n0 + n) * inH * inW * inC;
     for (int oy = 0; oy < outH; oy++) {

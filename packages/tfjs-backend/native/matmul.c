@@ -1,6 +1,6 @@
 // Matrix product with an optional bias and clamp, in WebAssembly SIMD:
 //
-//   c[i][j] = clamp(sum over k of A(i, k) * B(k, j) + bias[j], lo, hi)
+//   c[i][j] = clamp(sum over k of A(i, k) * B(k, j) + bias[j], lo, hi), then the sigmoid of that with `sigmoid`
 //   A(i, k) = a[i * K + k], or a[k * M + i] when transposed;  B(k, j) = b[k * N + j], or b[j * K + k].
 //
 // Training a dense layer runs all three shapes (forward x.W, input gradient dy.W^T, weight gradient
@@ -9,7 +9,7 @@
 // `scratch` (K * NR floats per panel, a few panels at a time) in k-major order, then swept by MR x NR
 // register tiles: per k, NR/4 vector loads of B, MR broadcasts of A, MR * NR/4 multiply-adds into
 // accumulators that stay in registers (common.h's madd4: fused in the relaxed-SIMD build).
-#include "common.h"
+#include "sigmoid.h"
 
 #define MR 4
 #define NR 8
@@ -38,10 +38,27 @@ INLINE void pack_panel(const float* b, float* bp, int K, int N, int j0, int cols
 
 INLINE v128_t clamp(v128_t v, v128_t lo, v128_t hi) { return wasm_f32x4_pmin(wasm_f32x4_pmax(v, lo), hi); }
 
-// One output row of a tile: bias, clamp, store `cols` values.
-INLINE void store_row(float* c, v128_t v0, v128_t v1, v128_t b0, v128_t b1, v128_t lo, v128_t hi, int cols) {
-  v0 = clamp(wasm_f32x4_add(v0, b0), lo, hi);
-  v1 = clamp(wasm_f32x4_add(v1, b1), lo, hi);
+// What happens to a sum before it is stored: the clamp, then the sigmoid (sigmoid.h, the sigmoid kernel's
+// function: the same values as the product followed by that kernel) when `sigmoid` is set.
+typedef struct {
+  v128_t lo, hi;
+  int sigmoid;
+  SigmoidConstants k;
+} Epilogue;
+
+INLINE Epilogue epilogue(float lo, float hi, int sigmoid) {
+  return (Epilogue){wasm_f32x4_splat(lo), wasm_f32x4_splat(hi), sigmoid, sigmoid_constants()};
+}
+
+INLINE v128_t finish(v128_t v, const Epilogue* e) {
+  v = clamp(v, e->lo, e->hi);
+  return e->sigmoid ? sigmoid4(v, &e->k) : v;
+}
+
+// One output row of a tile: bias, epilogue, store `cols` values.
+INLINE void store_row(float* c, v128_t v0, v128_t v1, v128_t b0, v128_t b1, const Epilogue* e, int cols) {
+  v0 = finish(wasm_f32x4_add(v0, b0), e);
+  v1 = finish(wasm_f32x4_add(v1, b1), e);
   if (cols == NR) {
     wasm_v128_store(c, v0);
     wasm_v128_store(c + 4, v1);
@@ -62,7 +79,7 @@ INLINE void store_row(float* c, v128_t v0, v128_t v1, v128_t b0, v128_t b1, v128
 // Rows i0..i0+rows of C for one packed panel. A row's k-th value is at a[(i) * sm + k * sk]; rows past
 // the end read row i0 again and are not stored.
 INLINE void tile(const float* a, int sm, int sk, const float* bp, int K, float* c, int ldc, int rows, int cols,
-                 v128_t b0, v128_t b1, v128_t lo, v128_t hi) {
+                 v128_t b0, v128_t b1, const Epilogue* e) {
   const float* a0 = a;
   const float* a1 = rows > 1 ? a + sm : a;
   const float* a2 = rows > 2 ? a + 2 * sm : a;
@@ -89,10 +106,10 @@ INLINE void tile(const float* a, int sm, int sk, const float* bp, int K, float* 
     c30 = madd4(x3, p0, c30);
     c31 = madd4(x3, p1, c31);
   }
-  store_row(c, c00, c01, b0, b1, lo, hi, cols);
-  if (rows > 1) store_row(c + ldc, c10, c11, b0, b1, lo, hi, cols);
-  if (rows > 2) store_row(c + 2 * ldc, c20, c21, b0, b1, lo, hi, cols);
-  if (rows > 3) store_row(c + 3 * ldc, c30, c31, b0, b1, lo, hi, cols);
+  store_row(c, c00, c01, b0, b1, e, cols);
+  if (rows > 1) store_row(c + ldc, c10, c11, b0, b1, e, cols);
+  if (rows > 2) store_row(c + 2 * ldc, c20, c21, b0, b1, e, cols);
+  if (rows > 3) store_row(c + 3 * ldc, c30, c31, b0, b1, e, cols);
 }
 
 
@@ -119,21 +136,21 @@ INLINE v128_t bias4(const float* bias, int j0, int cols, int h) {
 // Row blocks [i0, i1) of one group of panels [p0, p1), packed at scratch; constant strides in each branch,
 // so that the compiler specialises the inner loop.
 INLINE void sweep_group(const float* a, int sm, int sk, const float* bias, const float* scratch, int K, float* c,
-                        int N, int i0, int i1, int p0, int p1, v128_t vlo, v128_t vhi) {
+                        int N, int i0, int i1, int p0, int p1, const Epilogue* e) {
   for (int i = i0; i < i1; i += MR) {
     const int rows = i1 - i < MR ? i1 - i : MR;
     for (int p = p0; p < p1; p++) {
       const int j0 = p * NR;
       const int cols = N - j0 < NR ? N - j0 : NR;
       tile(a + i * sm, sm, sk, scratch + (p - p0) * K * NR, K, c + i * N + j0, N, rows, cols,
-           bias4(bias, j0, cols, 0), bias4(bias, j0, cols, 1), vlo, vhi);
+           bias4(bias, j0, cols, 0), bias4(bias, j0, cols, 1), e);
     }
   }
 }
 
 // Panels [p0, p1) of NR columns of C, rows [i0, i1).
 INLINE void matmul_block(const float* a, const float* b, const float* bias, float* c, int M, int N, int K,
-                         int transA, int transB, v128_t vlo, v128_t vhi, float* scratch, int i0, int i1, int p0,
+                         int transA, int transB, const Epilogue* e, float* scratch, int i0, int i1, int p0,
                          int p1) {
   const int group = group_panels(K);
   for (int g0 = p0; g0 < p1; g0 += group) {
@@ -143,9 +160,9 @@ INLINE void matmul_block(const float* a, const float* b, const float* bias, floa
       pack_panel(b, scratch + (p - g0) * K * NR, K, N, j0, N - j0 < NR ? N - j0 : NR, transB);
     }
     if (transA)
-      sweep_group(a, 1, M, bias, scratch, K, c, N, i0, i1, g0, g1, vlo, vhi);
+      sweep_group(a, 1, M, bias, scratch, K, c, N, i0, i1, g0, g1, e);
     else
-      sweep_group(a, K, 1, bias, scratch, K, c, N, i0, i1, g0, g1, vlo, vhi);
+      sweep_group(a, K, 1, bias, scratch, K, c, N, i0, i1, g0, g1, e);
   }
 }
 
@@ -153,12 +170,12 @@ INLINE void matmul_block(const float* a, const float* b, const float* bias, floa
 EXPORT("matmul_scratch_floats")
 int matmul_scratch_floats(int K) { return K * NR * group_panels(K); }
 
-// scratch: matmul_scratch_floats(K) floats. bias: N floats or 0 (none).
+// scratch: matmul_scratch_floats(K) floats. bias: N floats or 0 (none). sigmoid: 1 to apply it after the clamp.
 EXPORT("matmul")
 void matmul(const float* a, const float* b, const float* bias, float* c, int M, int N, int K, int transA,
-            int transB, float lo, float hi, float* scratch) {
-  matmul_block(a, b, bias, c, M, N, K, transA, transB, wasm_f32x4_splat(lo), wasm_f32x4_splat(hi), scratch, 0, M,
-               0, (N + NR - 1) / NR);
+            int transB, float lo, float hi, int sigmoid, float* scratch) {
+  const Epilogue e = epilogue(lo, hi, sigmoid);
+  matmul_block(a, b, bias, c, M, N, K, transA, transB, &e, scratch, 0, M, 0, (N + NR - 1) / NR);
 }
 
 // The same product cut into tasks of `rowsPerTask` rows (a multiple of MR) by `panelsPerTask` panels of NR
@@ -166,8 +183,9 @@ void matmul(const float* a, const float* b, const float* bias, float* c, int M, 
 // left: several threads share one product, and one thread alone computes all of it.
 EXPORT("matmul_tasks")
 void matmul_tasks(const float* a, const float* b, const float* bias, float* c, int M, int N, int K, int transA,
-                  int transB, float lo, float hi, float* scratch, int* next, int rowsPerTask, int panelsPerTask) {
-  const v128_t vlo = wasm_f32x4_splat(lo), vhi = wasm_f32x4_splat(hi);
+                  int transB, float lo, float hi, int sigmoid, float* scratch, int* next, int rowsPerTask,
+                  int panelsPerTask) {
+  const Epilogue e = epilogue(lo, hi, sigmoid);
   const int panels = (N + NR - 1) / NR;
   const int rowTasks = (M + rowsPerTask - 1) / rowsPerTask;
   const int tasks = rowTasks * ((panels + panelsPerTask - 1) / panelsPerTask);
@@ -175,7 +193,7 @@ void matmul_tasks(const float* a, const float* b, const float* bias, float* c, i
     const int t = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
     if (t >= tasks) return;
     const int i0 = (t % rowTasks) * rowsPerTask, p0 = (t / rowTasks) * panelsPerTask;
-    matmul_block(a, b, bias, c, M, N, K, transA, transB, vlo, vhi, scratch, i0,
+    matmul_block(a, b, bias, c, M, N, K, transA, transB, &e, scratch, i0,
                  i0 + rowsPerTask < M ? i0 + rowsPerTask : M, p0, p0 + panelsPerTask < panels ? p0 + panelsPerTask : panels);
   }
 }

@@ -45,8 +45,8 @@ function dense(tf: Tf, x: Tensor, kernel: Tensor): Tensor {
 }
 
 /**
- * A dense layer on a batch of vectors as aekit's Dense kernel (product, bias and ReLU in one call, one
- * gradient function) where the backend has it; undefined where it does not, or under double
+ * A dense layer on a batch of vectors as aekit's Dense kernel (product, bias and ReLU, or in inference the
+ * sigmoid, in one call, one gradient function) where the backend has it; undefined where it does not, or under double
  * backpropagation, which keeps to tfjs' own ops.
  */
 function fusedDense(
@@ -57,12 +57,18 @@ function fusedDense(
 ): Tensor | undefined {
   const { tf } = ctx;
   if (ctx.secondOrder || x.rank !== 2 || tf.getKernel(Dense, tf.getBackend()) === undefined) return undefined;
-  const fusable = layer.activation === 'relu' || layer.activation === 'linear';
-  const attrs: DenseAttrs = { activation: layer.activation === 'relu' ? 'relu' : 'linear' };
+  // A sigmoid in inference too (training a sigmoid output with bce takes the loss from its logits).
+  const inKernel =
+    layer.activation === 'relu' ||
+    layer.activation === 'linear' ||
+    (layer.activation === 'sigmoid' && !ctx.training);
+  const attrs: DenseAttrs = {
+    activation: inKernel ? (layer.activation as DenseAttrs['activation']) : 'linear',
+  };
   const kernel = param('kernel');
   const inputs: TfCore.NamedTensorMap = layer.useBias ? { x, kernel, bias: param('bias') } : { x, kernel };
   const y = tf.engine().runKernel(Dense, inputs, { ...attrs }) as Tensor;
-  return fusable ? y : act(ctx, y, layer.activation);
+  return inKernel ? y : act(ctx, y, layer.activation);
 }
 
 /**

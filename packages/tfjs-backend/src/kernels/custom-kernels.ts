@@ -40,12 +40,14 @@ export interface AdamUpdateAttrs {
 
 /**
  * A dense layer's forward pass: inputs {x [batch, in], kernel [in, out], bias? [out]}, out = activation(x .
- * kernel + bias) with the activation 'linear' or 'relu' (tfjs runs MatMul, Add and Relu).
+ * kernel + bias) with the activation 'linear', 'relu' or 'sigmoid' (tfjs runs MatMul, Add and Relu or
+ * Sigmoid). The engine asks for 'sigmoid' in inference only: training a sigmoid output with `bce` takes the
+ * loss from its logits.
  */
 export const Dense = 'AekitDense';
 
 export interface DenseAttrs {
-  activation: 'linear' | 'relu';
+  activation: 'linear' | 'relu' | 'sigmoid';
 }
 
 /** Gradient of ReLU: inputs {dy, x}, out = dy where x > 0, else 0 (tfjs runs Step, Cast and Multiply). */

@@ -3,7 +3,9 @@ import {
   type GradConfig,
   getGradient,
   matMul,
+  mul,
   registerGradient,
+  sub,
   sum,
   type Tensor,
 } from '@tensorflow/tfjs-core';
@@ -17,11 +19,14 @@ const gradConfig: GradConfig = {
   gradFunc: (dyOrList, saved, attrs) => {
     const dy = dyOrList as Tensor;
     const [x, kernel, y] = saved as [Tensor, Tensor, Tensor];
-    // ReLU's output is positive exactly where its input is.
+    // ReLU's output is positive exactly where its input is; the sigmoid's derivative is y (1 - y).
+    const { activation } = attrs as unknown as DenseAttrs;
     const dz =
-      (attrs as unknown as DenseAttrs).activation === 'relu'
+      activation === 'relu'
         ? (engine().runKernel(ReluGrad, { dy, x: y }) as Tensor)
-        : dy;
+        : activation === 'sigmoid'
+          ? mul(dy, mul(y, sub(1, y)))
+          : dy;
     return {
       x: () => matMul(dz, kernel, false, true),
       kernel: () => matMul(x, dz, true, false),

@@ -156,6 +156,7 @@ describe.each([
     ['relu', true],
     ['linear', true],
     ['relu', false],
+    ['sigmoid', true],
   ] as const)(
     'a dense layer (%s, bias %s) and its gradients equal MatMul + Add + activation',
     async (activation, useBias) => {
@@ -172,10 +173,11 @@ describe.each([
         }) as tf.Tensor;
       const composed = (a: tf.Tensor, k: tf.Tensor, b: tf.Tensor) => {
         const z = useBias ? tf.add(tf.matMul(a, k), b) : tf.matMul(a, k);
-        return activation === 'relu' ? tf.relu(z) : z;
+        return activation === 'relu' ? tf.relu(z) : activation === 'sigmoid' ? tf.sigmoid(z) : z;
       };
       const profile = await tf.profile(() => fused(x, kernel, bias));
       expect(profile.kernelNames).not.toContain('Add');
+      expect(profile.kernelNames).not.toContain('Sigmoid');
       expect(
         maxRelDiff(fused(x, kernel, bias).dataSync(), composed(x, kernel, bias).dataSync()),
       ).toBeLessThan(1e-5);

@@ -263,6 +263,12 @@ export function matMulCases(seed: number): KernelCase[] {
             inputs: { a: { ...a, shape: [1, ...aShape] }, b: { ...b, shape: [1, ...bShape] }, bias },
             attrs: { transposeA, transposeB, activation: 'relu', leakyreluAlpha: 0.2 },
           });
+          cases.push({
+            label: `${label} +bias sigmoid`,
+            kernelName: '_FusedMatMul',
+            inputs: { a: { ...a, shape: [1, ...aShape] }, b: { ...b, shape: [1, ...bShape] }, bias },
+            attrs: { transposeA, transposeB, activation: 'sigmoid', leakyreluAlpha: 0.2 },
+          });
         }
       }
     }

@@ -19,16 +19,20 @@ interface MatMulArgs {
   attrs: { transposeA: boolean; transposeB: boolean; activation?: string } & Record<string, unknown>;
 }
 
-/** Clamp bounds of the activations the SIMD kernel fuses; other activations go to the stock kernel. */
-const CLAMPS: Record<string, [number, number]> = {
-  linear: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY],
-  relu: [0, Number.POSITIVE_INFINITY],
-  relu6: [0, 6],
+/**
+ * The activations the SIMD kernel fuses, as its clamp bounds and sigmoid flag; other activations go to the
+ * stock kernel.
+ */
+const ACTIVATIONS: Record<string, [lo: number, hi: number, sigmoid: number]> = {
+  linear: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, 0],
+  relu: [0, Number.POSITIVE_INFINITY, 0],
+  relu6: [0, 6, 0],
+  sigmoid: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, 1],
 };
 
 /**
  * The product with aekit's SIMD kernel (native/matmul.c), which reads either operand transposed in
- * place and fuses the bias and a clamp activation; null when it does not apply (no module, non-float
+ * place and fuses the bias and a clamp activation or the sigmoid; null when it does not apply (no module, non-float
  * operands, outer dimensions that neither match nor are 1, a bias that is not one value per column).
  */
 function nativeMatMul(args: MatMulArgs): TensorInfo | null {
@@ -37,8 +41,8 @@ function nativeMatMul(args: MatMulArgs): TensorInfo | null {
   const a = inputs.a as TensorInfo;
   const b = inputs.b as TensorInfo;
   const bias = inputs.bias;
-  const clampRange = CLAMPS[attrs.activation ?? 'linear'];
-  if (native === null || clampRange === undefined || a.dtype !== 'float32' || b.dtype !== 'float32')
+  const activation = ACTIVATIONS[attrs.activation ?? 'linear'];
+  if (native === null || activation === undefined || a.dtype !== 'float32' || b.dtype !== 'float32')
     return null;
   const ra = a.shape.length;
   const rb = b.shape.length;
@@ -68,18 +72,18 @@ function nativeMatMul(args: MatMulArgs): TensorInfo | null {
   const pScratch = addressOf(backend, scratch);
   const pBias = bias === undefined ? 0 : addressOf(backend, bias);
   const batch = Math.max(batchA, batchB);
-  const [lo, hi] = clampRange;
+  const [lo, hi, sigmoid] = activation;
   const [transA, transB] = [attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0];
   for (let i = 0; i < batch; i++) {
     const ai = pa + (batchA === 1 ? 0 : i * M * K * 4);
     const bi = pb + (batchB === 1 ? 0 : i * K * N * 4);
     const ci = pc + i * M * N * 4;
     if (threads === undefined) {
-      native.matmul(ai, bi, pBias, ci, M, N, K, transA, transB, lo, hi, pScratch);
+      native.matmul(ai, bi, pBias, ci, M, N, K, transA, transB, lo, hi, sigmoid, pScratch);
     } else {
       const [rows, panels] = matmulTasks(M, N, threads);
       threads.run('matmul_tasks', (t) => [
-        ...[ai, bi, pBias, ci, M, N, K, transA, transB, lo, hi],
+        ...[ai, bi, pBias, ci, M, N, K, transA, transB, lo, hi, sigmoid],
         ...[pScratch + t * scratchFloats * 4, threads.counter, rows, panels],
       ]);
     }

@@ -92,8 +92,9 @@ export interface NativeKernels {
     outW: number,
   ): void;
   /**
-   * c[M, N] = clamp(op(a) . op(b) + bias, lo, hi); a is [M, K] (transA: [K, M]), b is [K, N] (transB:
-   * [N, K]), bias N floats or 0; scratch holds matmulScratchFloats(K) floats.
+   * c[M, N] = clamp(op(a) . op(b) + bias, lo, hi), then its sigmoid when `sigmoid` is 1; a is [M, K]
+   * (transA: [K, M]), b is [K, N] (transB: [N, K]), bias N floats or 0; scratch holds
+   * matmulScratchFloats(K) floats.
    */
   matmul(
     a: number,
@@ -107,6 +108,7 @@ export interface NativeKernels {
     transB: number,
     lo: number,
     hi: number,
+    sigmoid: number,
     scratch: number,
   ): void;
   /** The scratch floats `matmul` needs for inner dimension K. */
