@@ -12,6 +12,7 @@ import {
 } from '@aekit/core';
 import type { Tf } from '../tf.js';
 import { importOptional, isNotInstalled, loadTfjsCore } from './load-tfjs.js';
+import { withoutAddedProcessListeners } from './process-listeners.js';
 import {
   configureWasmThreads,
   defaultWasmThreads,
@@ -119,19 +120,23 @@ async function importFlavour(device: ConcreteTfjsDevice): Promise<Loaded> {
 async function startDevice(device: ConcreteTfjsDevice): Promise<Loaded> {
   const loaded = await importFlavour(device);
   const threads = device === 'wasm' ? (wasmThreadsWanted ?? (await defaultWasmThreads())) : undefined;
-  if (threads !== undefined) {
-    const whyNot = await configureWasmThreads(loaded.tf, threads);
-    if (whyNot !== undefined) {
-      getLogger().warn(`wasm: ${threads} threads cannot start here (${whyNot}); computing on one thread`);
+  // The wasm builds' Emscripten glue adds process listeners as it starts that garble users' errors.
+  const ok = await withoutAddedProcessListeners(async () => {
+    if (threads !== undefined) {
+      const whyNot = await configureWasmThreads(loaded.tf, threads);
+      if (whyNot !== undefined) {
+        getLogger().warn(`wasm: ${threads} threads cannot start here (${whyNot}); computing on one thread`);
+      }
     }
-  }
-  const ok = await loaded.tf.setBackend(loaded.backendName);
+    const set = await loaded.tf.setBackend(loaded.backendName);
+    if (set) await loaded.tf.ready();
+    return set;
+  });
   if (!ok) {
     throw new BackendUnavailableError(
       `the tfjs backend "${loaded.backendName}" of ${TFJS_DEVICES[device].package} failed to initialise`,
     );
   }
-  await loaded.tf.ready();
   if (device === 'js') {
     // tfjs-backend-cpu prints an "install tfjs-node" banner on first use; our device log says it once.
     (loaded.tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
