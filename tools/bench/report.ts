@@ -207,13 +207,16 @@ against PyTorch CPU (${ctx.torch ?? 'not available'}) on the same layers, data, 
 (tools/bench/torch_bench.py states the differences: layout, where the padding of a stride-2 'same'
 convolution goes), measured in the same run. Both engines run at each thread count (${ctx.threads.join(' and ')}; "thr"):
 aekit's wasm device through \`AEKIT_WASM_THREADS\`, PyTorch through \`torch.set_num_threads\`.
-Each configuration runs in its own process, ${ctx.reps} time(s); a cell is the median over them (a run's
-training images/s is the median over its epochs, so the warm-up epoch does not count). Phases: train;
+Each configuration runs in its own process, ${ctx.reps} time(s), the two engines' runs of a thread count taking
+turns (PyTorch, aekit, then aekit, PyTorch, ...), so that a slow stretch of the machine falls on both; a cell is
+the median over them (a run's training images/s is the median over its epochs, so the warm-up epoch does
+not count). Phases: train;
 reconstruct and encode (\`model.reconstruct\` / \`model.encode\`; PyTorch: the forward pass and the encoder
 in eval mode under \`no_grad\`); onnx = the model exported with \`exportOnnx\` run through aekit's session
 API on onnxruntime-node (CPU provider, as many intra-op threads as the column's count), compared with
 PyTorch's reconstruct / encode. Both engines' predict cells time the same loop (torch_bench.py's \`rate()\`):
-one warm-up call on 256 images, then calls of 256 images over all of them, each output dropped.
+one warm-up call on 256 images, then passes of calls of 256 images over all of them, each output dropped, until
+3 passes are done or 2 s have gone by (at least one pass); the run's rate is its median pass.
 Fastest vs fastest = aekit's fastest cell / PyTorch's fastest cell (above 1: aekit is faster).
 GFLOP/s = images/s x FLOPs per image counted from the spec (dense, convolution and transposed-convolution
 products only: forward = 2 x multiply-adds, a training step = 3 x forward), at each engine's fastest

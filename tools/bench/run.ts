@@ -112,26 +112,35 @@ const rows: BenchRow[] = [];
 try {
   for (const model of models) {
     for (const [i, threads] of threadCounts.entries()) {
+      // The js and webgpu devices do not use the thread count: timed once.
+      const aekitDevices = devices.filter((d) => !((d === 'js' || d === 'webgpu') && i > 0));
       const torchRuns: RunResult[] = [];
-      for (let r = 0; withTorch && r < reps; r++) {
+      const aekitRuns = new Map<string, RunResult[]>(aekitDevices.map((d) => [d, []]));
+      const runTorchRep = (r: number) => {
         torchRuns.push(runTorch(model, dataPath, images, threads));
         process.stderr.write(
           `torch ${model} ${threads} thread(s) rep ${r + 1}/${reps}, load ${loadavg()[0]?.toFixed(2)}\n`,
         );
-      }
-      if (withTorch) rows.push({ model, device: 'pytorch', threads, images, runs: torchRuns });
-      for (const device of devices) {
-        // The js and webgpu devices do not use the thread count: timed once.
-        if ((device === 'js' || device === 'webgpu') && i > 0) continue;
-        const count = device === 'js' ? jsImages : images;
-        const runs: RunResult[] = [];
-        for (let r = 0; r < reps; r++) {
-          runs.push(runAekit(model, device, count, threads));
+      };
+      const runAekitRep = (r: number) => {
+        for (const device of aekitDevices) {
+          aekitRuns.get(device)?.push(runAekit(model, device, device === 'js' ? jsImages : images, threads));
           process.stderr.write(
             `aekit ${model}/${device} ${threads} thread(s) rep ${r + 1}/${reps}, load ${loadavg()[0]?.toFixed(2)}\n`,
           );
         }
-        rows.push({ model, device, threads, images: count, runs });
+      };
+      // The engines take turns, each going first every other rep: the VM's speed drifts by minutes, and a
+      // slow stretch should fall on both engines' runs rather than on one engine's three.
+      for (let r = 0; r < reps; r++) {
+        if (r % 2 === 1) runAekitRep(r);
+        if (withTorch) runTorchRep(r);
+        if (r % 2 === 0) runAekitRep(r);
+      }
+      if (withTorch) rows.push({ model, device: 'pytorch', threads, images, runs: torchRuns });
+      for (const device of aekitDevices) {
+        const count = device === 'js' ? jsImages : images;
+        rows.push({ model, device, threads, images: count, runs: aekitRuns.get(device) ?? [] });
       }
       loadSamples.push(loadavg()[0] as number);
     }
