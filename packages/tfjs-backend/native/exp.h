@@ -20,16 +20,17 @@ INLINE Exp4FastConstants exp4_fast_constants(void) {
 // e^x of four floats -87 <= x <= 88 (the caller clamps; NaN stays NaN) as 2^y, y = x log2e = n + f with n
 // an integer and |f| <= 1/2: 2^f by a degree-5 minimax polynomial 1 + f (c1 + c2 f + ... + c5 f^4)
 // (relative error 1.1e-7; exactly 1 at 0), times 2^n through the exponent bits. The rounding of x log2e adds
-// a relative error of about |x| 4e-8. About half the instructions of exp4_nonpositive.
+// a relative error of about |x| 4e-8. The polynomial's steps are madd4s: fused in the relaxed-SIMD build,
+// which made the cross-entropy 0.71x and the sigmoid 0.83x as long.
 INLINE v128_t exp4_fast(v128_t x, const Exp4FastConstants* k) {
   const v128_t y = wasm_f32x4_mul(x, k->log2e);
   // Adding 1.5 * 2^23 rounds y to an integer n and leaves n in the low mantissa bits.
   const v128_t shifted = wasm_f32x4_add(y, k->magic);
   const v128_t f = wasm_f32x4_sub(y, wasm_f32x4_sub(shifted, k->magic));
-  v128_t p = wasm_f32x4_add(wasm_f32x4_mul(k->c5, f), k->c4);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, f), k->c3);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, f), k->c2);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, f), k->c1);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, f), k->one);
+  v128_t p = madd4(k->c5, f, k->c4);
+  p = madd4(p, f, k->c3);
+  p = madd4(p, f, k->c2);
+  p = madd4(p, f, k->c1);
+  p = madd4(p, f, k->one);
   return wasm_i32x4_add(p, wasm_i32x4_shl(shifted, 23));
 }

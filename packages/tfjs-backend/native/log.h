@@ -1,5 +1,6 @@
 // Natural logarithm of four positive, finite floats (Cephes' logf: frexp, then a degree-9 polynomial on
-// [sqrt(1/2) - 1, sqrt(2) - 1]; relative error about 1e-7). No libm here, so it lives with the kernels.
+// [sqrt(1/2) - 1, sqrt(2) - 1]; relative error about 1e-7). No libm here, so it lives with the kernels. The
+// polynomial's steps are madd4s (fused in the relaxed-SIMD build); the two-part ln 2 sums stay unfused.
 #pragma once
 #include "common.h"
 
@@ -15,14 +16,14 @@ INLINE v128_t log4(v128_t x) {
   const v128_t ef = wasm_f32x4_convert_i32x4(e);
   const v128_t z2 = wasm_f32x4_mul(z, z);
   v128_t y = wasm_f32x4_splat(7.0376836292e-2f);
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, z), wasm_f32x4_splat(-1.1514610310e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, z), wasm_f32x4_splat(1.1676998740e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, z), wasm_f32x4_splat(-1.2420140846e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, z), wasm_f32x4_splat(1.4249322787e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, z), wasm_f32x4_splat(-1.6668057665e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, z), wasm_f32x4_splat(2.0000714765e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, z), wasm_f32x4_splat(-2.4999993993e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, z), wasm_f32x4_splat(3.3333331174e-1f));
+  y = madd4(y, z, wasm_f32x4_splat(-1.1514610310e-1f));
+  y = madd4(y, z, wasm_f32x4_splat(1.1676998740e-1f));
+  y = madd4(y, z, wasm_f32x4_splat(-1.2420140846e-1f));
+  y = madd4(y, z, wasm_f32x4_splat(1.4249322787e-1f));
+  y = madd4(y, z, wasm_f32x4_splat(-1.6668057665e-1f));
+  y = madd4(y, z, wasm_f32x4_splat(2.0000714765e-1f));
+  y = madd4(y, z, wasm_f32x4_splat(-2.4999993993e-1f));
+  y = madd4(y, z, wasm_f32x4_splat(3.3333331174e-1f));
   y = wasm_f32x4_mul(wasm_f32x4_mul(y, z), z2);
   y = wasm_f32x4_add(y, wasm_f32x4_mul(ef, wasm_f32x4_splat(-2.12194440e-4f)));
   y = wasm_f32x4_sub(y, wasm_f32x4_mul(z2, wasm_f32x4_splat(0.5f)));

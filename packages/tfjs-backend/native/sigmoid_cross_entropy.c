@@ -29,16 +29,16 @@ INLINE LossConstants loss_constants(void) {
 }
 
 // log(1 + e) for 0 <= e <= 1 as 2 atanh(s), s = e / (2 + e) <= 1/3: the odd series to s^13 (the next
-// term is below 1e-8 of the result).
+// term is below 1e-8 of the result); its steps are madd4s.
 INLINE v128_t log1p_unit4(v128_t e, const LossConstants* k) {
   const v128_t s = wasm_f32x4_div(e, wasm_f32x4_add(k->two, e));
   const v128_t s2 = wasm_f32x4_mul(s, s);
-  v128_t p = wasm_f32x4_add(wasm_f32x4_mul(k->c13, s2), k->c11);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), k->c9);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), k->c7);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), k->c5);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), k->c3);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), k->two);
+  v128_t p = madd4(k->c13, s2, k->c11);
+  p = madd4(p, s2, k->c9);
+  p = madd4(p, s2, k->c7);
+  p = madd4(p, s2, k->c5);
+  p = madd4(p, s2, k->c3);
+  p = madd4(p, s2, k->two);
   return wasm_f32x4_mul(p, s);
 }
 
