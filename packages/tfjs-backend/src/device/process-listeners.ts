@@ -14,12 +14,15 @@ type Listener = (...args: unknown[]) => void;
 export async function withoutAddedProcessListeners<T>(start: () => Promise<T>): Promise<T> {
   const proc = typeof process === 'object' && typeof process.listeners === 'function' ? process : undefined;
   if (proc === undefined) return start();
-  const before = new Map(EVENTS.map((event) => [event, new Set(proc.listeners(event) as Listener[])]));
+  // One call per event name: @types/node types listeners() by overloads on each literal.
+  const listenersOf = (event: (typeof EVENTS)[number]): Listener[] =>
+    (event === 'uncaughtException' ? proc.listeners(event) : proc.listeners(event)) as Listener[];
+  const before = new Map(EVENTS.map((event) => [event, new Set(listenersOf(event))]));
   try {
     return await start();
   } finally {
     for (const event of EVENTS) {
-      for (const listener of proc.listeners(event) as Listener[]) {
+      for (const listener of listenersOf(event)) {
         if (!before.get(event)?.has(listener)) proc.removeListener(event, listener);
       }
     }
