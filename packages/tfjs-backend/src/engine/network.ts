@@ -119,6 +119,11 @@ export class Network {
     return this.hostValues.get(v.dataId) ?? (v.dataSync() as Float32Array);
   }
 
+  /** Forgets the host copies: the parameters' values were changed in place (the trainer's native dense step). */
+  changedInPlace(): void {
+    for (const v of this.variables.values()) this.hostValues.delete(v.dataId);
+  }
+
   /** Records the values just assigned to a parameter (setWeights): reading them back needs no GPU read. */
   assignedValues(name: string, values: Float32Array): void {
     this.hostValues.set(this.param(name).dataId, values);

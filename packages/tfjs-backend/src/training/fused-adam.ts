@@ -2,8 +2,8 @@ import type * as TfCore from '@tensorflow/tfjs-core';
 import { AdamUpdate, type AdamUpdateAttrs } from '../kernels/custom-kernels.js';
 import type { Tensor, Tf } from '../tf.js';
 
-/** AdamOptimizer's state fields (public in JS, protected in its typings). */
-interface AdamState {
+/** AdamOptimizer's state fields and its step counter (public in JS, protected in its typings). */
+export interface AdamState {
   learningRate: number;
   beta1: number;
   beta2: number;
@@ -12,6 +12,28 @@ interface AdamState {
   accBeta2: TfCore.Variable;
   accumulatedFirstMoment: { originalName: string; variable: TfCore.Variable }[];
   accumulatedSecondMoment: { originalName: string; variable: TfCore.Variable }[];
+  incrementIterations(): void;
+}
+
+/**
+ * The moment slots of parameter `i` of the optimiser's variable list (named after its variable `name`),
+ * made as zeros on first use: where tfjs' AdamOptimizer keeps them, so its getWeights/setWeights and
+ * checkpoints see them.
+ */
+export function adamSlots(
+  tf: Tf,
+  state: AdamState,
+  i: number,
+  name: string,
+  param: Tensor,
+): { m: TfCore.Variable; v: TfCore.Variable } {
+  const slot = (kind: 'm' | 'v') => ({
+    originalName: `${name}/${kind}`,
+    variable: tf.tidy(() => tf.zerosLike(param).variable(false)),
+  });
+  state.accumulatedFirstMoment[i] ??= slot('m');
+  state.accumulatedSecondMoment[i] ??= slot('v');
+  return { m: state.accumulatedFirstMoment[i].variable, v: state.accumulatedSecondMoment[i].variable };
 }
 
 type AdamClass = new (
@@ -48,18 +70,11 @@ export function fusedAdamClass(tf: Tf): AdamClass {
       tf.tidy(() => {
         names.forEach((name, i) => {
           const param = tf.engine().registeredVariables[name]!;
-          const slot = (kind: 'm' | 'v') => ({
-            originalName: `${name}/${kind}`,
-            variable: tf.tidy(() => tf.zerosLike(param).variable(false)),
-          });
-          state.accumulatedFirstMoment[i] ??= slot('m');
-          state.accumulatedSecondMoment[i] ??= slot('v');
+          const { m, v } = adamSlots(tf, state, i, name, param);
           const gradient: Tensor | undefined = Array.isArray(gradients)
             ? gradients[i]!.tensor
             : gradients[name];
           if (gradient == null) return;
-          const m = state.accumulatedFirstMoment[i].variable;
-          const v = state.accumulatedSecondMoment[i].variable;
           const [newParam, newM, newV] = tf
             .engine()
             .runKernel(

@@ -20,6 +20,7 @@ import type { Tensor, Tf } from '../tf.js';
 import { checkPairs, yieldToEventLoop } from './batches.js';
 import { EarlyStopping, type EarlyStoppingState } from './early-stopping.js';
 import { averageSums, evaluateLossSums } from './evaluate-loss.js';
+import { NativeDenseStep } from './native-dense-step.js';
 import {
   type Adam,
   adamConfig,
@@ -144,102 +145,111 @@ export class Trainer {
     const yStage =
       staged && (corrupt || y !== x) ? new Float32Array(Math.min(n, batchSize) * outSize) : undefined;
 
-    for (let e = 0; e < epochs && !aborted; e++) {
-      const epoch = this.epoch + 1;
-      const rng = createRng(epochSeed(seed, epoch));
-      const order = new Uint32Array(n);
-      for (let i = 0; i < n; i++) order[i] = i;
-      if (options.shuffle !== false) rng.shuffle(order);
-      const sums: Record<string, number> = {};
-      let seen = 0;
-      const started = performance.now();
-      for (let b = 0; b < batches; b++) {
-        if (options.signal?.aborted) {
-          aborted = true;
+    // A dense stack on wasm: each step as direct calls into aekit's SIMD kernels (native-dense-step.ts).
+    const nativeStep = NativeDenseStep.create(this.tf, this.network, Math.min(n, batchSize));
+    try {
+      for (let e = 0; e < epochs && !aborted; e++) {
+        const epoch = this.epoch + 1;
+        const rng = createRng(epochSeed(seed, epoch));
+        const order = new Uint32Array(n);
+        for (let i = 0; i < n; i++) order[i] = i;
+        if (options.shuffle !== false) rng.shuffle(order);
+        const sums: Record<string, number> = {};
+        let seen = 0;
+        const started = performance.now();
+        for (let b = 0; b < batches; b++) {
+          if (options.signal?.aborted) {
+            aborted = true;
+            break;
+          }
+          const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
+          const xb = gatherRows(x, inSize, idx, 'fit data.x', xStage);
+          const yb = corrupt || y !== x ? gatherRows(y, outSize, idx, 'fit data.y', yStage) : xb;
+          if (corrupt) corrupt(xb, rng);
+          const stepSeed = rng.int(2147483647);
+          const values = nativeStep
+            ? this.nativeTrainStep(nativeStep, xb, yb, idx.length, optimizer)
+            : await this.trainStep(xb, yb, idx.length, stepSeed, optimizer);
+          if (!Object.values(values).every(Number.isFinite)) {
+            const what = Object.entries(values)
+              .filter(([, v]) => !Number.isFinite(v))
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ');
+            throw this.diverged(epoch, b + 1, batches, what, learningRate, history);
+          }
+          for (const [k, v] of Object.entries(values)) sums[k] = (sums[k] ?? 0) + v * idx.length;
+          seen += idx.length;
+          await options.callbacks?.onBatchEnd?.({
+            epoch,
+            batch: b + 1,
+            batches,
+            loss: (sums.loss ?? 0) / seen,
+            samplesSeen: seen,
+          });
+          await yieldToEventLoop();
+        }
+        if (aborted) break;
+        const seconds = (performance.now() - started) / 1000;
+        const { loss = 0, ...terms } = averageSums(sums, seen);
+        const metrics: EpochMetrics = {
+          epoch,
+          loss,
+          terms,
+          seconds,
+          samplesPerSecond: seen / Math.max(seconds, 1e-9),
+        };
+        if (options.validation) {
+          const val = await evaluateLossSums(
+            this.tf,
+            network,
+            options.validation,
+            Math.max(batchSize, 256),
+            'fit validation',
+          );
+          const valTerms = averageSums(val.sums, val.n);
+          metrics.valLoss = Object.values(valTerms).reduce((s, v) => s + v, 0);
+          metrics.valTerms = valTerms;
+        }
+        if (metrics.valLoss !== undefined && !Number.isFinite(metrics.valLoss)) {
+          throw this.diverged(
+            epoch,
+            batches,
+            batches,
+            `validation loss ${metrics.valLoss}`,
+            learningRate,
+            history,
+          );
+        }
+        // The synchronous reads below (weights, best weights, checkpoint) need host copies on webgpu.
+        await this.readToHost();
+        // A finite loss can hide non-finite weights (e.g. batch-norm statistics used only in inference).
+        const badWeights = this.model
+          .getWeights()
+          .reduce((n, w) => n + w.data.filter((v) => !Number.isFinite(v)).length, 0);
+        if (badWeights > 0) {
+          throw this.diverged(
+            epoch,
+            batches,
+            batches,
+            `${badWeights} weights are not finite`,
+            learningRate,
+            history,
+          );
+        }
+        this.epoch = epoch;
+        history.push(metrics);
+        const verdict = stopping.update(epoch, metrics.valLoss ?? metrics.loss);
+        this.earlyState = stopping.state();
+        if (stopping.restoresBest && verdict === 'improved') this.bestWeights = this.model.getWeights();
+        await options.callbacks?.onEpochEnd?.(metrics);
+        if (options.checkpoint) await this.saveCheckpoint(options.checkpoint);
+        if (verdict === 'stop') {
+          stoppedEarly = true;
           break;
         }
-        const idx = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
-        const xb = gatherRows(x, inSize, idx, 'fit data.x', xStage);
-        const yb = corrupt || y !== x ? gatherRows(y, outSize, idx, 'fit data.y', yStage) : xb;
-        if (corrupt) corrupt(xb, rng);
-        const values = await this.trainStep(xb, yb, idx.length, rng.int(2147483647), optimizer);
-        if (!Object.values(values).every(Number.isFinite)) {
-          const what = Object.entries(values)
-            .filter(([, v]) => !Number.isFinite(v))
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ');
-          throw this.diverged(epoch, b + 1, batches, what, learningRate, history);
-        }
-        for (const [k, v] of Object.entries(values)) sums[k] = (sums[k] ?? 0) + v * idx.length;
-        seen += idx.length;
-        await options.callbacks?.onBatchEnd?.({
-          epoch,
-          batch: b + 1,
-          batches,
-          loss: (sums.loss ?? 0) / seen,
-          samplesSeen: seen,
-        });
-        await yieldToEventLoop();
       }
-      if (aborted) break;
-      const seconds = (performance.now() - started) / 1000;
-      const { loss = 0, ...terms } = averageSums(sums, seen);
-      const metrics: EpochMetrics = {
-        epoch,
-        loss,
-        terms,
-        seconds,
-        samplesPerSecond: seen / Math.max(seconds, 1e-9),
-      };
-      if (options.validation) {
-        const val = await evaluateLossSums(
-          this.tf,
-          network,
-          options.validation,
-          Math.max(batchSize, 256),
-          'fit validation',
-        );
-        const valTerms = averageSums(val.sums, val.n);
-        metrics.valLoss = Object.values(valTerms).reduce((s, v) => s + v, 0);
-        metrics.valTerms = valTerms;
-      }
-      if (metrics.valLoss !== undefined && !Number.isFinite(metrics.valLoss)) {
-        throw this.diverged(
-          epoch,
-          batches,
-          batches,
-          `validation loss ${metrics.valLoss}`,
-          learningRate,
-          history,
-        );
-      }
-      // The synchronous reads below (weights, best weights, checkpoint) need host copies on webgpu.
-      await this.readToHost();
-      // A finite loss can hide non-finite weights (e.g. batch-norm statistics used only in inference).
-      const badWeights = this.model
-        .getWeights()
-        .reduce((n, w) => n + w.data.filter((v) => !Number.isFinite(v)).length, 0);
-      if (badWeights > 0) {
-        throw this.diverged(
-          epoch,
-          batches,
-          batches,
-          `${badWeights} weights are not finite`,
-          learningRate,
-          history,
-        );
-      }
-      this.epoch = epoch;
-      history.push(metrics);
-      const verdict = stopping.update(epoch, metrics.valLoss ?? metrics.loss);
-      this.earlyState = stopping.state();
-      if (stopping.restoresBest && verdict === 'improved') this.bestWeights = this.model.getWeights();
-      await options.callbacks?.onEpochEnd?.(metrics);
-      if (options.checkpoint) await this.saveCheckpoint(options.checkpoint);
-      if (verdict === 'stop') {
-        stoppedEarly = true;
-        break;
-      }
+    } finally {
+      nativeStep?.dispose();
     }
     if (stopping.restoresBest && this.bestWeights && stopping.bestEpoch !== this.epoch) {
       this.model.setWeights(this.bestWeights);
@@ -324,6 +334,19 @@ export class Trainer {
       out[name] = values[i]!;
     });
     return out;
+  }
+
+  /** trainStep's result through the native dense step: the loss is the reconstruction term. */
+  private nativeTrainStep(
+    nativeStep: NativeDenseStep,
+    x: Float32Array,
+    y: Float32Array,
+    count: number,
+    optimizer: Adam,
+  ): Record<string, number> {
+    const loss = nativeStep.step(x, y, count, optimizer);
+    this.step++;
+    return { loss, reconstruction: loss };
   }
 
   /** Step, epoch and the optimiser's slots and settings, as a checkpoint stores them. */

@@ -9,7 +9,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { requireStockKernel } from '../stock-kernels.js';
-import { addressOf, nativeKernels } from './native.js';
+import { addressOf, type NativeKernels, nativeKernels } from './native.js';
 import { type KernelThreads, kernelThreadsFor } from './native-threads.js';
 import { dispose, transpose } from './wasm-ops.js';
 
@@ -23,7 +23,7 @@ interface MatMulArgs {
  * The activations the SIMD kernel fuses, as its clamp bounds and sigmoid flag; other activations go to the
  * stock kernel.
  */
-const ACTIVATIONS: Record<string, [lo: number, hi: number, sigmoid: number]> = {
+export const ACTIVATIONS: Record<string, [lo: number, hi: number, sigmoid: number]> = {
   linear: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, 0],
   relu: [0, Number.POSITIVE_INFINITY, 0],
   relu6: [0, 6, 0],
@@ -72,24 +72,69 @@ function nativeMatMul(args: MatMulArgs): TensorInfo | null {
   const pScratch = addressOf(backend, scratch);
   const pBias = bias === undefined ? 0 : addressOf(backend, bias);
   const batch = Math.max(batchA, batchB);
-  const [lo, hi, sigmoid] = activation;
   const [transA, transB] = [attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0];
   for (let i = 0; i < batch; i++) {
     const ai = pa + (batchA === 1 ? 0 : i * M * K * 4);
     const bi = pb + (batchB === 1 ? 0 : i * K * N * 4);
     const ci = pc + i * M * N * 4;
-    if (threads === undefined) {
-      native.matmul(ai, bi, pBias, ci, M, N, K, transA, transB, lo, hi, sigmoid, pScratch);
-    } else {
-      const [rows, panels] = matmulTasks(M, N, threads);
-      threads.run('matmul_tasks', (t) => [
-        ...[ai, bi, pBias, ci, M, N, K, transA, transB, lo, hi, sigmoid],
-        ...[pScratch + t * scratchFloats * 4, threads.counter, rows, panels],
-      ]);
-    }
+    nativeProduct(native, threads, pScratch, scratchFloats, [
+      ai,
+      bi,
+      pBias,
+      ci,
+      M,
+      N,
+      K,
+      transA,
+      transB,
+      ...activation,
+    ]);
   }
   dispose(backend, scratch);
   return out;
+}
+
+/** One product's arguments as NativeKernels.matmul takes them, up to its scratch. */
+export type ProductArgs = [
+  a: number,
+  b: number,
+  bias: number,
+  c: number,
+  M: number,
+  N: number,
+  K: number,
+  transA: number,
+  transB: number,
+  lo: number,
+  hi: number,
+  sigmoid: number,
+];
+
+/**
+ * One product on addresses in the backend's memory: on `threads` (kernelThreadsFor the product's
+ * multiply-adds) each with its own `scratchFloats` floats (matmulScratchFloats(K)) of `scratch`, else on the
+ * calling thread. The Dense, MatMul and fused-MatMul kernels run this, and so does the trainer's native dense
+ * step.
+ */
+export function nativeProduct(
+  native: NativeKernels,
+  threads: KernelThreads | undefined,
+  scratch: number,
+  scratchFloats: number,
+  args: ProductArgs,
+): void {
+  if (threads === undefined) {
+    native.matmul(...args, scratch);
+    return;
+  }
+  const [rows, panels] = matmulTasks(args[4], args[5], threads);
+  threads.run('matmul_tasks', (t) => [
+    ...args,
+    scratch + t * scratchFloats * 4,
+    threads.counter,
+    rows,
+    panels,
+  ]);
 }
 
 /** Register tile of native/matmul.c: MR rows by NR columns (a panel). */

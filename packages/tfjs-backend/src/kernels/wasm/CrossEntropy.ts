@@ -40,6 +40,37 @@ function sumByTasks(
   return sum;
 }
 
+/** A cross-entropy's sum over `n` values at addresses x and y (on the kernel threads where it has tasks). */
+function nativeSum<A>(
+  backend: BackendWasm,
+  native: NativeKernels,
+  simd: NativeCrossEntropy<A>,
+  x: number,
+  y: number,
+  n: number,
+  attrs: A,
+): number {
+  const threads = simd.tasks && kernelThreadsForValues(backend, n);
+  return threads ? sumByTasks(backend, threads, simd.tasks!.sum, x, y, n) : simd.sum(native, x, y, n, attrs);
+}
+
+/** A cross-entropy's gradient, `scale` times the per-value derivative, into dx. */
+function nativeGrad<A>(
+  backend: BackendWasm,
+  native: NativeKernels,
+  simd: NativeCrossEntropy<A>,
+  x: number,
+  y: number,
+  dx: number,
+  n: number,
+  scale: number,
+  attrs: A,
+): void {
+  const threads = simd.tasks && kernelThreadsForValues(backend, n);
+  if (threads) threads.run(simd.tasks!.grad, () => [x, y, dx, n, scale, threads.counter, TASK_VALUES]);
+  else simd.grad(native, x, y, dx, n, scale, attrs);
+}
+
 /**
  * The loss and gradient kernels of a cross-entropy on the wasm backend: aekit's SIMD kernels in place,
  * else the JavaScript definition on views of the heap.
@@ -56,13 +87,10 @@ function crossEntropyConfigs<A extends { divisor: number }>(
     const [x, y] = [inputs[def.input]!, inputs.y!];
     const native = nativeKernels(backend);
     const n = util.sizeFromShape(x.shape);
-    const threads = simd.tasks && kernelThreadsForValues(backend, n);
     const sum =
       native === null
         ? def.sum(heap(backend, x), heap(backend, y), attrs)
-        : threads
-          ? sumByTasks(backend, threads, simd.tasks!.sum, addressOf(backend, x), addressOf(backend, y), n)
-          : simd.sum(native, addressOf(backend, x), addressOf(backend, y), n, attrs);
+        : nativeSum(backend, native, simd, addressOf(backend, x), addressOf(backend, y), n, attrs);
     const out = backend.makeOutput([], 'float32');
     heap(backend, out)[0] = sum / attrs.divisor;
     return out;
@@ -74,14 +102,7 @@ function crossEntropyConfigs<A extends { divisor: number }>(
     const native = nativeKernels(backend);
     if (native !== null) {
       const at = (t: TensorInfo) => addressOf(backend, t);
-      const n = util.sizeFromShape(x.shape);
-      const threads = simd.tasks && kernelThreadsForValues(backend, n);
-      if (threads) {
-        const args = [at(x), at(y), at(out), n, scale, threads.counter, TASK_VALUES];
-        threads.run(simd.tasks!.grad, () => args);
-      } else {
-        simd.grad(native, at(x), at(y), at(out), n, scale, attrs);
-      }
+      nativeGrad(backend, native, simd, at(x), at(y), at(out), util.sizeFromShape(x.shape), scale, attrs);
     } else {
       def.gradInto(heap(backend, x), heap(backend, y), scale, attrs, heap(backend, out));
     }
@@ -99,8 +120,29 @@ export const binaryCrossEntropyConfigs = crossEntropyConfigs<BinaryCrossEntropyA
     native.binaryCrossEntropyGrad(p, y, dp, n, scale, a.epsilon, 1 - a.epsilon),
 });
 
-export const sigmoidCrossEntropyConfigs = crossEntropyConfigs(sigmoidCrossEntropy, {
+const sigmoidSimd: NativeCrossEntropy<unknown> = {
   sum: (native, z, y, n) => native.sigmoidCrossEntropySum(z, y, n),
   grad: (native, z, y, dz, n, scale) => native.sigmoidCrossEntropyGrad(z, y, dz, n, scale),
   tasks: { sum: 'sigmoid_cross_entropy_sum_tasks', grad: 'sigmoid_cross_entropy_grad_tasks' },
-});
+};
+
+export const sigmoidCrossEntropyConfigs = crossEntropyConfigs(sigmoidCrossEntropy, sigmoidSimd);
+
+/**
+ * The sigmoid cross-entropy of logits z against targets y on addresses in the backend's memory, as its
+ * kernels compute it: `sum` the unscaled sum over n values, `grad` scale (sigmoid(z) - y) into dz. For the
+ * trainer's native dense step.
+ */
+export const nativeSigmoidCrossEntropy = {
+  sum: (backend: BackendWasm, native: NativeKernels, z: number, y: number, n: number): number =>
+    nativeSum(backend, native, sigmoidSimd, z, y, n, undefined),
+  grad: (
+    backend: BackendWasm,
+    native: NativeKernels,
+    z: number,
+    y: number,
+    dz: number,
+    n: number,
+    scale: number,
+  ) => nativeGrad(backend, native, sigmoidSimd, z, y, dz, n, scale, undefined),
+};

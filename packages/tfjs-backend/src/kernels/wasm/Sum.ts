@@ -8,7 +8,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { requireStockKernel } from '../stock-kernels.js';
-import { addressOf, nativeKernels } from './native.js';
+import { addressOf, type NativeKernels, nativeKernels } from './native.js';
 import { kernelThreads, TASK_VALUES } from './native-threads.js';
 import { addUpTaskParts } from './task-parts.js';
 
@@ -37,21 +37,34 @@ function sum(args: { inputs: { x: TensorInfo }; backend: BackendWasm; attrs: Sum
   const cols = x.shape[rank - 1] as number;
   const outShape = attrs.keepDims ? [...new Array<number>(rank - 1).fill(1), cols] : [cols];
   const out = backend.makeOutput(outShape, 'float32');
-  const n = util.sizeFromShape(x.shape);
-  const rows = n / cols;
-  const threads = n >= PARALLEL_SUM_VALUES ? kernelThreads(backend) : undefined;
+  const rows = util.sizeFromShape(x.shape) / cols;
+  nativeColumnSums(backend, native, addressOf(backend, x), addressOf(backend, out), rows, cols);
+  return out;
+}
+
+/**
+ * out[j] = the sum over i of x[i * cols + j], on addresses in the backend's memory: on the kernel threads when
+ * there are many values. The Sum kernel runs this, and so does the trainer's native dense step.
+ */
+export function nativeColumnSums(
+  backend: BackendWasm,
+  native: NativeKernels,
+  x: number,
+  out: number,
+  rows: number,
+  cols: number,
+): void {
+  const threads = rows * cols >= PARALLEL_SUM_VALUES ? kernelThreads(backend) : undefined;
   if (threads === undefined || rows < 2) {
-    native.sumRows(addressOf(backend, x), addressOf(backend, out), rows, cols);
-    return out;
+    native.sumRows(x, out, rows, cols);
+    return;
   }
   // Tasks of whole rows, each summed into its own part.
   const chunk = Math.max(1, Math.floor(TASK_VALUES / cols));
   const tasks = Math.ceil(rows / chunk);
-  const px = addressOf(backend, x);
   addUpTaskParts(backend, native, out, tasks, cols, (parts) =>
-    threads.run('sum_rows_tasks', () => [px, parts, rows, cols, threads.counter, chunk]),
+    threads.run('sum_rows_tasks', () => [x, parts, rows, cols, threads.counter, chunk]),
   );
-  return out;
 }
 
 export const sumConfig: KernelConfig = {
