@@ -1,4 +1,4 @@
-import { type Layer, type ModelSpec, shapeSize } from '@aekit/core';
+import { createRng, type Layer, type ModelSpec, shapeSize } from '@aekit/core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { Network } from '../engine/network.js';
@@ -19,57 +19,75 @@ interface DenseStage {
   bias: Variable | undefined;
   inputs: number;
   units: number;
-  /** ReLU or linear; the last layer's sigmoid is folded into the loss. */
+  /** ReLU, else linear (the decoder's last layer: its sigmoid is folded into the loss). */
   relu: boolean;
 }
 
+/** A VAE's heads (linear dense layers from the encoder's output) and its KL weight. */
+interface GaussianHeads {
+  mean: DenseStage;
+  logVar: DenseStage;
+  beta: number;
+}
+
+type DenseLayer = Layer & { type: 'dense' };
+
 /**
- * The dense layers of a spec that the native step trains, in order, or why it does not: only flatten,
- * reshape and dense layers, ReLU or linear activations, and a sigmoid output layer with the 'bce' loss (so
- * that the loss comes from its logits, as the engine computes it); a deterministic code and no regularisers.
+ * The dense layers of a spec that the native step trains, encoder's and decoder's, or why it does not apply:
+ * only flatten, reshape and dense layers, ReLU or linear hidden activations and a sigmoid output layer with
+ * the 'bce' loss (the loss then comes from its logits, as the engine computes it), a deterministic code or a
+ * VAE's Gaussian one, no regularisers.
  */
 export function denseStack(
   spec: ModelSpec,
-): { layers: { name: string; layer: Layer & { type: 'dense' } }[] } | string {
-  if (spec.latent.type !== 'deterministic') return `a ${spec.latent.type} latent`;
+):
+  | { encoder: { name: string; layer: DenseLayer }[]; decoder: { name: string; layer: DenseLayer }[] }
+  | string {
   if (spec.regularizers.length > 0)
     return `regularisers (${spec.regularizers.map((r) => r.type).join(', ')})`;
   if (spec.loss.reconstruction !== 'bce') return `the ${spec.loss.reconstruction} loss`;
-  const layers: { name: string; layer: Layer & { type: 'dense' } }[] = [];
+  const parts = {
+    encoder: [] as { name: string; layer: DenseLayer }[],
+    decoder: [] as { name: string; layer: DenseLayer }[],
+  };
   for (const part of ['encoder', 'decoder'] as const) {
     for (const [i, layer] of spec[part].entries()) {
       if (layer.type === 'flatten' || layer.type === 'reshape') continue;
       if (layer.type !== 'dense') return `a ${layer.type} layer`;
-      layers.push({ name: `${part}.${i}`, layer });
+      parts[part].push({ name: `${part}.${i}`, layer });
     }
   }
-  const last = layers.at(-1);
+  const last = parts.decoder.at(-1);
   if (last === undefined || last.layer.activation !== 'sigmoid') return 'no sigmoid dense output layer';
-  const hidden = layers
-    .slice(0, -1)
-    .find(({ layer }) => layer.activation !== 'relu' && layer.activation !== 'linear');
+  const hidden = [...parts.encoder, ...parts.decoder.slice(0, -1)].find(
+    ({ layer }) => layer.activation !== 'relu' && layer.activation !== 'linear',
+  );
   if (hidden) return `a ${hidden.layer.activation} hidden layer`;
-  return { layers };
+  return parts;
 }
 
 /**
  * A dense stack's whole training step (forward pass, loss, backward pass, Adam) as direct calls into aekit's
  * wasm SIMD kernels on buffers allocated once per fit, instead of some thirty tfjs ops recorded on a tape:
- * the same kernels and the same order of operations as the engine's step, so the same losses and weights,
- * without tfjs's per-op bookkeeping (about 40% of a dense model's step on one thread, half of it on two).
- * The parameters and Adam's moments are updated in place in their variables' memory.
- * Off with AEKIT_NATIVE_DENSE_STEP=0.
+ * the same kernels and the same order of operations as the engine's step, so the same losses and weights
+ * (a VAE's sampling and KL term, a few values per sample, are computed here in JavaScript: equal to the
+ * engine's within float32 rounding), without tfjs's per-op bookkeeping (about 40% of a dense model's step on
+ * one thread, half of it on two). The parameters and Adam's moments are updated in place in their
+ * variables' memory. Off with AEKIT_NATIVE_DENSE_STEP=0.
  */
 export class NativeDenseStep {
   private readonly buffers: TensorInfo[] = [];
   private readonly input: TensorInfo;
   private readonly target: TensorInfo;
-  /** Each layer's output (the last one's: the logits). */
-  private readonly outputs: TensorInfo[];
+  /** Each encoder and decoder layer's output (the decoder's last: the logits). */
+  private readonly encoderOut: TensorInfo[];
+  private readonly decoderOut: TensorInfo[];
   /** Two gradient buffers taken in turn, each room for one batch of the widest layer. */
   private readonly grads: [TensorInfo, TensorInfo];
-  private readonly kernelGrads: TensorInfo[];
-  private readonly biasGrads: (TensorInfo | undefined)[];
+  /** Each parameter's gradient. */
+  private readonly gradOf = new Map<Variable, TensorInfo>();
+  /** A VAE's per-sample values: the heads' outputs, the noise's scale, the code, and their gradients. */
+  private readonly latent?: Record<'mean' | 'logVar' | 'std' | 'z' | 'dz' | 'dMean' | 'dLogVar', TensorInfo>;
   private readonly scratch: TensorInfo;
   private readonly scratchFloats: number;
 
@@ -78,7 +96,9 @@ export class NativeDenseStep {
     private readonly backend: BackendWasm,
     private readonly native: NativeKernels,
     private readonly network: Network,
-    private readonly stages: DenseStage[],
+    private readonly encoder: DenseStage[],
+    private readonly heads: GaussianHeads | undefined,
+    private readonly decoder: DenseStage[],
     batch: number,
   ) {
     const make = (size: number) => {
@@ -86,15 +106,29 @@ export class NativeDenseStep {
       this.buffers.push(t);
       return t;
     };
-    const first = stages[0]!;
-    const last = stages.at(-1)!;
-    const widest = Math.max(...stages.map((s) => Math.max(s.inputs, s.units)));
-    this.input = make(batch * first.inputs);
-    this.target = make(batch * last.units);
-    this.outputs = stages.map((s) => make(batch * s.units));
+    const all = [...encoder, ...(heads ? [heads.mean, heads.logVar] : []), ...decoder];
+    const widest = Math.max(...all.map((s) => Math.max(s.inputs, s.units)));
+    this.input = make(batch * (encoder[0] ?? heads?.mean ?? decoder[0]!).inputs);
+    this.target = make(batch * decoder.at(-1)!.units);
+    this.encoderOut = encoder.map((s) => make(batch * s.units));
+    this.decoderOut = decoder.map((s) => make(batch * s.units));
     this.grads = [make(batch * widest), make(batch * widest)];
-    this.kernelGrads = stages.map((s) => make(s.inputs * s.units));
-    this.biasGrads = stages.map((s) => (s.bias ? make(s.units) : undefined));
+    for (const s of all) {
+      this.gradOf.set(s.kernel, make(s.inputs * s.units));
+      if (s.bias) this.gradOf.set(s.bias, make(s.units));
+    }
+    if (heads) {
+      const per = () => make(batch * heads.mean.units);
+      this.latent = {
+        mean: per(),
+        logVar: per(),
+        std: per(),
+        z: per(),
+        dz: per(),
+        dMean: per(),
+        dLogVar: per(),
+      };
+    }
     // Room for any product here, per thread: the scratch a product needs is not monotonic in its K.
     let floats = 0;
     for (let k = 1; k <= Math.max(batch, widest); k++)
@@ -111,88 +145,242 @@ export class NativeDenseStep {
     const stack = denseStack(network.spec);
     if (native === null || typeof stack === 'string') return undefined;
     let inputs = shapeSize(network.shapes.input);
-    const stages: DenseStage[] = [];
-    for (const { name, layer } of stack.layers) {
+    const stage = (name: string, units: number, useBias: boolean, relu: boolean): DenseStage | undefined => {
       const kernel = network.param(`${name}.kernel`);
-      if (kernel.shape[0] !== inputs) return undefined;
-      stages.push({
-        kernel,
-        bias: layer.useBias ? network.param(`${name}.bias`) : undefined,
-        inputs,
-        units: layer.units,
-        relu: layer.activation === 'relu',
+      if (kernel.shape[0] !== inputs || kernel.shape[1] !== units) return undefined;
+      return { kernel, bias: useBias ? network.param(`${name}.bias`) : undefined, inputs, units, relu };
+    };
+    const stagesOf = (layers: { name: string; layer: DenseLayer }[]) =>
+      layers.map(({ name, layer }) => {
+        const s = stage(name, layer.units, layer.useBias, layer.activation === 'relu');
+        if (s) inputs = s.units;
+        return s;
       });
-      inputs = layer.units;
-    }
-    if (inputs !== shapeSize(network.shapes.output)) return undefined;
-    // Adam updates the parameters in the network's order (its slots are indexed by it).
-    const ordered = new Set<Variable>(stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])));
-    if (network.trainable.length !== ordered.size || !network.trainable.every((v) => ordered.has(v))) {
+    const encoder = stagesOf(stack.encoder);
+    let heads: GaussianHeads | undefined;
+    const latent = network.spec.latent;
+    if (latent.type === 'gaussian') {
+      const [mean, logVar] = [
+        stage('latent.mean', latent.dim, true, false),
+        stage('latent.logVar', latent.dim, true, false),
+      ];
+      if (!mean || !logVar) return undefined;
+      heads = { mean, logVar, beta: latent.beta };
+      inputs = latent.dim;
+    } else if (latent.type !== 'deterministic') {
       return undefined;
     }
-    return new NativeDenseStep(tf, backend, native, network, stages, batch);
-  }
-
-  /** One optimiser step on `count` samples (at most the batch size given to create); returns the loss. */
-  step(x: Float32Array, y: Float32Array, count: number, optimizer: Adam): number {
-    const { backend, native, stages } = this;
-    const at = (t: TensorInfo) => addressOf(backend, t);
-    const last = stages.length - 1;
-    // Views are taken after any allocation: growing the heap detaches older views.
-    backend.typedArrayFromHeap(this.input).set(x.subarray(0, count * stages[0]!.inputs));
-    backend.typedArrayFromHeap(this.target).set(y.subarray(0, count * stages[last]!.units));
-    const product = (args: ProductArgs) =>
-      nativeProduct(
-        native,
-        kernelThreadsFor(backend, args[4] * args[5] * args[6]),
-        at(this.scratch),
-        this.scratchFloats,
-        args,
-      );
-
-    // Forward: each layer's output = clamp(input . kernel + bias), the last one's linear (the logits).
-    let input = at(this.input);
-    stages.forEach((s, l) => {
-      const [lo, hi] = ACTIVATIONS[l < last && s.relu ? 'relu' : 'linear']!;
-      const bias = s.bias ? at(s.bias) : 0;
-      product([input, at(s.kernel), bias, at(this.outputs[l]!), count, s.units, s.inputs, 0, 0, lo, hi, 0]);
-      input = at(this.outputs[l]!);
-    });
-
-    // The loss and its gradient from the logits, reduced as sigmoidCrossEntropyLoss.
-    const values = count * stages[last]!.units;
-    const divisor = this.network.spec.loss.reduction === 'mean' ? values : count;
-    const [logits, target] = [at(this.outputs[last]!), at(this.target)];
-    // Rounded to float32 as the loss kernel's output is.
-    const loss = Math.fround(
-      nativeSigmoidCrossEntropy.sum(backend, native, logits, target, values) / divisor,
-    );
-    nativeSigmoidCrossEntropy.grad(
+    const decoder = stagesOf(stack.decoder);
+    if (
+      inputs !== shapeSize(network.shapes.output) ||
+      [...encoder, ...decoder].some((s) => s === undefined)
+    ) {
+      return undefined;
+    }
+    const stages = [...encoder, ...(heads ? [heads.mean, heads.logVar] : []), ...decoder] as DenseStage[];
+    // Adam updates every trainable parameter (its slots are indexed by the network's order).
+    const params = new Set<Variable>(stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])));
+    if (network.trainable.length !== params.size || !network.trainable.every((v) => params.has(v))) {
+      return undefined;
+    }
+    return new NativeDenseStep(
+      tf,
       backend,
       native,
-      logits,
-      target,
-      at(this.grads[last % 2]!),
-      values,
-      1 / divisor,
+      network,
+      encoder as DenseStage[],
+      heads,
+      decoder as DenseStage[],
+      batch,
     );
+  }
 
-    // Backward, as the Dense kernel's gradient: kernel x^T . dz, bias the column sums of dz, input dz . kernel^T
-    // (then through the previous layer's ReLU).
-    for (let l = last; l >= 0; l--) {
+  private at(t: TensorInfo): number {
+    return addressOf(this.backend, t);
+  }
+
+  private product(args: ProductArgs): void {
+    const threads = kernelThreadsFor(this.backend, args[4] * args[5] * args[6]);
+    nativeProduct(this.native, threads, this.at(this.scratch), this.scratchFloats, args);
+  }
+
+  /** Each stage's output from `input`, clamp(input . kernel + bias) (the last stage of `linearLast` linear). */
+  private forward(
+    stages: DenseStage[],
+    input: number,
+    outputs: TensorInfo[],
+    count: number,
+    linearLast = false,
+  ) {
+    stages.forEach((s, l) => {
+      const linear = !s.relu || (linearLast && l === stages.length - 1);
+      const [lo, hi] = ACTIVATIONS[linear ? 'linear' : 'relu']!;
+      const out = this.at(outputs[l]!);
+      this.product([
+        input,
+        this.at(s.kernel),
+        s.bias ? this.at(s.bias) : 0,
+        out,
+        count,
+        s.units,
+        s.inputs,
+        0,
+        0,
+        lo,
+        hi,
+        0,
+      ]);
+      input = out;
+    });
+  }
+
+  /**
+   * Back through `stages` (inputs[l]: stage l's input) from dz, the gradient of the last stage's
+   * pre-activation, as the Dense kernel's gradient: kernel x^T . dz, bias the column sums of dz, input
+   * dz . kernel^T then through the previous stage's ReLU. With `dxInto`, the first stage's input gradient is
+   * written there (before any activation of whatever came before).
+   */
+  private backward(stages: DenseStage[], inputs: number[], dz: number, count: number, dxInto?: number): void {
+    const { backend, native } = this;
+    const [lo, hi] = ACTIVATIONS.linear!;
+    for (let l = stages.length - 1; l >= 0; l--) {
       const s = stages[l]!;
-      const dz = at(this.grads[l % 2]!);
-      const x = l === 0 ? at(this.input) : at(this.outputs[l - 1]!);
-      const [lo, hi] = ACTIVATIONS.linear!;
-      product([x, dz, 0, at(this.kernelGrads[l]!), s.inputs, s.units, count, 1, 0, lo, hi, 0]);
-      if (s.bias) nativeColumnSums(backend, native, dz, at(this.biasGrads[l]!), count, s.units);
-      if (l === 0) break;
-      const dx = at(this.grads[(l - 1) % 2]!);
-      product([dz, at(s.kernel), 0, dx, count, s.inputs, s.units, 0, 1, lo, hi, 0]);
-      if (stages[l - 1]!.relu) nativeReluGrad(backend, native, dx, x, dx, count * s.inputs);
+      const x = inputs[l]!;
+      this.product([
+        x,
+        dz,
+        0,
+        this.at(this.gradOf.get(s.kernel)!),
+        s.inputs,
+        s.units,
+        count,
+        1,
+        0,
+        lo,
+        hi,
+        0,
+      ]);
+      if (s.bias) nativeColumnSums(backend, native, dz, this.at(this.gradOf.get(s.bias)!), count, s.units);
+      if (l === 0 && dxInto === undefined) break;
+      const dx =
+        l === 0
+          ? dxInto!
+          : this.at(this.grads[0]!) === dz
+            ? this.at(this.grads[1]!)
+            : this.at(this.grads[0]!);
+      this.product([dz, this.at(s.kernel), 0, dx, count, s.inputs, s.units, 0, 1, lo, hi, 0]);
+      if (l > 0 && stages[l - 1]!.relu) nativeReluGrad(backend, native, dx, x, dx, count * s.inputs);
+      dz = dx;
     }
+  }
 
-    // Adam, as FusedAdam applies it: each parameter with the step's beta powers, then the powers advance.
+  /**
+   * One optimiser step on `count` samples (at most the batch size given to create); `seed` is the step's, as
+   * the engine's step takes it (a VAE's noise). Returns the loss and its terms, as the trainer's step does.
+   */
+  step(
+    x: Float32Array,
+    y: Float32Array,
+    count: number,
+    seed: number,
+    optimizer: Adam,
+  ): Record<string, number> {
+    const { backend, native, encoder, heads, decoder } = this;
+    const at = (t: TensorInfo) => this.at(t);
+    // Views are taken after any allocation: growing the heap detaches older views.
+    const view = (t: TensorInfo, n: number) => backend.typedArrayFromHeap(t).subarray(0, n) as Float32Array;
+    const inSize = (encoder[0] ?? heads?.mean ?? decoder[0]!).inputs;
+    const outSize = decoder.at(-1)!.units;
+    view(this.input, count * inSize).set(x.subarray(0, count * inSize));
+    view(this.target, count * outSize).set(y.subarray(0, count * outSize));
+
+    this.forward(encoder, at(this.input), this.encoderOut, count);
+    const h = encoder.length > 0 ? at(this.encoderOut.at(-1)!) : at(this.input);
+    let code = h;
+    let noise: TensorInfo | undefined;
+    if (heads && this.latent) {
+      // The heads, then z = mean + e^(logVar / 2) eps with the engine's noise (its first seed of the step).
+      const lt = this.latent;
+      this.forward([heads.mean], h, [lt.mean], count);
+      this.forward([heads.logVar], h, [lt.logVar], count);
+      const n = count * heads.mean.units;
+      noise = this.tf.randomNormal([n], 0, 1, 'float32', createRng(seed).int(2147483647));
+      const mean = view(lt.mean, n);
+      const logVar = view(lt.logVar, n);
+      const std = view(lt.std, n);
+      const z = view(lt.z, n);
+      const eps = view(noise, n);
+      for (let i = 0; i < n; i++) {
+        std[i] = Math.exp(Math.fround(logVar[i]! * 0.5));
+        z[i] = mean[i]! + Math.fround(std[i]! * eps[i]!);
+      }
+      code = at(lt.z);
+    }
+    this.forward(decoder, code, this.decoderOut, count, true);
+
+    // The reconstruction term and its gradient from the logits, reduced as sigmoidCrossEntropyLoss.
+    const values = count * outSize;
+    const divisor = this.network.spec.loss.reduction === 'mean' ? values : count;
+    const [logits, target] = [at(this.decoderOut.at(-1)!), at(this.target)];
+    // Rounded to float32 as the loss kernel's output is.
+    const reconstruction = Math.fround(
+      nativeSigmoidCrossEntropy.sum(backend, native, logits, target, values) / divisor,
+    );
+    const dLogits = at(this.grads[0]!);
+    nativeSigmoidCrossEntropy.grad(backend, native, logits, target, dLogits, values, 1 / divisor);
+    const decoderInputs = [code, ...this.decoderOut.slice(0, -1).map(at)];
+    const encoderInputs = encoder.map((_, l) => (l === 0 ? at(this.input) : at(this.encoderOut[l - 1]!)));
+    const terms: Record<string, number> = { reconstruction };
+
+    if (heads && this.latent && noise) {
+      const lt = this.latent;
+      this.backward(decoder, decoderInputs, dLogits, count, at(lt.dz));
+      // KL(q(z|x) || N(0, I)) = -beta/2 mean over samples of the sum of 1 + logVar - mean^2 - e^logVar, and the
+      // gradients of it and of z: dMean = dz + beta mean / n, dLogVar = dz eps std / 2 + beta (e^logVar - 1) / 2n.
+      const n = count * heads.mean.units;
+      const mean = view(lt.mean, n);
+      const logVar = view(lt.logVar, n);
+      const std = view(lt.std, n);
+      const dz = view(lt.dz, n);
+      const dMean = view(lt.dMean, n);
+      const dLogVar = view(lt.dLogVar, n);
+      const eps = view(noise, n);
+      const beta = heads.beta;
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const e = Math.exp(logVar[i]!);
+        sum += 1 + logVar[i]! - mean[i]! * mean[i]! - e;
+        dMean[i] = dz[i]! + (beta * mean[i]!) / count;
+        dLogVar[i] = dz[i]! * eps[i]! * 0.5 * std[i]! + (0.5 * beta * (e - 1)) / count;
+      }
+      terms.kl = Math.fround(beta * Math.fround(-0.5 * Math.fround(sum / count)));
+      this.tf.dispose(noise as never);
+      // Back through both heads; the encoder's output gradient is the sum of theirs.
+      const into = encoder.length > 0;
+      const [dh, dh2] = [at(this.grads[0]!), at(this.grads[1]!)];
+      this.backward([heads.mean], [h], at(lt.dMean), count, into ? dh : undefined);
+      this.backward([heads.logVar], [h], at(lt.dLogVar), count, into ? dh2 : undefined);
+      if (into) {
+        const width = heads.mean.inputs;
+        const [a, b] = [view(this.grads[0]!, count * width), view(this.grads[1]!, count * width)];
+        for (let i = 0; i < a.length; i++) a[i] = a[i]! + b[i]!;
+        if (encoder.at(-1)!.relu) nativeReluGrad(backend, native, dh, h, dh, count * width);
+        this.backward(encoder, encoderInputs, dh, count);
+      }
+    } else {
+      // Deterministic: the decoder's input gradient flows into the encoder's last layer.
+      const stages = [...encoder, ...decoder];
+      this.backward(stages, [...encoderInputs, ...decoderInputs].slice(0, stages.length), dLogits, count);
+    }
+    this.adam(optimizer);
+    this.network.changedInPlace();
+    const loss = Object.values(terms).reduce((p, q) => Math.fround(p + q), 0);
+    return { loss, ...terms };
+  }
+
+  /** Adam, as FusedAdam applies it: each parameter with the step's beta powers, then the powers advance. */
+  private adam(optimizer: Adam): void {
+    const { backend, native } = this;
     const state = optimizer as unknown as AdamState;
     const attrs = {
       learningRate: state.learningRate,
@@ -200,31 +388,19 @@ export class NativeDenseStep {
       beta2: state.beta2,
       epsilon: state.epsilon,
     };
-    const powers = [state.accBeta1, state.accBeta2] as const;
-    const [b1, b2] = powers.map((p) => backend.typedArrayFromHeap(p)[0]!) as [number, number];
-    const gradOf = new Map<Variable, TensorInfo>();
-    stages.forEach((s, l) => {
-      gradOf.set(s.kernel, this.kernelGrads[l]!);
-      if (s.bias) gradOf.set(s.bias, this.biasGrads[l]!);
-    });
+    const [b1, b2] = [state.accBeta1, state.accBeta2].map((p) => backend.typedArrayFromHeap(p)[0]!) as [
+      number,
+      number,
+    ];
     this.network.trainable.forEach((param, i) => {
       const { m, v } = adamSlots(this.tf, state, i, param.name, param);
-      const [p, pm, pv] = [at(param), at(m), at(v)];
-      nativeAdamUpdate(
-        backend,
-        native,
-        [p, pm, pv, at(gradOf.get(param)!), p, pm, pv],
-        param.size,
-        attrs,
-        b1,
-        b2,
-      );
+      const [p, pm, pv] = [this.at(param), this.at(m), this.at(v)];
+      const g = this.at(this.gradOf.get(param)!);
+      nativeAdamUpdate(backend, native, [p, pm, pv, g, p, pm, pv], param.size, attrs, b1, b2);
     });
     backend.typedArrayFromHeap(state.accBeta1)[0] = b1 * Math.fround(state.beta1);
     backend.typedArrayFromHeap(state.accBeta2)[0] = b2 * Math.fround(state.beta2);
     state.incrementIterations();
-    this.network.changedInPlace();
-    return loss;
   }
 
   dispose(): void {

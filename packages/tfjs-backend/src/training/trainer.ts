@@ -168,7 +168,7 @@ export class Trainer {
           if (corrupt) corrupt(xb, rng);
           const stepSeed = rng.int(2147483647);
           const values = nativeStep
-            ? this.nativeTrainStep(nativeStep, xb, yb, idx.length, optimizer)
+            ? this.nativeTrainStep(nativeStep, xb, yb, idx.length, stepSeed, optimizer)
             : await this.trainStep(xb, yb, idx.length, stepSeed, optimizer);
           if (!Object.values(values).every(Number.isFinite)) {
             const what = Object.entries(values)
@@ -336,17 +336,18 @@ export class Trainer {
     return out;
   }
 
-  /** trainStep's result through the native dense step: the loss is the reconstruction term. */
+  /** trainStep through the native dense step. */
   private nativeTrainStep(
     nativeStep: NativeDenseStep,
     x: Float32Array,
     y: Float32Array,
     count: number,
+    seed: number,
     optimizer: Adam,
   ): Record<string, number> {
-    const loss = nativeStep.step(x, y, count, optimizer);
+    const values = nativeStep.step(x, y, count, seed, optimizer);
     this.step++;
-    return { loss, reconstruction: loss };
+    return values;
   }
 
   /** Step, epoch and the optimiser's slots and settings, as a checkpoint stores them. */
