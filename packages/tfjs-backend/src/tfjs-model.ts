@@ -14,6 +14,7 @@ import {
 import type { ConcreteTfjsDevice } from './device/devices.js';
 import { forwardContext } from './engine/context.js';
 import type { ForwardContext } from './engine/layers.js';
+import { type DensePass, NativeDensePredict } from './engine/native-dense-predict.js';
 import { Network } from './engine/network.js';
 import { readInto } from './read-into.js';
 import type { Tensor, Tf } from './tf.js';
@@ -36,6 +37,8 @@ export class TfjsModel implements TrainableModel {
   readonly network: Network;
   private readonly trainer: Trainer;
   private disposed = false;
+  /** encode/decode/reconstruct of a dense stack on wasm without tfjs ops (null: it does not apply here). */
+  private nativePredict: NativeDensePredict | null | undefined;
 
   constructor(
     readonly tf: Tf,
@@ -117,7 +120,31 @@ export class TfjsModel implements TrainableModel {
     return total;
   }
 
-  encode(x: Float32Array): Promise<Float32Array> {
+  /**
+   * `pass` through the native dense inference where it applies (a dense stack on wasm, engine/native-dense.ts),
+   * INFERENCE_BATCH samples per call into one result array; undefined elsewhere.
+   */
+  private async mapNative(x: Float32Array, pass: DensePass, what: string): Promise<Float32Array | undefined> {
+    await this.activate();
+    if (this.nativePredict === undefined) {
+      this.nativePredict = NativeDensePredict.create(this.tf, this.network, INFERENCE_BATCH) ?? null;
+    }
+    const native = this.nativePredict;
+    if (native === null) return undefined;
+    const shape = pass === 'decode' ? this.latentShape : this.inputShape;
+    const n = batchCount(x, shape, what);
+    const [inSize, outSize] = native.sizes(pass);
+    const out = new Float32Array(n * outSize);
+    for (let start = 0; start < n; start += native.rows) {
+      const count = Math.min(native.rows, n - start);
+      native.run(pass, x.subarray(start * inSize, (start + count) * inSize), count, out, start * outSize);
+    }
+    return out;
+  }
+
+  async encode(x: Float32Array): Promise<Float32Array> {
+    const native = await this.mapNative(x, 'encode', 'encode input');
+    if (native) return native;
     return this.mapBatches(
       x,
       this.inputShape,
@@ -126,13 +153,17 @@ export class TfjsModel implements TrainableModel {
     );
   }
 
-  decode(z: Float32Array): Promise<Float32Array> {
+  async decode(z: Float32Array): Promise<Float32Array> {
+    const native = await this.mapNative(z, 'decode', 'decode input');
+    if (native) return native;
     return this.mapBatches(z, this.latentShape, 'decode input', (b) =>
       this.network.decode(this.context(), b),
     );
   }
 
-  reconstruct(x: Float32Array): Promise<Float32Array> {
+  async reconstruct(x: Float32Array): Promise<Float32Array> {
+    const native = await this.mapNative(x, 'reconstruct', 'reconstruct input');
+    if (native) return native;
     return this.mapBatches(
       x,
       this.inputShape,
@@ -215,6 +246,7 @@ export class TfjsModel implements TrainableModel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.nativePredict?.dispose();
     this.trainer.dispose();
     this.network.dispose();
   }

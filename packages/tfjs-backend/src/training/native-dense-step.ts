@@ -1,69 +1,29 @@
-import { createRng, type Layer, type ModelSpec, shapeSize } from '@aekit/core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { createRng, type ModelSpec } from '@aekit/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { type DenseStage, denseLayers, NativeDenseRunner } from '../engine/native-dense.js';
 import type { Network } from '../engine/network.js';
 import { nativeAdamUpdate } from '../kernels/wasm/AdamUpdate.js';
-import { ACTIVATIONS, nativeProduct, type ProductArgs } from '../kernels/wasm/BatchMatMul.js';
+import { ACTIVATIONS } from '../kernels/wasm/BatchMatMul.js';
 import { nativeSigmoidCrossEntropy } from '../kernels/wasm/CrossEntropy.js';
-import { addressOf, type NativeKernels, nativeKernels } from '../kernels/wasm/native.js';
-import { kernelThreads, kernelThreadsFor } from '../kernels/wasm/native-threads.js';
 import { nativeReluGrad } from '../kernels/wasm/ReluGrad.js';
 import { nativeColumnSums } from '../kernels/wasm/Sum.js';
 import type { Tf, Variable } from '../tf.js';
 import { type AdamState, adamSlots } from './fused-adam.js';
 import type { Adam } from './optimizer-state.js';
 
-/** One dense layer of the stack: its parameters and sizes. */
-interface DenseStage {
-  kernel: Variable;
-  bias: Variable | undefined;
-  inputs: number;
-  units: number;
-  /** ReLU, else linear (the decoder's last layer: its sigmoid is folded into the loss). */
-  relu: boolean;
-}
-
-/** A VAE's heads (linear dense layers from the encoder's output) and its KL weight. */
-interface GaussianHeads {
-  mean: DenseStage;
-  logVar: DenseStage;
-  beta: number;
-}
-
-type DenseLayer = Layer & { type: 'dense' };
-
 /**
- * The dense layers of a spec that the native step trains, encoder's and decoder's, or why it does not apply:
- * only flatten, reshape and dense layers, ReLU or linear hidden activations and a sigmoid output layer with
- * the 'bce' loss (the loss then comes from its logits, as the engine computes it), a deterministic code or a
- * VAE's Gaussian one, no regularisers.
+ * Why the native step does not train this spec, or undefined when it does: a dense stack (engine/native-dense.ts)
+ * whose output layer is a sigmoid with the 'bce' loss (the loss then comes from its logits, as the engine
+ * computes it), without regularisers.
  */
-export function denseStack(
-  spec: ModelSpec,
-):
-  | { encoder: { name: string; layer: DenseLayer }[]; decoder: { name: string; layer: DenseLayer }[] }
-  | string {
+export function whyNoNativeStep(spec: ModelSpec): string | undefined {
   if (spec.regularizers.length > 0)
     return `regularisers (${spec.regularizers.map((r) => r.type).join(', ')})`;
   if (spec.loss.reconstruction !== 'bce') return `the ${spec.loss.reconstruction} loss`;
-  const parts = {
-    encoder: [] as { name: string; layer: DenseLayer }[],
-    decoder: [] as { name: string; layer: DenseLayer }[],
-  };
-  for (const part of ['encoder', 'decoder'] as const) {
-    for (const [i, layer] of spec[part].entries()) {
-      if (layer.type === 'flatten' || layer.type === 'reshape') continue;
-      if (layer.type !== 'dense') return `a ${layer.type} layer`;
-      parts[part].push({ name: `${part}.${i}`, layer });
-    }
-  }
-  const last = parts.decoder.at(-1);
-  if (last === undefined || last.layer.activation !== 'sigmoid') return 'no sigmoid dense output layer';
-  const hidden = [...parts.encoder, ...parts.decoder.slice(0, -1)].find(
-    ({ layer }) => layer.activation !== 'relu' && layer.activation !== 'linear',
-  );
-  if (hidden) return `a ${hidden.layer.activation} hidden layer`;
-  return parts;
+  const layers = denseLayers(spec);
+  if (typeof layers === 'string') return layers;
+  if (layers.decoder.at(-1)!.layer.activation !== 'sigmoid') return 'no sigmoid output layer';
+  return undefined;
 }
 
 /**
@@ -73,10 +33,9 @@ export function denseStack(
  * (a VAE's sampling and KL term, a few values per sample, are computed here in JavaScript: equal to the
  * engine's within float32 rounding), without tfjs's per-op bookkeeping (about 40% of a dense model's step on
  * one thread, half of it on two). The parameters and Adam's moments are updated in place in their
- * variables' memory. Off with AEKIT_NATIVE_DENSE_STEP=0.
+ * variables' memory. Off with AEKIT_NATIVE_DENSE=0.
  */
-export class NativeDenseStep {
-  private readonly buffers: TensorInfo[] = [];
+export class NativeDenseStep extends NativeDenseRunner {
   private readonly input: TensorInfo;
   private readonly target: TensorInfo;
   /** Each encoder and decoder layer's output (the decoder's last: the logits). */
@@ -88,37 +47,27 @@ export class NativeDenseStep {
   private readonly gradOf = new Map<Variable, TensorInfo>();
   /** A VAE's per-sample values: the heads' outputs, the noise's scale, the code, and their gradients. */
   private readonly latent?: Record<'mean' | 'logVar' | 'std' | 'z' | 'dz' | 'dMean' | 'dLogVar', TensorInfo>;
-  private readonly scratch: TensorInfo;
-  private readonly scratchFloats: number;
 
   private constructor(
-    private readonly tf: Tf,
-    private readonly backend: BackendWasm,
-    private readonly native: NativeKernels,
+    tf: Tf,
+    parts: NonNullable<ReturnType<typeof NativeDenseRunner.parts>>,
     private readonly network: Network,
-    private readonly encoder: DenseStage[],
-    private readonly heads: GaussianHeads | undefined,
-    private readonly decoder: DenseStage[],
     batch: number,
   ) {
-    const make = (size: number) => {
-      const t = backend.makeOutput([Math.max(1, size)], 'float32');
-      this.buffers.push(t);
-      return t;
-    };
-    const all = [...encoder, ...(heads ? [heads.mean, heads.logVar] : []), ...decoder];
-    const widest = Math.max(...all.map((s) => Math.max(s.inputs, s.units)));
-    this.input = make(batch * (encoder[0] ?? heads?.mean ?? decoder[0]!).inputs);
-    this.target = make(batch * decoder.at(-1)!.units);
-    this.encoderOut = encoder.map((s) => make(batch * s.units));
-    this.decoderOut = decoder.map((s) => make(batch * s.units));
-    this.grads = [make(batch * widest), make(batch * widest)];
-    for (const s of all) {
-      this.gradOf.set(s.kernel, make(s.inputs * s.units));
-      if (s.bias) this.gradOf.set(s.bias, make(s.units));
+    super(tf, parts.backend, parts.native, parts.stages);
+    const { encoder, heads, decoder } = this.stages;
+    const widest = Math.max(...this.all.map((s) => Math.max(s.inputs, s.units)));
+    this.input = this.make(batch * (encoder[0] ?? heads?.mean ?? decoder[0]!).inputs);
+    this.target = this.make(batch * decoder.at(-1)!.units);
+    this.encoderOut = encoder.map((s) => this.make(batch * s.units));
+    this.decoderOut = decoder.map((s) => this.make(batch * s.units));
+    this.grads = [this.make(batch * widest), this.make(batch * widest)];
+    for (const s of this.all) {
+      this.gradOf.set(s.kernel, this.make(s.inputs * s.units));
+      if (s.bias) this.gradOf.set(s.bias, this.make(s.units));
     }
     if (heads) {
-      const per = () => make(batch * heads.mean.units);
+      const per = () => this.make(batch * heads.mean.units);
       this.latent = {
         mean: per(),
         logVar: per(),
@@ -129,109 +78,22 @@ export class NativeDenseStep {
         dLogVar: per(),
       };
     }
-    // Room for any product here, per thread: the scratch a product needs is not monotonic in its K.
-    let floats = 0;
-    for (let k = 1; k <= Math.max(batch, widest); k++)
-      floats = Math.max(floats, native.matmulScratchFloats(k));
-    this.scratchFloats = floats;
-    this.scratch = make(floats * (kernelThreads(backend)?.count ?? 1));
+    this.reserveScratch(Math.max(batch, widest));
   }
 
   /** The native step for this network's spec on the active backend, or undefined where it does not apply. */
   static create(tf: Tf, network: Network, batch: number): NativeDenseStep | undefined {
-    if (process.env.AEKIT_NATIVE_DENSE_STEP === '0' || tf.getBackend() !== 'wasm') return undefined;
-    const backend = tf.backend() as unknown as BackendWasm;
-    const native = nativeKernels(backend);
-    const stack = denseStack(network.spec);
-    if (native === null || typeof stack === 'string') return undefined;
-    let inputs = shapeSize(network.shapes.input);
-    const stage = (name: string, units: number, useBias: boolean, relu: boolean): DenseStage | undefined => {
-      const kernel = network.param(`${name}.kernel`);
-      if (kernel.shape[0] !== inputs || kernel.shape[1] !== units) return undefined;
-      return { kernel, bias: useBias ? network.param(`${name}.bias`) : undefined, inputs, units, relu };
-    };
-    const stagesOf = (layers: { name: string; layer: DenseLayer }[]) =>
-      layers.map(({ name, layer }) => {
-        const s = stage(name, layer.units, layer.useBias, layer.activation === 'relu');
-        if (s) inputs = s.units;
-        return s;
-      });
-    const encoder = stagesOf(stack.encoder);
-    let heads: GaussianHeads | undefined;
-    const latent = network.spec.latent;
-    if (latent.type === 'gaussian') {
-      const [mean, logVar] = [
-        stage('latent.mean', latent.dim, true, false),
-        stage('latent.logVar', latent.dim, true, false),
-      ];
-      if (!mean || !logVar) return undefined;
-      heads = { mean, logVar, beta: latent.beta };
-      inputs = latent.dim;
-    } else if (latent.type !== 'deterministic') {
-      return undefined;
-    }
-    const decoder = stagesOf(stack.decoder);
-    if (
-      inputs !== shapeSize(network.shapes.output) ||
-      [...encoder, ...decoder].some((s) => s === undefined)
-    ) {
-      return undefined;
-    }
-    const stages = [...encoder, ...(heads ? [heads.mean, heads.logVar] : []), ...decoder] as DenseStage[];
+    if (whyNoNativeStep(network.spec) !== undefined) return undefined;
+    const parts = NativeDenseRunner.parts(tf, network);
+    if (parts === undefined) return undefined;
+    const { encoder, heads, decoder } = parts.stages;
+    const stages = [...encoder, ...(heads ? [heads.mean, heads.logVar] : []), ...decoder];
     // Adam updates every trainable parameter (its slots are indexed by the network's order).
     const params = new Set<Variable>(stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])));
     if (network.trainable.length !== params.size || !network.trainable.every((v) => params.has(v))) {
       return undefined;
     }
-    return new NativeDenseStep(
-      tf,
-      backend,
-      native,
-      network,
-      encoder as DenseStage[],
-      heads,
-      decoder as DenseStage[],
-      batch,
-    );
-  }
-
-  private at(t: TensorInfo): number {
-    return addressOf(this.backend, t);
-  }
-
-  private product(args: ProductArgs): void {
-    const threads = kernelThreadsFor(this.backend, args[4] * args[5] * args[6]);
-    nativeProduct(this.native, threads, this.at(this.scratch), this.scratchFloats, args);
-  }
-
-  /** Each stage's output from `input`, clamp(input . kernel + bias) (the last stage of `linearLast` linear). */
-  private forward(
-    stages: DenseStage[],
-    input: number,
-    outputs: TensorInfo[],
-    count: number,
-    linearLast = false,
-  ) {
-    stages.forEach((s, l) => {
-      const linear = !s.relu || (linearLast && l === stages.length - 1);
-      const [lo, hi] = ACTIVATIONS[linear ? 'linear' : 'relu']!;
-      const out = this.at(outputs[l]!);
-      this.product([
-        input,
-        this.at(s.kernel),
-        s.bias ? this.at(s.bias) : 0,
-        out,
-        count,
-        s.units,
-        s.inputs,
-        0,
-        0,
-        lo,
-        hi,
-        0,
-      ]);
-      input = out;
-    });
+    return new NativeDenseStep(tf, parts, network, batch);
   }
 
   /**
@@ -269,7 +131,8 @@ export class NativeDenseStep {
             ? this.at(this.grads[1]!)
             : this.at(this.grads[0]!);
       this.product([dz, this.at(s.kernel), 0, dx, count, s.inputs, s.units, 0, 1, lo, hi, 0]);
-      if (l > 0 && stages[l - 1]!.relu) nativeReluGrad(backend, native, dx, x, dx, count * s.inputs);
+      if (l > 0 && stages[l - 1]!.activation === 'relu')
+        nativeReluGrad(backend, native, dx, x, dx, count * s.inputs);
       dz = dx;
     }
   }
@@ -285,10 +148,10 @@ export class NativeDenseStep {
     seed: number,
     optimizer: Adam,
   ): Record<string, number> {
-    const { backend, native, encoder, heads, decoder } = this;
+    const { backend, native } = this;
+    const { encoder, heads, decoder } = this.stages;
     const at = (t: TensorInfo) => this.at(t);
-    // Views are taken after any allocation: growing the heap detaches older views.
-    const view = (t: TensorInfo, n: number) => backend.typedArrayFromHeap(t).subarray(0, n) as Float32Array;
+    const view = (t: TensorInfo, n: number) => this.view(t, n);
     const inSize = (encoder[0] ?? heads?.mean ?? decoder[0]!).inputs;
     const outSize = decoder.at(-1)!.units;
     view(this.input, count * inSize).set(x.subarray(0, count * inSize));
@@ -364,7 +227,7 @@ export class NativeDenseStep {
         const width = heads.mean.inputs;
         const [a, b] = [view(this.grads[0]!, count * width), view(this.grads[1]!, count * width)];
         for (let i = 0; i < a.length; i++) a[i] = a[i]! + b[i]!;
-        if (encoder.at(-1)!.relu) nativeReluGrad(backend, native, dh, h, dh, count * width);
+        if (encoder.at(-1)!.activation === 'relu') nativeReluGrad(backend, native, dh, h, dh, count * width);
         this.backward(encoder, encoderInputs, dh, count);
       }
     } else {
@@ -401,9 +264,5 @@ export class NativeDenseStep {
     backend.typedArrayFromHeap(state.accBeta1)[0] = b1 * Math.fround(state.beta1);
     backend.typedArrayFromHeap(state.accBeta2)[0] = b2 * Math.fround(state.beta2);
     state.incrementIterations();
-  }
-
-  dispose(): void {
-    for (const t of this.buffers.splice(0)) this.backend.disposeData(t.dataId);
   }
 }
