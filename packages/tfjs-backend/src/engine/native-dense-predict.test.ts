@@ -1,6 +1,6 @@
 import { type ModelSpec, setLogger, validateSpec } from '@aekit/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { blobImages } from '../test-utils/data.js';
+import { blobImages, maxAbsDiff } from '../test-utils/data.js';
 import { createTfjsBackend } from '../tfjs-backend.js';
 import type { TfjsModel } from '../tfjs-model.js';
 import { NativeDensePredict } from './native-dense-predict.js';
@@ -41,13 +41,6 @@ async function model(s: ModelSpec, native: boolean, weightsFrom?: TfjsModel) {
   return m;
 }
 
-const same = (a: Float32Array, b: Float32Array) => {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-  return diff;
-};
-
 describe("a dense stack's native inference", () => {
   // 300 images: one call of 256 and one of 44.
   const x = blobImages(300, 7);
@@ -64,11 +57,11 @@ describe("a dense stack's native inference", () => {
       const applies = NativeDensePredict.create(tf, network, 4);
       expect(applies).toBeDefined();
       applies?.dispose();
-      expect(same(await native.reconstruct(x), await engine.reconstruct(x))).toBe(0);
+      expect(maxAbsDiff(await native.reconstruct(x), await engine.reconstruct(x))).toBe(0);
       const code = await engine.encode(x);
       expect(code.length).toBe(300 * (s.latent.type === 'gaussian' ? 6 : 12));
-      expect(same(await native.encode(x), code)).toBe(0);
-      expect(same(await native.decode(code), await engine.decode(code))).toBe(0);
+      expect(maxAbsDiff(await native.encode(x), code)).toBe(0);
+      expect(maxAbsDiff(await native.decode(code), await engine.decode(code))).toBe(0);
       expect((await native.reconstruct(new Float32Array(0))).length).toBe(0);
       await expect(native.reconstruct(new Float32Array(785))).rejects.toThrow(/reconstruct input/);
       engine.dispose();

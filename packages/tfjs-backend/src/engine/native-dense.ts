@@ -1,8 +1,8 @@
 import { type Layer, type ModelSpec, shapeSize } from '@aekit/core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { ACTIVATIONS, nativeProduct, type ProductArgs } from '../kernels/wasm/BatchMatMul.js';
-import { addressOf, type NativeKernels, nativeKernels } from '../kernels/wasm/native.js';
+import { ACTIVATIONS, nativeProduct } from '../kernels/wasm/BatchMatMul.js';
+import { addressOf, type NativeKernels, nativeKernels, type ProductArgs } from '../kernels/wasm/native.js';
 import { kernelThreads, kernelThreadsFor } from '../kernels/wasm/native-threads.js';
 import type { Tf, Variable } from '../tf.js';
 import type { Network } from './network.js';

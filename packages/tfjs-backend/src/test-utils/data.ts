@@ -1,5 +1,6 @@
 // Test helpers (not exported from the package).
 import { type Activation, createRng, type ModelSpec } from '@aekit/core';
+import { expect } from 'vitest';
 
 /** A 4 -> 2 -> 4 dense autoencoder (MSE) for tests that only need some model to train. */
 export function tinySpec(encoderActivation: Activation = 'linear'): ModelSpec {
@@ -38,4 +39,12 @@ export function blobImages(count: number, seed = 0): Float32Array {
     }
   }
   return out;
+}
+
+/** The largest absolute difference between two equally long arrays (an expect fails when their lengths differ). */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createRng, setLogger, validateSpec } from '@aekit/core';
 import { loadTrainableModel, saveTrainableModel } from '@aekit/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../test-utils/data.js';
 import { createTfjsBackend } from '../tfjs-backend.js';
 
 const backend = createTfjsBackend({ device: 'wasm' });
@@ -33,13 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 describe('checkpoints', () => {
   it('save -> load gives identical predictions and restores step, epoch and Adam state', async () => {

@@ -1,6 +1,6 @@
 import { type ModelSpec, setLogger, validateSpec } from '@aekit/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { blobImages } from '../test-utils/data.js';
+import { blobImages, maxAbsDiff } from '../test-utils/data.js';
 import { createTfjsBackend } from '../tfjs-backend.js';
 import type { TfjsModel } from '../tfjs-model.js';
 import { NativeDenseStep, whyNoNativeStep } from './native-dense-step.js';
@@ -57,13 +57,6 @@ async function train(spec: ModelSpec, native: boolean, x: Float32Array, batchSiz
   }
 }
 
-const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
-
 describe("the trainer's native dense step", () => {
   const x = blobImages(100, 1);
   // 100 images in batches of 32: three full batches and a last one of 4. Dense stacks run the engine's kernels
@@ -92,15 +85,15 @@ describe("the trainer's native dense step", () => {
       }
       native.weights.forEach((w, i) => {
         expect(w.name).toBe(engine.weights[i]!.name);
-        expect(maxDiff(w.data, engine.weights[i]!.data)).toBeLessThanOrEqual(tolerance);
+        expect(maxAbsDiff(w.data, engine.weights[i]!.data)).toBeLessThanOrEqual(tolerance);
       });
       // Adam's moments and step count, as a checkpoint saves them.
       expect(native.state.step).toBe(engine.state.step);
       native.state.optimizer!.forEach((slot, i) => {
         expect(slot.name).toBe(engine.state.optimizer![i]!.name);
-        expect(maxDiff(slot.data, engine.state.optimizer![i]!.data)).toBeLessThanOrEqual(tolerance);
+        expect(maxAbsDiff(slot.data, engine.state.optimizer![i]!.data)).toBeLessThanOrEqual(tolerance);
       });
-      expect(maxDiff(native.out, engine.out)).toBeLessThanOrEqual(tolerance);
+      expect(maxAbsDiff(native.out, engine.out)).toBeLessThanOrEqual(tolerance);
     }, 60_000);
   }
 
@@ -109,7 +102,7 @@ describe("the trainer's native dense step", () => {
     model.setWeights(model.getWeights());
     const before = model.getWeights()[0]!.data.slice();
     await model.fit({ x }, { epochs: 1, batchSize: 50, seed: 1 });
-    expect(maxDiff(model.getWeights()[0]!.data, before)).toBeGreaterThan(1e-4);
+    expect(maxAbsDiff(model.getWeights()[0]!.data, before)).toBeGreaterThan(1e-4);
     model.dispose();
   });
 

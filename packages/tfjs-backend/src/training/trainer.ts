@@ -167,9 +167,13 @@ export class Trainer {
           const yb = corrupt || y !== x ? gatherRows(y, outSize, idx, 'fit data.y', yStage) : xb;
           if (corrupt) corrupt(xb, rng);
           const stepSeed = rng.int(2147483647);
-          const values = nativeStep
-            ? this.nativeTrainStep(nativeStep, xb, yb, idx.length, stepSeed, optimizer)
-            : await this.trainStep(xb, yb, idx.length, stepSeed, optimizer);
+          let values: Record<string, number>;
+          if (nativeStep) {
+            values = nativeStep.step(xb, yb, idx.length, stepSeed, optimizer);
+            this.step++;
+          } else {
+            values = await this.trainStep(xb, yb, idx.length, stepSeed, optimizer);
+          }
           if (!Object.values(values).every(Number.isFinite)) {
             const what = Object.entries(values)
               .filter(([, v]) => !Number.isFinite(v))
@@ -334,20 +338,6 @@ export class Trainer {
       out[name] = values[i]!;
     });
     return out;
-  }
-
-  /** trainStep through the native dense step. */
-  private nativeTrainStep(
-    nativeStep: NativeDenseStep,
-    x: Float32Array,
-    y: Float32Array,
-    count: number,
-    seed: number,
-    optimizer: Adam,
-  ): Record<string, number> {
-    const values = nativeStep.step(x, y, count, seed, optimizer);
-    this.step++;
-    return values;
   }
 
   /** Step, epoch and the optimiser's slots and settings, as a checkpoint stores them. */

@@ -9,7 +9,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { requireStockKernel } from '../stock-kernels.js';
-import { addressOf, type NativeKernels, nativeKernels } from './native.js';
+import { addressOf, type NativeKernels, nativeKernels, type ProductArgs } from './native.js';
 import { type KernelThreads, kernelThreadsFor } from './native-threads.js';
 import { dispose, transpose } from './wasm-ops.js';
 
@@ -93,22 +93,6 @@ function nativeMatMul(args: MatMulArgs): TensorInfo | null {
   dispose(backend, scratch);
   return out;
 }
-
-/** One product's arguments as NativeKernels.matmul takes them, up to its scratch. */
-export type ProductArgs = [
-  a: number,
-  b: number,
-  bias: number,
-  c: number,
-  M: number,
-  N: number,
-  K: number,
-  transA: number,
-  transB: number,
-  lo: number,
-  hi: number,
-  sigmoid: number,
-];
 
 /**
  * One product on addresses in the backend's memory: on `threads` (kernelThreadsFor the product's

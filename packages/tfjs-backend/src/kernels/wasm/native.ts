@@ -49,6 +49,22 @@ export function convGeometry(info: backend_util.Conv2DInfo): ConvGeometry {
 }
 
 /** aekit's own WebAssembly SIMD kernels (native/*.c), working in place on the tfjs wasm backend's memory. */
+/** One matrix product's arguments as NativeKernels.matmul takes them, up to its scratch. */
+export type ProductArgs = [
+  a: number,
+  b: number,
+  bias: number,
+  c: number,
+  M: number,
+  N: number,
+  K: number,
+  transA: number,
+  transB: number,
+  lo: number,
+  hi: number,
+  sigmoid: number,
+];
+
 export interface NativeKernels {
   conv2dBackpropFilter(x: number, dy: number, dw: number, ...geometry: ConvGeometry): void;
   /**
@@ -96,21 +112,7 @@ export interface NativeKernels {
    * (transA: [K, M]), b is [K, N] (transB: [N, K]), bias N floats or 0; scratch holds
    * matmulScratchFloats(K) floats.
    */
-  matmul(
-    a: number,
-    b: number,
-    bias: number,
-    c: number,
-    M: number,
-    N: number,
-    K: number,
-    transA: number,
-    transB: number,
-    lo: number,
-    hi: number,
-    sigmoid: number,
-    scratch: number,
-  ): void;
+  matmul(...args: [...ProductArgs, scratch: number]): void;
   /** The scratch floats `matmul` needs for inner dimension K. */
   matmulScratchFloats(K: number): number;
   /** out[c] = sum over r of x[r * cols + c]. */
