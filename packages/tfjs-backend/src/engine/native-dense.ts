@@ -120,7 +120,9 @@ export class NativeDenseRunner {
 
   /** The backend and kernels a runner needs for this network, where they and its dense stages apply. */
   protected static parts(tf: Tf, network: Network) {
-    if (process.env.AEKIT_NATIVE_DENSE === '0' || tf.getBackend() !== 'wasm') return undefined;
+    // In browsers too (the web demo trains on wasm in a worker): no `process` there.
+    const off = typeof process !== 'undefined' && process.env?.AEKIT_NATIVE_DENSE === '0';
+    if (off || tf.getBackend() !== 'wasm') return undefined;
     const backend = tf.backend() as unknown as BackendWasm;
     const native = nativeKernels(backend);
     const stages = native === null ? undefined : denseStages(network);
