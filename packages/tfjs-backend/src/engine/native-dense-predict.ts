@@ -1,7 +1,6 @@
-import { shapeSize } from '@aekit/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { Tf } from '../tf.js';
-import { NativeDenseRunner } from './native-dense.js';
+import { NativeDenseRunner, type RunnerParts } from './native-dense.js';
 import type { Network } from './network.js';
 
 /** What a model's inference computes from its input (encode, reconstruct) or from codes (decode). */
@@ -22,15 +21,13 @@ export class NativeDensePredict extends NativeDenseRunner {
 
   private constructor(
     tf: Tf,
-    parts: NonNullable<ReturnType<typeof NativeDenseRunner.parts>>,
+    parts: RunnerParts,
     /** Samples per call at most. */
     readonly rows: number,
-    private readonly inputSize: number,
-    private readonly codeSize: number,
   ) {
-    super(tf, parts.backend, parts.native, parts.stages);
+    super(tf, parts);
     const { encoder, heads, decoder } = this.stages;
-    this.input = this.make(rows * Math.max(inputSize, codeSize));
+    this.input = this.make(rows * Math.max(this.inputSize, this.codeSize));
     this.encoderOut = encoder.map((s) => this.make(rows * s.units));
     this.mean = heads ? this.make(rows * heads.mean.units) : undefined;
     this.decoderOut = decoder.map((s) => this.make(rows * s.units));
@@ -40,16 +37,13 @@ export class NativeDensePredict extends NativeDenseRunner {
   /** The native inference of this network on the active backend, or undefined where it does not apply. */
   static create(tf: Tf, network: Network, rows: number): NativeDensePredict | undefined {
     const parts = NativeDenseRunner.parts(tf, network);
-    if (parts === undefined) return undefined;
-    const [inputSize, codeSize] = [shapeSize(network.shapes.input), shapeSize(network.shapes.latent)];
-    return new NativeDensePredict(tf, parts, rows, inputSize, codeSize);
+    return parts && new NativeDensePredict(tf, parts, rows);
   }
 
   /** Values per sample that `pass` takes and returns. */
   sizes(pass: DensePass): [input: number, output: number] {
-    const out = this.stages.decoder.at(-1)!.units;
     if (pass === 'encode') return [this.inputSize, this.codeSize];
-    return [pass === 'decode' ? this.codeSize : this.inputSize, out];
+    return [pass === 'decode' ? this.codeSize : this.inputSize, this.outputSize];
   }
 
   /** `pass` on `count` (at most `rows`) samples of x, written into `into` from `offset`. */
@@ -57,20 +51,18 @@ export class NativeDensePredict extends NativeDenseRunner {
     const { encoder, heads, decoder } = this.stages;
     const [inSize, outSize] = this.sizes(pass);
     this.view(this.input, count * inSize).set(x.subarray(0, count * inSize));
-    let result = this.at(this.input);
-    let out: TensorInfo = this.input;
+    let out = this.input;
     if (pass !== 'decode') {
-      this.forward(encoder, result, this.encoderOut, count);
+      this.forward(encoder, this.at(out), this.encoderOut, count);
       if (encoder.length > 0) out = this.encoderOut.at(-1)!;
       if (heads && this.mean) {
         // In inference a VAE's code is the mean.
         this.forward([heads.mean], this.at(out), [this.mean], count);
         out = this.mean;
       }
-      result = this.at(out);
     }
     if (pass !== 'encode') {
-      this.forward(decoder, result, this.decoderOut, count);
+      this.forward(decoder, this.at(out), this.decoderOut, count);
       out = this.decoderOut.at(-1)!;
     }
     into.set(this.view(out, count * outSize), offset);

@@ -32,6 +32,18 @@ export interface DenseStages {
 
 type DenseLayer = Layer & { type: 'dense' };
 
+/** Every stage, in order: the encoder's, a VAE's heads, the decoder's. */
+export function allStages({ encoder, heads, decoder }: DenseStages): DenseStage[] {
+  return [...encoder, ...(heads ? [heads.mean, heads.logVar] : []), ...decoder];
+}
+
+/** What a runner computes with: the wasm backend, aekit's kernels on it, and the network's dense stages. */
+export interface RunnerParts {
+  backend: BackendWasm;
+  native: NativeKernels;
+  stages: DenseStages;
+}
+
 /**
  * The dense layers of a spec's encoder and decoder, or why its forward pass is not a dense stack: only
  * flatten, reshape and dense layers, ReLU or linear hidden activations and a ReLU, linear or sigmoid output
@@ -111,15 +123,19 @@ export class NativeDenseRunner {
   private scratchFloats = 0;
   private scratchK = 0;
 
+  protected readonly backend: BackendWasm;
+  protected readonly native: NativeKernels;
+  protected readonly stages: DenseStages;
+
   protected constructor(
     protected readonly tf: Tf,
-    protected readonly backend: BackendWasm,
-    protected readonly native: NativeKernels,
-    protected readonly stages: DenseStages,
-  ) {}
+    parts: RunnerParts,
+  ) {
+    ({ backend: this.backend, native: this.native, stages: this.stages } = parts);
+  }
 
   /** The backend and kernels a runner needs for this network, where they and its dense stages apply. */
-  protected static parts(tf: Tf, network: Network) {
+  protected static parts(tf: Tf, network: Network): RunnerParts | undefined {
     // In browsers too (the web demo trains on wasm in a worker): no `process` there.
     const off = typeof process !== 'undefined' && process.env?.AEKIT_NATIVE_DENSE === '0';
     if (off || tf.getBackend() !== 'wasm') return undefined;
@@ -131,8 +147,18 @@ export class NativeDenseRunner {
 
   /** Every stage, in order. */
   protected get all(): DenseStage[] {
-    const { encoder, heads, decoder } = this.stages;
-    return [...encoder, ...(heads ? [heads.mean, heads.logVar] : []), ...decoder];
+    return allStages(this.stages);
+  }
+
+  /** Values per sample: the network's input, its code (the decoder's input), its output. */
+  protected get inputSize(): number {
+    return this.all[0]!.inputs;
+  }
+  protected get codeSize(): number {
+    return this.stages.decoder[0]!.inputs;
+  }
+  protected get outputSize(): number {
+    return this.stages.decoder.at(-1)!.units;
   }
 
   /** A buffer of `size` floats in the backend's memory, freed by dispose. */

@@ -1,6 +1,12 @@
 import { createRng, type ModelSpec } from '@aekit/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { type DenseStage, denseLayers, NativeDenseRunner } from '../engine/native-dense.js';
+import {
+  allStages,
+  type DenseStage,
+  denseLayers,
+  NativeDenseRunner,
+  type RunnerParts,
+} from '../engine/native-dense.js';
 import type { Network } from '../engine/network.js';
 import { nativeAdamUpdate } from '../kernels/wasm/AdamUpdate.js';
 import { ACTIVATIONS } from '../kernels/wasm/BatchMatMul.js';
@@ -50,15 +56,15 @@ export class NativeDenseStep extends NativeDenseRunner {
 
   private constructor(
     tf: Tf,
-    parts: NonNullable<ReturnType<typeof NativeDenseRunner.parts>>,
+    parts: RunnerParts,
     private readonly network: Network,
     batch: number,
   ) {
-    super(tf, parts.backend, parts.native, parts.stages);
+    super(tf, parts);
     const { encoder, heads, decoder } = this.stages;
     const widest = Math.max(...this.all.map((s) => Math.max(s.inputs, s.units)));
-    this.input = this.make(batch * (encoder[0] ?? heads?.mean ?? decoder[0]!).inputs);
-    this.target = this.make(batch * decoder.at(-1)!.units);
+    this.input = this.make(batch * this.inputSize);
+    this.target = this.make(batch * this.outputSize);
     this.encoderOut = encoder.map((s) => this.make(batch * s.units));
     this.decoderOut = decoder.map((s) => this.make(batch * s.units));
     this.grads = [this.make(batch * widest), this.make(batch * widest)];
@@ -86,10 +92,10 @@ export class NativeDenseStep extends NativeDenseRunner {
     if (whyNoNativeStep(network.spec) !== undefined) return undefined;
     const parts = NativeDenseRunner.parts(tf, network);
     if (parts === undefined) return undefined;
-    const { encoder, heads, decoder } = parts.stages;
-    const stages = [...encoder, ...(heads ? [heads.mean, heads.logVar] : []), ...decoder];
     // Adam updates every trainable parameter (its slots are indexed by the network's order).
-    const params = new Set<Variable>(stages.flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])));
+    const params = new Set<Variable>(
+      allStages(parts.stages).flatMap((s) => (s.bias ? [s.kernel, s.bias] : [s.kernel])),
+    );
     if (network.trainable.length !== params.size || !network.trainable.every((v) => params.has(v))) {
       return undefined;
     }
@@ -152,8 +158,7 @@ export class NativeDenseStep extends NativeDenseRunner {
     const { encoder, heads, decoder } = this.stages;
     const at = (t: TensorInfo) => this.at(t);
     const view = (t: TensorInfo, n: number) => this.view(t, n);
-    const inSize = (encoder[0] ?? heads?.mean ?? decoder[0]!).inputs;
-    const outSize = decoder.at(-1)!.units;
+    const [inSize, outSize] = [this.inputSize, this.outputSize];
     view(this.input, count * inSize).set(x.subarray(0, count * inSize));
     view(this.target, count * outSize).set(y.subarray(0, count * outSize));
 

@@ -64,7 +64,7 @@ export function conv2DBackpropFilter(args: {
     const chunk = imagesPerTask(info.batchSize, threads);
     const tasks = Math.ceil(info.batchSize / chunk);
     const [px, pdy] = [addressOf(backend, x), addressOf(backend, dy)];
-    addUpTaskParts(backend, native, dw, tasks, size, (parts) =>
+    addUpTaskParts(backend, native, addressOf(backend, dw), tasks, size, (parts) =>
       threads.run('conv2d_backprop_filter_tasks', () => [
         ...[px, pdy, parts],
         ...convGeometry(info),
